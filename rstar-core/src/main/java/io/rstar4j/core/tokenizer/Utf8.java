@@ -1,7 +1,5 @@
 package io.rstar4j.core.tokenizer;
 
-import java.nio.charset.StandardCharsets;
-
 /** UTF-8 helpers working on char ranges, without intermediate strings. */
 final class Utf8 {
   private Utf8() {}
@@ -41,9 +39,76 @@ final class Utf8 {
     return n;
   }
 
-  /** Decodes bytes, replacing malformed sequences by U+FFFD. */
+  /**
+   * Decodes bytes, replacing each maximal ill-formed subpart by one U+FFFD, as Rust's {@code
+   * String::from_utf8_lossy} (and the Unicode recommendation) do. (Java's own decoder differs on
+   * encoded surrogates, which would make streaming and whole decoding disagree.)
+   */
   static String decode(byte[] b, int from, int to) {
-    return new String(b, from, to - from, StandardCharsets.UTF_8);
+    char[] out = new char[to - from];
+    int n = 0;
+    int i = from;
+    while (i < to) {
+      int b0 = b[i] & 0xFF;
+      if (b0 < 0x80) {
+        out[n++] = (char) b0;
+        i++;
+        continue;
+      }
+      int need;
+      int lo = 0x80;
+      int hi = 0xBF;
+      if (b0 >= 0xC2 && b0 <= 0xDF) {
+        need = 1;
+      } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+        need = 2;
+        if (b0 == 0xE0) {
+          lo = 0xA0;
+        } else if (b0 == 0xED) {
+          hi = 0x9F;
+        }
+      } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+        need = 3;
+        if (b0 == 0xF0) {
+          lo = 0x90;
+        } else if (b0 == 0xF4) {
+          hi = 0x8F;
+        }
+      } else {
+        out[n++] = '\uFFFD';
+        i++;
+        continue;
+      }
+      int cp = b0 & (0x3F >> need);
+      int k = i + 1;
+      boolean ok = true;
+      for (int c = 0; c < need; c++, k++) {
+        int bb = k < to ? b[k] & 0xFF : -1;
+        int l = c == 0 ? lo : 0x80;
+        int h = c == 0 ? hi : 0xBF;
+        if (bb < l || bb > h) {
+          ok = false;
+          break;
+        }
+        cp = (cp << 6) | (bb & 0x3F);
+      }
+      if (!ok) {
+        out[n++] = '\uFFFD';
+        i = k;
+        continue;
+      }
+      if (cp >= 0x10000) {
+        if (n + 2 > out.length) {
+          out = java.util.Arrays.copyOf(out, out.length + 2);
+        }
+        out[n++] = Character.highSurrogate(cp);
+        out[n++] = Character.lowSurrogate(cp);
+      } else {
+        out[n++] = (char) cp;
+      }
+      i = k;
+    }
+    return new String(out, 0, n);
   }
 
   /**
