@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param policyBatches the size of each {@code Policy.propose} call (expansion requests)
  * @param rewardBatches the size of each {@code RewardModel.score} call (scoring requests)
+ * @param generations candidate steps the policy returned in all (the search's generation budget)
  */
-public record BatchStats(List<Integer> policyBatches, List<Integer> rewardBatches) {
+public record BatchStats(List<Integer> policyBatches, List<Integer> rewardBatches, long generations) {
   public BatchStats {
     policyBatches = List.copyOf(policyBatches);
     rewardBatches = List.copyOf(rewardBatches);

@@ -97,6 +97,7 @@ public final class ReasoningSearch {
     }
     List<Integer> policyBatches = new ArrayList<>();
     List<Integer> rewardBatches = new ArrayList<>();
+    long generations = 0;
     while (true) {
       List<TreeRun> pending = new ArrayList<>();
       for (TreeRun r : runs) {
@@ -116,6 +117,11 @@ public final class ReasoningSearch {
       }
       List<List<Generation>> generated = policy.propose(requests);
       policyBatches.add(requests.size());
+      if (generated != null) {
+        for (List<Generation> g : generated) {
+          generations += g == null ? 0 : g.size();
+        }
+      }
       if (generated == null || generated.size() != requests.size()) {
         throw new IllegalStateException("the policy returned "
             + (generated == null ? "null" : generated.size() + " lists") + " for "
@@ -128,6 +134,9 @@ public final class ReasoningSearch {
         TreeRun r = pending.get(i);
         int leaf = r.rollout.node();
         SearchTree<RNode> tree = r.mcts.tree();
+        if (generated.get(i) == null) {
+          throw new IllegalStateException("the policy returned null for request " + i);
+        }
         List<Candidate> cs =
             candidates(r.problem, tree.state(leaf), tree.depth(leaf), partials.get(i),
                 generated.get(i));
@@ -167,7 +176,7 @@ public final class ReasoningSearch {
     for (TreeRun r : runs) {
       results.add(new SearchResult(r.problem, config, r.mcts.tree()));
     }
-    return new LockStepResult(results, new BatchStats(policyBatches, rewardBatches));
+    return new LockStepResult(results, new BatchStats(policyBatches, rewardBatches, generations));
   }
 
   /** One new child before it enters the tree. */
