@@ -100,6 +100,17 @@ sealed interface Answer {
     }
   }
 
+  /**
+   * An answer with two readings, equal to whatever either reading equals: {@code 70,110} is the
+   * number 70110 with a thousands separator or the list 70, 110.
+   */
+  record Either(Answer first, Answer second) implements Answer {
+    @Override
+    public int rank() {
+      return 10;
+    }
+  }
+
   /** One interval with its end points (infinite ends are open). */
   record Interval(Expr lo, boolean loClosed, Expr hi, boolean hiClosed) {}
 }

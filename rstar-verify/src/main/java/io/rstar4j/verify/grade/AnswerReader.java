@@ -13,6 +13,8 @@ final class AnswerReader {
       Pattern.compile("^\\(?\\s*([A-E])\\s*\\)?(?:[.:)]|\\s.*)?$", Pattern.DOTALL);
   private static final Pattern NAME = Pattern.compile(
       "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\([a-zA-Z, ]*\\))?$");
+  private static final Pattern THOUSANDS =
+      Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
   private static final Pattern MATRIX = Pattern.compile(
       "^\\\\begin\\{([pbvBV]?matrix|array)\\}(?:\\{[^}]*\\})?(.*)\\\\end\\{\\1\\}$", Pattern.DOTALL);
 
@@ -33,6 +35,18 @@ final class AnswerReader {
     if (cm.matches() && (s.length() == 1 || s.charAt(0) == '(' || s.charAt(1) == ')'
         || s.charAt(1) == '.' || s.charAt(1) == ':')) {
       return new Answer.Choice(cm.group(1).charAt(0));
+    }
+    if (s.indexOf(',') > 0 && THOUSANDS.matcher(s).matches()) {
+      String digits = s.replace(",", "");
+      Expr n = ExprParser.tryParse(digits);
+      if (n != null) {
+        List<Answer> items = new ArrayList<>();
+        for (String p : s.split(",")) {
+          items.add(read(p, false));
+        }
+        return new Answer.Either(new Answer.Scalar(n, digits, percent),
+            new Answer.Several(items, true));
+      }
     }
     // a list of answers: 1, 2 / x = 1 or x = 2 / a; b
     List<String> parts = splitTop(s, true);

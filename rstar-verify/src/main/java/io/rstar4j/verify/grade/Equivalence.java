@@ -34,6 +34,9 @@ final class Equivalence {
       a = b;
       b = t;
     }
+    if (b instanceof Answer.Either e) {
+      return equal(a, e.first()) || equal(a, e.second());
+    }
     // an interval written as a chain, a relation, brackets or a union
     boolean relation = a instanceof Answer.Relation || b instanceof Answer.Relation;
     boolean bracketsOrUnion = a instanceof Answer.Tuple || b instanceof Answer.Tuple
@@ -211,7 +214,7 @@ final class Equivalence {
     if (vars.isEmpty()) {
       Complex va = a.expr().eval(Map.of());
       Complex vb = b.expr().eval(Map.of());
-      if (va.isNaN() || vb.isNaN()) {
+      if (va.isNaN() || vb.isNaN() || overflowed(va, a.expr()) || overflowed(vb, b.expr())) {
         return symbolic(a.expr().sympy(), b.expr().sympy());
       }
       if (a.percent() != b.percent()) {
@@ -230,6 +233,11 @@ final class Equivalence {
       return sampled.get();
     }
     return symbolic(a.expr().sympy(), b.expr().sympy());
+  }
+
+  /** A value that is infinite only because doubles overflowed (no infinity was written). */
+  private static boolean overflowed(Complex v, Expr e) {
+    return !v.isFinite() && !e.sympy().contains("oo");
   }
 
   private static List<Map<String, Complex>> points(TreeSet<String> vars) {

@@ -19,7 +19,6 @@ final class Normalizer {
       Pattern.compile("^(.*?\\S)\\s*\\\\(?:text|textrm|mbox|mathrm|textbf)\\s*\\{([^{}]*)\\}$");
   private static final Pattern TEXT_GROUP =
       Pattern.compile("\\\\(?:text|textrm|textit|textbf|mbox|mathrm|mathit|mathbf|boldsymbol|textnormal|operatorname)\\s*\\{([^{}]*)\\}");
-  private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
   private static final Pattern UNIT_WORDS = Pattern.compile(
       "^(.*?[\\d}a-zA-Z)])\\s+(?:square\\s+|sq\\.?\\s+|cubic\\s+)?(?:units?|cm|mm|km|m|meters?|metres?|"
           + "centimeters?|kilometers?|inch(?:es)?|in|feet|foot|ft|yards?|miles?|mph|dollars?|cents?|"
@@ -41,6 +40,7 @@ final class Normalizer {
     if (s.contains("\\boxed") || s.contains("\\fbox")) {
       s = StepFormat.extractBoxed(s).orElse(s);
     }
+    s = repairControlEscapes(s);
     s = s.replace('\n', ' ').replace('\t', ' ');
     if (s.indexOf('$') >= 0) {
       s = s.replace("\\$", "").replace("$", "");
@@ -146,9 +146,6 @@ final class Normalizer {
         s = m.group(1).strip();
       }
     }
-    if (s.indexOf(',') >= 0 && THOUSANDS.matcher(s).matches()) {
-      s = s.replace(",", "");
-    }
     if (!s.isEmpty() && Character.isLetter(s.charAt(0))) {
       String n = NumberWords.parse(s);
       if (n != null) {
@@ -159,6 +156,34 @@ final class Normalizer {
       s = s.replace("\u0001", "\\\\");
     }
     return new Normalized(s, percent);
+  }
+
+  /**
+   * Undoes a common JSON slip: {@code "\tfrac"} or {@code "\frac"} written with one backslash is
+   * read as a tab or form feed followed by letters. A control character directly followed by a
+   * letter is turned back into the command.
+   */
+  static String repairControlEscapes(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String cmd = null;
+      if (i + 1 < s.length() && Character.isLetter(s.charAt(i + 1))) {
+        cmd = c == '\t' ? "\\t" : c == '\f' ? "\\f" : c == '\b' ? "\\b" : c == '\r' ? "\\r"
+            : c == 0x0B ? "\\v" : null;
+      }
+      if (cmd != null && sb == null) {
+        sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+      }
+      if (sb != null) {
+        if (cmd != null) {
+          sb.append(cmd);
+        } else {
+          sb.append(c);
+        }
+      }
+    }
+    return sb == null ? s : sb.toString();
   }
 
   private static boolean hasDigit(String s) {
