@@ -13,7 +13,8 @@ public final class Rstar {
   /** Every subcommand, in the order {@code --help} lists them. */
   static final List<Command> COMMANDS = List.of(
       new MctsDemoCommand(),
-      new MctsReplayCommand());
+      new MctsReplayCommand(),
+      new GradeCommand());
 
   private Rstar() {}
 
