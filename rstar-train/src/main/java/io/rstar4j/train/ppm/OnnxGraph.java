@@ -33,6 +33,35 @@ final class OnnxGraph {
     return this;
   }
 
+  /** Declares a graph input of another element type. */
+  OnnxGraph typedInput(String name, int type, Object... dims) {
+    graph.addInput(valueInfo(name, type, dims));
+    return this;
+  }
+
+  /** A constant tensor of the graph's element type with the given shape. */
+  String tensor(double[] values, long... dims) {
+    String name = "const_" + (counter++);
+    OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(elemType);
+    for (long d : dims) {
+      t.addDims(d);
+    }
+    for (double v : values) {
+      if (elemType == DOUBLE) {
+        t.addDoubleData(v);
+      } else {
+        t.addFloatData((float) v);
+      }
+    }
+    graph.addInitializer(t);
+    return name;
+  }
+
+  /** Casts a tensor to the graph's element type. */
+  String cast(String input) {
+    return opWithInt("Cast", "to", elemType, input);
+  }
+
   OnnxGraph output(String name, Object... dims) {
     graph.addOutput(valueInfo(name, elemType, dims));
     return this;
