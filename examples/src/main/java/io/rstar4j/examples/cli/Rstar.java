@@ -14,7 +14,8 @@ public final class Rstar {
   static final List<Command> COMMANDS = List.of(
       new MctsDemoCommand(),
       new MctsReplayCommand(),
-      new GradeCommand());
+      new GradeCommand(),
+      new ExtractCommand());
 
   private Rstar() {}
 
