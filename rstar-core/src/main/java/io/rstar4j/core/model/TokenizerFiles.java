@@ -1,15 +1,17 @@
 package io.rstar4j.core.model;
 
 import io.rstar4j.core.tokenizer.Tokenizer;
-import java.io.IOException;
+import io.rstar4j.core.tokenizer.Tokenizers;
 import java.nio.file.Path;
 
 /** Loads the tokenizer of an export directory. */
 final class TokenizerFiles {
   private TokenizerFiles() {}
 
-  static Tokenizer load(Path tokenizerJson) throws IOException {
-    throw new UnsupportedOperationException(
-        "loading tokenizer.json is not wired yet; pass one with CausalLm.Builder.tokenizer");
+  /**
+   * @throws IllegalArgumentException if the file is not a supported tokenizer JSON
+   */
+  static Tokenizer load(Path tokenizerJson) {
+    return Tokenizers.fromFile(tokenizerJson);
   }
 }
