@@ -15,7 +15,9 @@ public final class Rstar {
       new MctsDemoCommand(),
       new MctsReplayCommand(),
       new GradeCommand(),
-      new ExtractCommand());
+      new ExtractCommand(),
+      new GenerateCommand(),
+      new MakeTinyModelCommand());
 
   private Rstar() {}
 
