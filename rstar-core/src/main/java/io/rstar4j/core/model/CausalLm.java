@@ -176,6 +176,7 @@ public final class CausalLm implements AutoCloseable {
     private ProviderChoice providerChoice = ProviderChoice.AUTO;
     private int cudaDevice;
     private int intraOpThreads;
+    private boolean spinning = true;
     private long prefixCacheBytes = 256L << 20;
     private int prefillChunk = 256;
     private Tokenizer tokenizer;
@@ -214,6 +215,16 @@ public final class CausalLm implements AutoCloseable {
         throw new IllegalArgumentException("threads must be >= 0, was " + threads);
       }
       this.intraOpThreads = threads;
+      return this;
+    }
+
+    /**
+     * Whether ONNX Runtime's worker threads spin between runs (default true, ONNX Runtime's
+     * default). Spinning lowers latency on an idle machine but takes cores from the Java work
+     * between decode steps when cores are scarce.
+     */
+    public Builder spinning(boolean spin) {
+      this.spinning = spin;
       return this;
     }
 
@@ -274,7 +285,8 @@ public final class CausalLm implements AutoCloseable {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       Providers.Opened opened;
       try {
-        opened = Providers.open(env, model.toString(), providerChoice, cudaDevice, intraOpThreads);
+        opened = Providers.open(env, model.toString(), providerChoice, cudaDevice, intraOpThreads,
+            spinning);
       } catch (OrtException e) {
         throw new IllegalArgumentException(
             model + " could not be loaded by ONNX Runtime: " + e.getMessage(), e);

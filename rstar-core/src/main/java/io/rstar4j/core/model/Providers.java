@@ -23,7 +23,7 @@ final class Providers {
   record Opened(OrtSession session, ExecutionProvider provider) {}
 
   static Opened open(OrtEnvironment env, String modelPath, ProviderChoice choice, int device,
-      int intraOpThreads) throws OrtException {
+      int intraOpThreads, boolean spinning) throws OrtException {
     if (choice != ProviderChoice.CPU) {
       String reason = null;
       synchronized (LOCK) {
@@ -33,7 +33,7 @@ final class Providers {
             reason = "this ONNX Runtime build has no CUDA provider (use the"
                 + " com.microsoft.onnxruntime:onnxruntime_gpu artifact)";
           } else {
-            OrtSession.SessionOptions so = options(intraOpThreads);
+            OrtSession.SessionOptions so = options(intraOpThreads, spinning);
             try {
               so.addCUDA(device);
               OrtSession s = env.createSession(modelPath, so);
@@ -60,7 +60,7 @@ final class Providers {
         throw new IllegalStateException("CUDA was required but is not usable: " + reason);
       }
     }
-    OrtSession.SessionOptions so = options(intraOpThreads);
+    OrtSession.SessionOptions so = options(intraOpThreads, spinning);
     try {
       return new Opened(env.createSession(modelPath, so), ExecutionProvider.CPU);
     } finally {
@@ -68,8 +68,13 @@ final class Providers {
     }
   }
 
-  private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {
+  private static OrtSession.SessionOptions options(int intraOpThreads, boolean spinning)
+      throws OrtException {
     OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+    if (!spinning) {
+      so.addConfigEntry("session.intra_op.allow_spinning", "0");
+      so.addConfigEntry("session.inter_op.allow_spinning", "0");
+    }
     so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     if (intraOpThreads > 0) {
       so.setIntraOpNumThreads(intraOpThreads);
