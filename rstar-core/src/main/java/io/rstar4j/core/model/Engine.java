@@ -31,6 +31,8 @@ import java.util.SplittableRandom;
 final class Engine {
   private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
   private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0).order(NATIVE);
+  /** Most prompts prefilled together in one run. */
+  private static final int MAX_PREFILL_ROWS = 16;
 
   private final OrtEnvironment env;
   private final OrtSession session;
@@ -278,23 +280,81 @@ final class Engine {
     KvEntry[] entries = new KvEntry[requests];
     float[][] lastLogits = new float[requests][];
     Map<List<Integer>, Integer> seen = new HashMap<>();
+    int[] sameAs = new int[requests];
+    List<Integer> unique = new ArrayList<>();
     for (int i = 0; i < requests; i++) {
-      int[] p = prompts.get(i);
-      List<Integer> key = boxed(p);
-      Integer same = seen.get(key);
-      if (same != null) {
-        entries[i] = entries[same];
-        lastLogits[i] = lastLogits[same];
-        reused[i] = reused[same];
-        continue;
+      Integer same = seen.putIfAbsent(boxed(prompts.get(i)), i);
+      sameAs[i] = same == null ? i : same;
+      if (same == null) {
+        unique.add(i);
       }
-      seen.put(key, i);
-      long t0 = System.nanoTime();
+    }
+    // Look every distinct prompt up, then prefill the short remainders together in one run and
+    // the long ones (over one chunk) alone, chunk by chunk.
+    PrefixCache.Match[] matches = new PrefixCache.Match[requests];
+    List<Integer> together = new ArrayList<>();
+    List<Integer> alone = new ArrayList<>();
+    for (int i : unique) {
+      int[] p = prompts.get(i);
+      matches[i] = cfg.prefixReuse() && cache != null ? cache.lookup(p, p.length - 1) : null;
+      reused[i] = matches[i] == null ? 0 : matches[i].length();
       lastLogits[i] = new float[layout.vocabSize()];
-      int[] reusedOut = new int[1];
-      entries[i] = prefill(p, cfg.prefixReuse(), lastLogits[i], reusedOut);
-      reused[i] = reusedOut[0];
+      (p.length - reused[i] <= prefillChunk ? together : alone).add(i);
+    }
+    // Groups whose padded size (rows x longest remainder) stays within one prefill chunk, so that
+    // the logits buffer is bounded as for a single prompt.
+    List<List<Integer>> groups = new ArrayList<>();
+    List<Integer> current = new ArrayList<>();
+    int currentMax = 0;
+    for (int i : together) {
+      int r = prompts.get(i).length - reused[i];
+      int m = Math.max(currentMax, r);
+      if (!current.isEmpty() && ((long) (current.size() + 1) * m > prefillChunk
+          || current.size() == MAX_PREFILL_ROWS)) {
+        groups.add(current);
+        current = new ArrayList<>();
+        m = r;
+      }
+      current.add(i);
+      currentMax = m;
+    }
+    if (!current.isEmpty()) {
+      groups.add(current);
+    }
+    for (List<Integer> group : groups) {
+      long t0 = System.nanoTime();
+      if (group.size() == 1) {
+        int i = group.get(0);
+        entries[i] = prefill(prompts.get(i), matches[i], lastLogits[i]);
+      } else {
+        prefillBatch(group, prompts, matches, entries, lastLogits);
+      }
+      long spent = System.nanoTime() - t0;
+      long work = 0;
+      for (int i : group) {
+        work += prompts.get(i).length - reused[i];
+      }
+      for (int i : group) {
+        prefillTime[i] = spent * (prompts.get(i).length - reused[i]) / Math.max(1, work);
+        if (cfg.prefixReuse() && cache != null) {
+          cache.put(entries[i]);
+        }
+      }
+    }
+    for (int i : alone) {
+      long t0 = System.nanoTime();
+      entries[i] = prefill(prompts.get(i), matches[i], lastLogits[i]);
+      if (cfg.prefixReuse() && cache != null) {
+        cache.put(entries[i]);
+      }
       prefillTime[i] = System.nanoTime() - t0;
+    }
+    for (int i = 0; i < requests; i++) {
+      if (sameAs[i] != i) {
+        entries[i] = entries[sameAs[i]];
+        lastLogits[i] = lastLogits[sameAs[i]];
+        reused[i] = reused[sameAs[i]];
+      }
     }
     // First token of every sample from its prompt's logits.
     FloatBuffer fb;
@@ -379,12 +439,10 @@ final class Engine {
    * Computes the KV of a prompt (reusing the longest cached prefix) and the logits after its last
    * token.
    */
-  private KvEntry prefill(int[] tokens, boolean reuse, float[] lastLogitsOut, int[] reusedOut)
+  private KvEntry prefill(int[] tokens, PrefixCache.Match m, float[] lastLogitsOut)
       throws OrtException {
     int total = tokens.length;
-    PrefixCache.Match m = reuse && cache != null ? cache.lookup(tokens, total - 1) : null;
     int pos = m == null ? 0 : m.length();
-    reusedOut[0] = pos;
     ByteBuffer[] srcK;
     ByteBuffer[] srcV;
     int layers = layout.layers();
@@ -450,11 +508,91 @@ final class Engine {
       prefillRuns++;
       prefillNanos += System.nanoTime() - t0;
     }
-    KvEntry e = new KvEntry(tokens.clone(), total, outK, outV);
-    if (reuse && cache != null) {
-      cache.put(e);
+    return new KvEntry(tokens.clone(), total, outK, outV);
+  }
+
+  /**
+   * Prefills several prompts in one run. Row q holds its cached prefix right-aligned in the past
+   * and its remaining tokens right-aligned in the new chunk, the gaps masked out; the result of
+   * each row is then copied out without the gaps into its own entry.
+   */
+  private void prefillBatch(List<Integer> group, List<int[]> prompts, PrefixCache.Match[] matches,
+      KvEntry[] entries, float[][] lastLogits) throws OrtException {
+    long t0 = System.nanoTime();
+    int rows = group.size();
+    int past = 0;
+    int seq = 0;
+    for (int i : group) {
+      int k = matches[i] == null ? 0 : matches[i].length();
+      past = Math.max(past, k);
+      seq = Math.max(seq, prompts.get(i).length - k);
     }
-    return e;
+    int total = past + seq;
+    ensureKv((long) rows * total * kvRowFloats * Float.BYTES);
+    ByteBuffer idb = scratchIds((long) rows * seq);
+    ByteBuffer posb = scratchPositions((long) rows * seq);
+    ByteBuffer mb = scratchMask((long) rows * total);
+    int[] ks = new int[rows];
+    for (int q = 0; q < rows; q++) {
+      int i = group.get(q);
+      int[] p = prompts.get(i);
+      int k = matches[i] == null ? 0 : matches[i].length();
+      ks[q] = k;
+      int r = p.length - k;
+      if (k > 0) {
+        KvEntry e = matches[i].entry();
+        for (int l = 0; l < layout.layers(); l++) {
+          placeRow(e.keys[l], e.length, k, aK[l], q, past, past - k);
+          placeRow(e.values[l], e.length, k, aV[l], q, past, past - k);
+        }
+      } else if (past > 0) {
+        for (int l = 0; l < layout.layers(); l++) {
+          placeRow(EMPTY, 0, 0, aK[l], q, past, past);
+          placeRow(EMPTY, 0, 0, aV[l], q, past, past);
+        }
+      }
+      for (int j = 0; j < seq; j++) {
+        int at = (q * seq + j) * 8;
+        int t = j - (seq - r); // index into the remainder, negative in the gap
+        idb.putLong(at, t < 0 ? 0 : p[k + t]);
+        posb.putLong(at, t < 0 ? 0 : k + t);
+      }
+      for (int j = 0; j < total; j++) {
+        boolean real = j < past ? j >= past - k : j - past >= seq - r;
+        mb.putLong((q * total + j) * 8, real ? 1L : 0L);
+      }
+    }
+    long v = layout.vocabSize();
+    ByteBuffer lg = scratchLogits(rows * seq * v * Float.BYTES);
+    run(rows, seq, past, idb, mb, posb, aK, aV, bK, bV, lg, false);
+    FloatBuffer lf = lg.asFloatBuffer();
+    int h = layout.kvHeads();
+    int rowBytes = layout.headDim() * Float.BYTES;
+    for (int q = 0; q < rows; q++) {
+      int i = group.get(q);
+      int[] p = prompts.get(i);
+      int k = ks[q];
+      int r = p.length - k;
+      lf.get((int) ((q * (long) seq + seq - 1) * v), lastLogits[i]);
+      ByteBuffer[] outK = new ByteBuffer[layout.layers()];
+      ByteBuffer[] outV = new ByteBuffer[layout.layers()];
+      int bytes = p.length * kvRowFloats * Float.BYTES;
+      for (int l = 0; l < layout.layers(); l++) {
+        outK[l] = ByteBuffer.allocateDirect(bytes).order(NATIVE);
+        outV[l] = ByteBuffer.allocateDirect(bytes).order(NATIVE);
+        for (int head = 0; head < h; head++) {
+          int src = (q * h + head) * total * rowBytes;
+          int dst = head * p.length * rowBytes;
+          outK[l].put(dst, bK[l], src + (past - k) * rowBytes, k * rowBytes);
+          outV[l].put(dst, bV[l], src + (past - k) * rowBytes, k * rowBytes);
+          outK[l].put(dst + k * rowBytes, bK[l], src + (total - r) * rowBytes, r * rowBytes);
+          outV[l].put(dst + k * rowBytes, bV[l], src + (total - r) * rowBytes, r * rowBytes);
+        }
+      }
+      entries[i] = new KvEntry(p.clone(), p.length, outK, outV);
+    }
+    prefillRuns++;
+    prefillNanos += System.nanoTime() - t0;
   }
 
   // ====================================================================== uncached path
@@ -660,6 +798,15 @@ final class Engine {
 
   /** Copies a batch-1 entry of {@code srcLen} positions into row q of a [rows, H, len, D] buffer. */
   private void placeRow(ByteBuffer src, int srcLen, ByteBuffer dst, int q, int len, int pad) {
+    placeRow(src, srcLen, srcLen, dst, q, len, pad);
+  }
+
+  /**
+   * Copies the first {@code copyLen} positions of a batch-1 entry of {@code srcLen} positions into
+   * row q of a [rows, H, len, D] buffer after {@code pad} zeroed positions.
+   */
+  private void placeRow(ByteBuffer src, int srcLen, int copyLen, ByteBuffer dst, int q, int len,
+      int pad) {
     int h = layout.kvHeads();
     int d = layout.headDim();
     int rowBytes = d * Float.BYTES;
@@ -668,7 +815,7 @@ final class Engine {
       for (int i = 0; i < pad * rowBytes; i += 8) {
         dst.putLong(dstOff + i, 0L);
       }
-      dst.put(dstOff + pad * rowBytes, src, head * srcLen * rowBytes, srcLen * rowBytes);
+      dst.put(dstOff + pad * rowBytes, src, head * srcLen * rowBytes, copyLen * rowBytes);
     }
   }
 
