@@ -377,7 +377,8 @@ final class Engine {
       len = Math.max(len, r.promptLength);
       maxBudget = Math.max(maxBudget, r.budget);
     }
-    int capacityLen = len + maxBudget;
+    // Room for some steps now; grown (keeping the content) when the batch gets there.
+    int capacityLen = len + Math.min(maxBudget, 64);
     ensureKv((long) rows * capacityLen * kvRowFloats * Float.BYTES);
     for (int q = 0; q < rows; q++) {
       Row r = live.get(q);
@@ -405,6 +406,8 @@ final class Engine {
         rows = live.size();
       }
       int total = len + 1;
+      growKv((long) rows * total * kvRowFloats * Float.BYTES,
+          (long) rows * len * kvRowFloats * Float.BYTES);
       ByteBuffer idb = scratchIds(rows);
       ByteBuffer posb = scratchPositions(rows);
       ByteBuffer mb = scratchMask((long) rows * total);
@@ -744,6 +747,25 @@ final class Engine {
     bK = alloc(l, cap);
     bV = alloc(l, cap);
     kvCapacityBytes = cap;
+  }
+
+  /**
+   * Makes the KV buffers hold {@code bytesPerLayer}, keeping the first {@code keepBytes} of the
+   * current ("a") buffers.
+   */
+  private void growKv(long bytesPerLayer, long keepBytes) {
+    if (bytesPerLayer <= kvCapacityBytes) {
+      return;
+    }
+    ByteBuffer[] oldK = aK;
+    ByteBuffer[] oldV = aV;
+    kvCapacityBytes = 0;
+    aK = new ByteBuffer[0];
+    ensureKv(Math.max(bytesPerLayer, Math.min(Integer.MAX_VALUE, (long) (bytesPerLayer * 1.5))));
+    for (int l = 0; l < layout.layers(); l++) {
+      aK[l].put(0, oldK[l], 0, (int) keepBytes);
+      aV[l].put(0, oldV[l], 0, (int) keepBytes);
+    }
   }
 
   private static ByteBuffer[] alloc(int n, long bytes) {

@@ -51,6 +51,8 @@ final class Providers {
             if (choice == ProviderChoice.AUTO) {
               LOG.log(Level.INFO, "rstar4j: " + reason + "; ONNX models run on the CPU");
             }
+          } else if (choice == ProviderChoice.AUTO) {
+            LOG.log(Level.WARNING, "rstar4j: " + reason + "; running " + modelPath + " on the CPU");
           }
         } else {
           reason = "CUDA provider failed earlier in this process";

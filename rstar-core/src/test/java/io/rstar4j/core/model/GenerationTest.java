@@ -64,6 +64,23 @@ class GenerationTest {
   }
 
   @Test
+  void longGenerationsGrowTheKvBuffersWithoutChangingResults() throws Exception {
+    try (CausalLm fresh = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).build()) {
+      List<GenerationRequest> reqs = List.of(GenerationRequest.ofText("a", 2),
+          GenerationRequest.ofText("a much longer prompt than the other", 1));
+      GenerationConfig cfg = GenerationConfig.greedy(150);
+      List<GenerationResult> cached = fresh.generate(reqs, cfg);
+      List<GenerationResult> uncached = fresh.generate(reqs, cfg.toBuilder().kvCache(false).build());
+      for (int i = 0; i < reqs.size(); i++) {
+        for (int j = 0; j < reqs.get(i).n(); j++) {
+          assertEquals(tokens(uncached.get(i), j), tokens(cached.get(i), j));
+        }
+      }
+      assertTrue(tokens(cached.get(0), 0).size() > 100);
+    }
+  }
+
+  @Test
   void batchedEqualsUnbatchedGreedyAndSampled() {
     for (GenerationConfig cfg : List.of(GenerationConfig.greedy(30),
         GenerationConfig.builder().maxTokens(30).temperature(0.9).topP(0.95).topK(50).seed(7)
