@@ -195,12 +195,17 @@ public final class CausalLm implements AutoCloseable {
       return this;
     }
 
+    /** Which execution provider to use (default {@link ProviderChoice#AUTO}). */
     public Builder provider(ProviderChoice choice) {
       this.providerChoice = Objects.requireNonNull(choice, "choice");
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative */
+    /**
+     * The CUDA device id (default 0).
+     *
+     * @throws IllegalArgumentException if negative
+     */
     public Builder cudaDevice(int device) {
       if (device < 0) {
         throw new IllegalArgumentException("CUDA device must be >= 0, was " + device);

@@ -125,11 +125,13 @@ public record GenerationConfig(
       return this;
     }
 
+    /** Seeds sampling: same seed and prompt, same samples. */
     public Builder seed(long v) {
       seed = OptionalLong.of(v);
       return this;
     }
 
+    /** Fresh randomness on every call (the default). */
     public Builder noSeed() {
       seed = OptionalLong.empty();
       return this;
@@ -146,16 +148,19 @@ public record GenerationConfig(
       return this;
     }
 
+    /** Whether to keep keys and values between steps (default true). */
     public Builder kvCache(boolean v) {
       kvCache = v;
       return this;
     }
 
+    /** Whether to use the model's prefix cache (default true). */
     public Builder prefixReuse(boolean v) {
       prefixReuse = v;
       return this;
     }
 
+    /** The configuration. */
     public GenerationConfig build() {
       return new GenerationConfig(maxTokens, temperature, topP, topK, seed, stopStrings, kvCache,
           prefixReuse);

@@ -129,6 +129,7 @@ public final class OnnxPolicy implements Policy {
       return this;
     }
 
+    /** Seeds sampling: same seed and prompt, same proposals. */
     public Builder seed(long seed) {
       cfg.seed(seed);
       return this;
@@ -156,6 +157,7 @@ public final class OnnxPolicy implements Policy {
       return this;
     }
 
+    /** The policy. */
     public OnnxPolicy build() {
       return new OnnxPolicy(model, cfg.build(), ownsModel);
     }

@@ -255,6 +255,7 @@ public final class OnnxGraphBuilder {
       return this;
     }
 
+    /** Adds an attribute. */
     public NodeBuilder attr(String name, long value) {
       n.addAttribute(
           OnnxMl.AttributeProto.newBuilder().setName(name).setType(
@@ -262,6 +263,7 @@ public final class OnnxGraphBuilder {
       return this;
     }
 
+    /** Adds an attribute. */
     public NodeBuilder attr(String name, float value) {
       n.addAttribute(
           OnnxMl.AttributeProto.newBuilder().setName(name).setType(
@@ -269,6 +271,7 @@ public final class OnnxGraphBuilder {
       return this;
     }
 
+    /** Adds an attribute. */
     public NodeBuilder attr(String name, String value) {
       n.addAttribute(
           OnnxMl.AttributeProto.newBuilder().setName(name).setType(
@@ -277,6 +280,7 @@ public final class OnnxGraphBuilder {
       return this;
     }
 
+    /** Adds an attribute. */
     public NodeBuilder attr(String name, long[] values) {
       OnnxMl.AttributeProto.Builder a =
           OnnxMl.AttributeProto.newBuilder().setName(name).setType(
@@ -288,6 +292,7 @@ public final class OnnxGraphBuilder {
       return this;
     }
 
+    /** Adds an attribute. */
     public NodeBuilder attr(String name, float[] values) {
       OnnxMl.AttributeProto.Builder a =
           OnnxMl.AttributeProto.newBuilder().setName(name).setType(
@@ -333,26 +338,32 @@ public final class OnnxGraphBuilder {
 
   // ---------------------------------------------------------------- common operators
 
+  /** Adds a {@code Add} node; returns its output. */
   public String add(String a, String b) {
     return op("Add", a, b);
   }
 
+  /** Adds a {@code Sub} node; returns its output. */
   public String sub(String a, String b) {
     return op("Sub", a, b);
   }
 
+  /** Adds a {@code Mul} node; returns its output. */
   public String mul(String a, String b) {
     return op("Mul", a, b);
   }
 
+  /** Adds a {@code Div} node; returns its output. */
   public String div(String a, String b) {
     return op("Div", a, b);
   }
 
+  /** Adds a {@code Pow} node; returns its output. */
   public String pow(String a, String b) {
     return op("Pow", a, b);
   }
 
+  /** Adds a {@code MatMul} node; returns its output. */
   public String matMul(String a, String b) {
     return op("MatMul", a, b);
   }
@@ -363,54 +374,67 @@ public final class OnnxGraphBuilder {
         .attr("transB", transB ? 1L : 0L).add();
   }
 
+  /** Adds a {@code Neg} node; returns its output. */
   public String neg(String x) {
     return op("Neg", x);
   }
 
+  /** Adds a {@code Sqrt} node; returns its output. */
   public String sqrt(String x) {
     return op("Sqrt", x);
   }
 
+  /** Adds a {@code Reciprocal} node; returns its output. */
   public String reciprocal(String x) {
     return op("Reciprocal", x);
   }
 
+  /** Adds a {@code Exp} node; returns its output. */
   public String exp(String x) {
     return op("Exp", x);
   }
 
+  /** Adds a {@code Log} node; returns its output. */
   public String log(String x) {
     return op("Log", x);
   }
 
+  /** Adds a {@code Cos} node; returns its output. */
   public String cos(String x) {
     return op("Cos", x);
   }
 
+  /** Adds a {@code Sin} node; returns its output. */
   public String sin(String x) {
     return op("Sin", x);
   }
 
+  /** Adds a {@code Tanh} node; returns its output. */
   public String tanh(String x) {
     return op("Tanh", x);
   }
 
+  /** Adds a {@code Sigmoid} node; returns its output. */
   public String sigmoid(String x) {
     return op("Sigmoid", x);
   }
 
+  /** Adds a {@code Relu} node; returns its output. */
   public String relu(String x) {
     return op("Relu", x);
   }
 
+  /** Adds a {@code Identity} node; returns its output. */
   public String identity(String x) {
     return op("Identity", x);
   }
 
+  /** Adds a {@code Softmax} node; returns its output. */
   public String softmax(String x, long axis) {
     return node("Softmax").inputs(x).attr("axis", axis).add();
   }
 
+  /** Adds a {@code LogSoftmax} node; returns its output. */
   public String logSoftmax(String x, long axis) {
     return node("LogSoftmax").inputs(x).attr("axis", axis).add();
   }
@@ -430,26 +454,32 @@ public final class OnnxGraphBuilder {
     return op("Reshape", x, shape);
   }
 
+  /** Adds a {@code Transpose} node; returns its output. */
   public String transpose(String x, long... perm) {
     return node("Transpose").inputs(x).attr("perm", perm).add();
   }
 
+  /** Adds a {@code Concat} node; returns its output. */
   public String concat(long axis, String... xs) {
     return node("Concat").inputs(xs).attr("axis", axis).add();
   }
 
+  /** Adds a {@code Unsqueeze} node; returns its output. */
   public String unsqueeze(String x, long... axes) {
     return op("Unsqueeze", x, constantInts(axes));
   }
 
+  /** Adds a {@code Squeeze} node; returns its output. */
   public String squeeze(String x, long... axes) {
     return op("Squeeze", x, constantInts(axes));
   }
 
+  /** Adds a {@code Cast} node; returns its output. */
   public String cast(String x, ElementType to) {
     return node("Cast").inputs(x).attr("to", (long) to.proto().getNumber()).add();
   }
 
+  /** Adds a {@code Shape} node; returns its output. */
   public String shape(String x) {
     return op("Shape", x);
   }
@@ -459,22 +489,27 @@ public final class OnnxGraphBuilder {
     return op("Slice", x, constantInts(starts), constantInts(ends), constantInts(axes));
   }
 
+  /** Adds a {@code Where} node; returns its output. */
   public String where(String condition, String a, String b) {
     return op("Where", condition, a, b);
   }
 
+  /** Adds a {@code Equal} node; returns its output. */
   public String equal(String a, String b) {
     return op("Equal", a, b);
   }
 
+  /** Adds a {@code Less} node; returns its output. */
   public String less(String a, String b) {
     return op("Less", a, b);
   }
 
+  /** Adds a {@code LessOrEqual} node; returns its output. */
   public String lessOrEqual(String a, String b) {
     return op("LessOrEqual", a, b);
   }
 
+  /** Adds a {@code Greater} node; returns its output. */
   public String greater(String a, String b) {
     return op("Greater", a, b);
   }
@@ -484,6 +519,7 @@ public final class OnnxGraphBuilder {
     return op("Range", start, limit, delta);
   }
 
+  /** Adds a {@code Expand} node; returns its output. */
   public String expand(String x, String shape) {
     return op("Expand", x, shape);
   }
