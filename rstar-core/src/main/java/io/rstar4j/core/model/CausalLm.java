@@ -177,6 +177,7 @@ public final class CausalLm implements AutoCloseable {
     private int cudaDevice;
     private int intraOpThreads;
     private boolean spinning = true;
+    private boolean measureCpuTime;
     private long prefixCacheBytes = 256L << 20;
     private int prefillChunk = 256;
     private Tokenizer tokenizer;
@@ -230,6 +231,16 @@ public final class CausalLm implements AutoCloseable {
      */
     public Builder spinning(boolean spin) {
       this.spinning = spin;
+      return this;
+    }
+
+    /**
+     * Whether to measure the generating thread's CPU time inside and outside {@code
+     * OrtSession.run} in every decode step (default false; costs three clock reads per step). See
+     * {@link DecodeStats#outsideRunCpuShare()}.
+     */
+    public Builder measureCpuTime(boolean on) {
+      this.measureCpuTime = on;
       return this;
     }
 
@@ -299,7 +310,7 @@ public final class CausalLm implements AutoCloseable {
       try {
         Inspection ins = inspect(opened.session(), model, config, genConfig, tok);
         Engine engine = new Engine(env, opened.session(), ins.layout, tok, prefixCacheBytes,
-            prefillChunk, ins.cacheBranch);
+            prefillChunk, ins.cacheBranch, measureCpuTime);
         return new CausalLm(directory, opened.session(), opened.provider(), ins.layout, tok,
             engine);
       } catch (RuntimeException | OrtException e) {

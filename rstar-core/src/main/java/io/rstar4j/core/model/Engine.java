@@ -70,9 +70,15 @@ final class Engine {
   private long prefillRuns;
   private long prefillNanos;
   private long generatedTokens;
+  private long decodeOutsideCpuNanos;
+  private long decodeRunCpuNanos;
+  private final boolean cpuTiming;
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   Engine(OrtEnvironment env, OrtSession session, DecoderLayout layout, Tokenizer tokenizer,
-      long prefixCacheBytes, int prefillChunk, boolean useCacheBranch) {
+      long prefixCacheBytes, int prefillChunk, boolean useCacheBranch, boolean cpuTiming) {
+    this.cpuTiming = cpuTiming && THREADS.isCurrentThreadCpuTimeSupported();
     this.env = env;
     this.session = session;
     this.layout = layout;
@@ -111,7 +117,7 @@ final class Engine {
 
   DecodeStats stats() {
     return new DecodeStats(decodeSteps, decodeStepNanos, decodeRunNanos, prefillRuns, prefillNanos,
-        generatedTokens);
+        generatedTokens, decodeOutsideCpuNanos, decodeRunCpuNanos);
   }
 
   // ====================================================================== generation
@@ -392,6 +398,7 @@ final class Engine {
     // Decode.
     while (!live.isEmpty()) {
       long s0 = System.nanoTime();
+      long c0 = cpuNow();
       int alive = 0;
       for (Row r : live) {
         if (!r.done) {
@@ -422,7 +429,9 @@ final class Engine {
       }
       long v = layout.vocabSize();
       ByteBuffer lg = scratchLogits(rows * v * Float.BYTES);
+      long c1 = cpuNow();
       long runNanos = run(rows, 1, len, idb, mb, posb, aK, aV, bK, bV, lg, false);
+      long c2 = cpuNow();
       swap();
       len = total;
       FloatBuffer lf = lg.asFloatBuffer();
@@ -435,7 +444,15 @@ final class Engine {
       decodeSteps++;
       decodeRunNanos += runNanos;
       decodeStepNanos += System.nanoTime() - s0;
+      if (cpuTiming) {
+        decodeOutsideCpuNanos += (c1 - c0) + (cpuNow() - c2);
+        decodeRunCpuNanos += c2 - c1;
+      }
     }
+  }
+
+  private long cpuNow() {
+    return cpuTiming ? THREADS.getCurrentThreadCpuTime() : 0L;
   }
 
   /**
