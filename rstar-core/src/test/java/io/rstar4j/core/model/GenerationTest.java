@@ -133,6 +133,23 @@ class GenerationTest {
   }
 
   @Test
+  void cpuTimeIsMeasuredOnlyWhenAsked() throws Exception {
+    DecodeStats before = lm.decodeStats();
+    lm.generate("abc", 2, GenerationConfig.greedy(8));
+    DecodeStats off = lm.decodeStats().minus(before);
+    assertEquals(0, off.decodeOutsideCpuNanos() + off.decodeRunCpuNanos());
+    assertTrue(off.decodeSteps() > 0 && off.decodeRunNanos() > 0
+        && off.decodeStepNanos() >= off.decodeRunNanos());
+    try (CausalLm timed = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer())
+        .intraOpThreads(1).measureCpuTime(true).build()) {
+      timed.generate("abc", 2, GenerationConfig.greedy(8));
+      DecodeStats on = timed.decodeStats();
+      assertTrue(on.decodeRunCpuNanos() > 0 && on.decodeOutsideCpuNanos() > 0, on.toString());
+      assertTrue(on.outsideRunCpuShare() > 0 && on.outsideRunCpuShare() < 1);
+    }
+  }
+
+  @Test
   void maxTokensEndsWithMaxTokens() {
     GenerationResult r = lm.generate("abc", 2, GenerationConfig.greedy(7));
     for (Completion c : r.completions()) {
