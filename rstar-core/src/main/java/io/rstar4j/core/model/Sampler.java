@@ -5,20 +5,25 @@ import java.util.SplittableRandom;
 
 /**
  * Picks the next token from a row of logits: greedy, or temperature softmax restricted by top-k
- * and top-p. Holds scratch arrays so that sampling allocates nothing per token. Not thread-safe.
+ * and top-p. Works on a list of candidates (tokens not negligibly unlikely), which for a language
+ * model is a small part of the vocabulary, and holds its scratch arrays so that sampling allocates
+ * nothing per token. Not thread-safe.
  */
 final class Sampler {
   /** Scaled logits this far below the best are treated as probability 0 (e^-30 < 1e-13). */
   static final double CUTOFF = 30.0;
+
   private final int vocab;
   private final double[] probs;
-  private final float[] scratch;
+  private final int[] cand;
+  private final float[] keys;
   private int[] heap = new int[64];
 
   Sampler(int vocab) {
     this.vocab = vocab;
     this.probs = new double[vocab];
-    this.scratch = new float[vocab];
+    this.cand = new int[vocab];
+    this.keys = new float[vocab];
   }
 
   /**
@@ -30,52 +35,88 @@ final class Sampler {
     if (cfg.temperature() == 0) {
       return argmax(logits, offset);
     }
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < vocab; i++) {
-      float v = logits.get(offset + i);
-      if (v > max) {
-        max = v;
-      }
-    }
-    if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max)) {
-      return argmax(logits, offset);
-    }
     double invT = 1.0 / cfg.temperature();
-    double sum = 0;
-    // Tokens more than CUTOFF below the best (after temperature) get probability 0 without an
-    // exp: their mass is under e^-CUTOFF each, and real models put most of a large vocabulary
-    // there, which makes this loop several times faster.
-    float floor = (float) (max - CUTOFF * cfg.temperature());
-    for (int i = 0; i < vocab; i++) {
-      float l = logits.get(offset + i);
-      if (l < floor) {
-        probs[i] = 0;
-      } else {
-        double p = Math.exp((l - max) * invT);
-        probs[i] = p;
-        sum += p;
-      }
-    }
     int topK = cfg.topK();
+    int n;
+    double sum = 0;
+    boolean sorted = false;
     if (topK > 0 && topK < vocab) {
-      sum = keepTopK(topK);
-    }
-    if (cfg.topP() < 1.0) {
-      return sampleNucleus(sum, cfg.topP(), rnd);
-    }
-    double u = rnd.nextDouble() * sum;
-    double c = 0;
-    int last = -1;
-    for (int i = 0; i < vocab; i++) {
-      if (probs[i] > 0) {
-        c += probs[i];
-        last = i;
-        if (u < c) {
-          return i;
+      // Top-k by logit first (the same order as by probability), then exp of k values only.
+      logits.get(offset, keys, 0, vocab);
+      int[] top = topByLogit(topK);
+      float max = keys[top[0]];
+      if (Float.isNaN(max) || max == Float.NEGATIVE_INFINITY) {
+        return argmax(logits, offset);
+      }
+      for (int j = 0; j < topK; j++) {
+        int i = top[j];
+        cand[j] = i;
+        probs[i] = Math.exp((keys[i] - max) * invT);
+        sum += probs[i];
+      }
+      n = topK;
+      sorted = true;
+    } else {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int i = 0; i < vocab; i++) {
+        float v = logits.get(offset + i);
+        if (v > max) {
+          max = v;
+        }
+      }
+      if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max)) {
+        return argmax(logits, offset);
+      }
+      // Candidates: tokens within CUTOFF of the best after temperature; the rest have mass under
+      // e^-CUTOFF each and are left out without computing an exp.
+      float floor = (float) (max - CUTOFF * cfg.temperature());
+      n = 0;
+      for (int i = 0; i < vocab; i++) {
+        float l = logits.get(offset + i);
+        if (l >= floor) {
+          double p = Math.exp((l - max) * invT);
+          probs[i] = p;
+          sum += p;
+          cand[n++] = i;
         }
       }
     }
-    return last;
+    if (cfg.topP() < 1.0) {
+      double target = cfg.topP() * sum;
+      int m = 64;
+      while (true) {
+        int take = Math.min(m, n);
+        int[] top = sorted ? cand : topOf(n, take);
+        double c = 0;
+        int cut = -1;
+        for (int j = 0; j < take; j++) {
+          c += probs[top[j]];
+          if (c >= target) {
+            cut = j;
+            break;
+          }
+        }
+        if (cut >= 0 || take == n) {
+          int k = cut >= 0 ? cut + 1 : take;
+          if (top != cand) {
+            System.arraycopy(top, 0, cand, 0, k);
+          }
+          n = k;
+          sum = cut >= 0 ? c : sum;
+          break;
+        }
+        m *= 8;
+      }
+    }
+    double u = rnd.nextDouble() * sum;
+    double acc = 0;
+    for (int j = 0; j < n; j++) {
+      acc += probs[cand[j]];
+      if (u < acc) {
+        return cand[j];
+      }
+    }
+    return cand[n - 1];
   }
 
   int argmax(FloatBuffer logits, int offset) {
@@ -91,69 +132,15 @@ final class Sampler {
     return best;
   }
 
-  /** Zeroes all but the k most likely (ties to lower ids); returns the remaining mass. */
-  private double keepTopK(int k) {
-    int[] top = topIndices(k);
-    double sum = 0;
-    for (int i = 0; i < vocab; i++) {
-      scratch[i] = 0;
-    }
-    for (int j = 0; j < k; j++) {
-      scratch[top[j]] = 1;
-    }
-    for (int i = 0; i < vocab; i++) {
-      if (scratch[i] == 0) {
-        probs[i] = 0;
-      } else {
-        sum += probs[i];
-      }
-    }
-    return sum;
-  }
-
-  private int sampleNucleus(double sum, double topP, SplittableRandom rnd) {
-    double target = topP * sum;
-    int m = 64;
-    while (true) {
-      int take = Math.min(m, vocab);
-      int[] top = topIndices(take);
-      double c = 0;
-      int cut = -1;
-      for (int j = 0; j < take; j++) {
-        c += probs[top[j]];
-        if (c >= target || probs[top[j]] == 0) {
-          cut = j;
-          break;
-        }
-      }
-      if (cut >= 0 || take == vocab) {
-        int n = cut >= 0 ? cut + 1 : take;
-        double mass = 0;
-        for (int j = 0; j < n; j++) {
-          mass += probs[top[j]];
-        }
-        double u = rnd.nextDouble() * mass;
-        double acc = 0;
-        for (int j = 0; j < n; j++) {
-          acc += probs[top[j]];
-          if (u < acc) {
-            return top[j];
-          }
-        }
-        return top[n - 1];
-      }
-      m *= 8;
-    }
-  }
-
-  /** The k most likely ids, most likely first (ties: lower id first). */
-  private int[] topIndices(int k) {
+  /** The k most likely of the first n candidates, most likely first (ties: lower id first). */
+  private int[] topOf(int n, int k) {
     if (heap.length < k) {
       heap = new int[Math.max(k, heap.length * 2)];
     }
     int[] h = heap;
     int size = 0;
-    for (int i = 0; i < vocab; i++) {
+    for (int j = 0; j < n; j++) {
+      int i = cand[j];
       if (size < k) {
         h[size] = i;
         siftUp(h, size++);
@@ -162,15 +149,79 @@ final class Sampler {
         siftDown(h, 0, size);
       }
     }
-    // Heap-sort in place: repeatedly move the worst to the end.
+    // Heap-sort in place: repeatedly move the worst to the end, leaving h[0..size) best-first.
     for (int end = size - 1; end > 0; end--) {
       int t = h[0];
       h[0] = h[end];
       h[end] = t;
       siftDown(h, 0, end);
     }
-    // Now h[0..size) is best-first.
     return h;
+  }
+
+  /** The k ids with the largest {@code keys}, largest first (ties: lower id first). */
+  private int[] topByLogit(int k) {
+    if (heap.length < k) {
+      heap = new int[Math.max(k, heap.length * 2)];
+    }
+    int[] h = heap;
+    for (int i = 0; i < k; i++) {
+      h[i] = i;
+      int c = i;
+      while (c > 0) { // sift up: the worst at the root
+        int p = (c - 1) >>> 1;
+        if (keyBetter(h[p], h[c])) {
+          int t = h[p];
+          h[p] = h[c];
+          h[c] = t;
+          c = p;
+        } else {
+          break;
+        }
+      }
+    }
+    float rootKey = keys[h[0]];
+    for (int i = k; i < vocab; i++) {
+      float v = keys[i];
+      if (v > rootKey) { // later ids lose ties
+        h[0] = i;
+        keySiftDown(h, k);
+        rootKey = keys[h[0]];
+      }
+    }
+    for (int end = k - 1; end > 0; end--) {
+      int t = h[0];
+      h[0] = h[end];
+      h[end] = t;
+      keySiftDown(h, end);
+    }
+    return h;
+  }
+
+  private boolean keyBetter(int a, int b) {
+    return keys[a] > keys[b] || (keys[a] == keys[b] && a < b);
+  }
+
+  private void keySiftDown(int[] h, int size) {
+    int i = 0;
+    while (true) {
+      int l = 2 * i + 1;
+      if (l >= size) {
+        return;
+      }
+      int worst = l;
+      if (l + 1 < size && keyBetter(h[l], h[l + 1])) {
+        worst = l + 1;
+      }
+      if (keyBetter(h[i], h[worst])) {
+        int t = h[i];
+        h[i] = h[worst];
+        h[worst] = t;
+        i = worst;
+      } else {
+        return;
+      }
+    }
   }
 
   /** Whether id a ranks above id b. */
