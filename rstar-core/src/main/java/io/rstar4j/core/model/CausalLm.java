@@ -141,6 +141,11 @@ public final class CausalLm implements AutoCloseable {
     return generate(List.of(GenerationRequest.ofText(prompt, n)), config).get(0);
   }
 
+  /** For tests: sample rows in parallel from this much rows x vocabulary work on. */
+  synchronized void parallelSamplingWork(long work) {
+    engine.parallelSamplingWork(work);
+  }
+
   /** The prefix cache's counters and memory. */
   public synchronized PrefixCacheStats prefixCacheStats() {
     return engine.cacheStats();

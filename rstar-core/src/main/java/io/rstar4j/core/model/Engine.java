@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * The generation loop over one ONNX Runtime session: chunked prefill (reusing cached prefixes),
@@ -46,6 +47,9 @@ final class Engine {
   private final String[] presentK;
   private final String[] presentV;
   private final Sampler sampler;
+  private final ThreadLocal<Sampler> samplers;
+  /** Rows x vocabulary above which rows are sampled in parallel. */
+  private long parallelSamplingWork = 1L << 20;
   private final SplittableRandom seeder = new SplittableRandom();
   private final int kvRowFloats; // floats of one token of one row in one layer's K (heads*dim)
 
@@ -97,8 +101,15 @@ final class Engine {
       presentK[i] = "present." + i + ".key";
       presentV[i] = "present." + i + ".value";
     }
-    this.sampler = new Sampler(Math.min(layout.vocabSize(), Math.max(1, tokenizer.vocabSize())));
+    int samplingVocab = Math.min(layout.vocabSize(), Math.max(1, tokenizer.vocabSize()));
+    this.sampler = new Sampler(samplingVocab);
+    this.samplers = ThreadLocal.withInitial(() -> new Sampler(samplingVocab));
     this.kvRowFloats = layout.kvHeads() * layout.headDim();
+  }
+
+  /** For tests: the rows x vocabulary work above which rows are sampled in parallel. */
+  void parallelSamplingWork(long work) {
+    this.parallelSamplingWork = work;
   }
 
   DecoderLayout layout() {
@@ -435,12 +446,7 @@ final class Engine {
       swap();
       len = total;
       FloatBuffer lf = lg.asFloatBuffer();
-      for (int q = 0; q < rows; q++) {
-        Row r = live.get(q);
-        if (!r.done) {
-          accept(r, sampler.sample(lf, (int) (q * v), cfg, r.rnd), cfg, maxStop);
-        }
-      }
+      sampleRows(live, lf, (int) v, cfg, maxStop);
       decodeSteps++;
       decodeRunNanos += runNanos;
       decodeStepNanos += System.nanoTime() - s0;
@@ -613,6 +619,37 @@ final class Engine {
     }
     prefillRuns++;
     prefillNanos += System.nanoTime() - t0;
+  }
+
+  /**
+   * Samples the next token of every live row and accepts it. With a large vocabulary and many rows
+   * the rows are sampled in parallel (each row has its own generator, so results do not change).
+   */
+  private void sampleRows(List<Row> live, FloatBuffer lf, int v, GenerationConfig cfg,
+      int maxStop) {
+    int rows = live.size();
+    if ((long) rows * v < parallelSamplingWork || rows < 2) {
+      for (int q = 0; q < rows; q++) {
+        Row r = live.get(q);
+        if (!r.done) {
+          accept(r, sampler.sample(lf, q * v, cfg, r.rnd), cfg, maxStop);
+        }
+      }
+      return;
+    }
+    int[] chosen = new int[rows];
+    IntStream.range(0, rows).parallel().forEach(q -> {
+      Row r = live.get(q);
+      if (!r.done) {
+        chosen[q] = samplers.get().sample(lf, q * v, cfg, r.rnd);
+      }
+    });
+    for (int q = 0; q < rows; q++) {
+      Row r = live.get(q);
+      if (!r.done) {
+        accept(r, chosen[q], cfg, maxStop);
+      }
+    }
   }
 
   // ====================================================================== uncached path

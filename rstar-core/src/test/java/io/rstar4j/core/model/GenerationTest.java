@@ -118,6 +118,22 @@ class GenerationTest {
   }
 
   @Test
+  void parallelSamplingGivesTheSameSamples() throws Exception {
+    GenerationConfig cfg = GenerationConfig.builder().maxTokens(20).temperature(1.0).topP(0.9)
+        .topK(100).seed(5).build();
+    List<GenerationRequest> reqs = List.of(GenerationRequest.ofText("parallel", 8),
+        GenerationRequest.ofText("sampling of rows", 8));
+    List<GenerationResult> sequential = lm.generate(reqs, cfg);
+    try (CausalLm par = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).build()) {
+      par.parallelSamplingWork(0);
+      List<GenerationResult> parallel = par.generate(reqs, cfg);
+      for (int i = 0; i < reqs.size(); i++) {
+        assertEquals(sequential.get(i).completions(), parallel.get(i).completions());
+      }
+    }
+  }
+
+  @Test
   void samplesSharePrefill() {
     DecodeStats before = lm.decodeStats();
     GenerationResult r = lm.generate(List.of(GenerationRequest.ofText("shared prefill", 8)),
