@@ -29,7 +29,7 @@ final class Providers {
       synchronized (LOCK) {
         Boolean known = cudaWorks;
         if (known == null || known) {
-          if (!env.getAvailableProviders().contains(OrtProvider.CUDA)) {
+          if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
             reason = "this ONNX Runtime build has no CUDA provider (use the"
                 + " com.microsoft.onnxruntime:onnxruntime_gpu artifact)";
           } else {
