@@ -278,6 +278,18 @@ class OpenAiCompatiblePolicyTest {
   }
 
   @Test
+  void aPromptLongerThanTheContextIsReportedWithTheServersWords() {
+    fallback = req -> new Reply(400, "{\"object\":\"error\",\"message\":\"This model's maximum context length is"
+        + " 4096 tokens. However, you requested 9000 tokens.\",\"type\":\"BadRequestError\",\"code\":400}", 0, null);
+    try (OpenAiCompatiblePolicy p = policy().maxRetries(3).build()) {
+      HttpPolicyException e = assertThrows(HttpPolicyException.class, () -> p.propose(request("q".repeat(20000), 1)));
+      assertEquals(400, e.statusCode());
+      assertTrue(e.getMessage().contains("maximum context length is 4096 tokens"), e.getMessage());
+      assertEquals(1, received.size(), "a 400 is not retried");
+    }
+  }
+
+  @Test
   void malformedRepliesAreClearErrors() {
     List<String> bodies = List.of(
         "this is not json",
