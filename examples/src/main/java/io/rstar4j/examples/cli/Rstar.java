@@ -12,6 +12,10 @@ public final class Rstar {
 
   /** Every subcommand, in the order {@code --help} lists them. */
   static final List<Command> COMMANDS = List.of(
+      new MctsDemoCommand(),
+      new MctsReplayCommand(),
+      new GradeCommand(),
+      new ExtractCommand(),
       new TokenizeCommand());
 
   private Rstar() {}

@@ -1,0 +1,93 @@
+package io.rstar4j.train.data;
+
+import io.rstar4j.core.tree.NodeKind;
+import io.rstar4j.core.tree.ReasoningNode;
+import io.rstar4j.core.tree.ReasoningTree;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Policy SFT records from a searched tree, as the reference selects them: every root-to-leaf path
+ * ending in a correct answer, stably sorted by (mean Q, min Q) descending, the first {@link
+ * ExtractionConfig#sftPerProblem()} kept, then those whose response mentions {@code error}
+ * dropped.
+ */
+public final class SftSelection {
+  private SftSelection() {}
+
+  /**
+   * The SFT records of one tree, best first.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static List<SftRecord> select(ReasoningTree tree, ExtractionConfig config) {
+    Objects.requireNonNull(tree, "tree");
+    Objects.requireNonNull(config, "config");
+    if (!tree.problem().hasGold() || config.sftPerProblem() == 0) {
+      return List.of();
+    }
+    IndexedTree t = new IndexedTree(tree.root());
+    record Scored(int leaf, double mean, double min) {}
+    List<Scored> correct = new ArrayList<>();
+    for (int i = 1; i < t.size(); i++) { // pre-order: leaves come in depth-first path order
+      if (!t.isLeaf(i)) {
+        continue;
+      }
+      ReasoningNode leaf = t.nodes.get(i);
+      if (leaf.kind() != NodeKind.ANSWER
+          || !config.grader().matchesAny(leaf.answer(), tree.problem().goldAnswers())) {
+        continue;
+      }
+      List<Integer> path = pathTo(t, i);
+      double sum = 0.0;
+      double min = Double.POSITIVE_INFINITY;
+      for (int s : path) {
+        double q = t.q(s);
+        sum += q;
+        if (q < min) {
+          min = q;
+        }
+      }
+      correct.add(new Scored(i, sum / path.size(), min));
+    }
+    correct.sort(
+        (a, b) -> {
+          if (a.mean() != b.mean()) {
+            return a.mean() > b.mean() ? -1 : 1;
+          }
+          if (a.min() != b.min()) {
+            return a.min() > b.min() ? -1 : 1;
+          }
+          return 0;
+        });
+    String excluded = config.excludedSubstring().toLowerCase(Locale.ROOT);
+    List<SftRecord> out = new ArrayList<>();
+    for (Scored s : correct.subList(0, Math.min(config.sftPerProblem(), correct.size()))) {
+      StringBuilder sb = new StringBuilder();
+      for (int n : pathTo(t, s.leaf())) {
+        sb.append(t.text(n));
+      }
+      String response = TextOps.pythonStrip(sb.toString());
+      if (!excluded.isEmpty() && response.toLowerCase(Locale.ROOT).contains(excluded)) {
+        continue;
+      }
+      out.add(new SftRecord(tree.problem().question(), response));
+    }
+    return out;
+  }
+
+  /** Node indices from the root (excluded) down to {@code node} (included). */
+  static List<Integer> pathTo(IndexedTree t, int node) {
+    List<Integer> rev = new ArrayList<>();
+    for (int i = node; i > 0; i = t.parent.get(i)) {
+      rev.add(i);
+    }
+    List<Integer> path = new ArrayList<>(rev.size());
+    for (int k = rev.size() - 1; k >= 0; k--) {
+      path.add(rev.get(k));
+    }
+    return path;
+  }
+}

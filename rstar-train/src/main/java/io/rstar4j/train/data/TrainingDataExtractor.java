@@ -1,0 +1,114 @@
+package io.rstar4j.train.data;
+
+import io.rstar4j.core.tree.ReasoningTree;
+import io.rstar4j.core.tree.ReasoningTrees;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Streams saved trees (one JSON object per line, {@link ReasoningTrees}) into SFT records and
+ * preference pairs (one JSON object per line each), one tree at a time: memory holds one tree, not
+ * the file. Output order follows input order; a malformed line is reported with its number and
+ * skipped.
+ */
+public final class TrainingDataExtractor {
+  private static final System.Logger LOG = System.getLogger(TrainingDataExtractor.class.getName());
+
+  private final ExtractionConfig config;
+
+  /** An extractor with the given rules. */
+  public TrainingDataExtractor(ExtractionConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** The rules in use. */
+  public ExtractionConfig config() {
+    return config;
+  }
+
+  /**
+   * Reads every tree line and writes the records. Blank lines are ignored.
+   *
+   * @param trees the saved trees
+   * @param sft where SFT records go, or null to skip them
+   * @param pairs where filtered preference pairs go, or null to skip them
+   * @param unfiltered where the pairs before the filter go, or null to skip them
+   * @param onError told of each malformed line as it is met (may be null)
+   * @return counts and the malformed lines
+   * @throws UncheckedIOException when reading or writing fails
+   */
+  public ExtractionSummary extract(
+      BufferedReader trees, Writer sft, Writer pairs, Writer unfiltered, Consumer<LineError> onError) {
+    Objects.requireNonNull(trees, "trees");
+    List<LineError> errors = new ArrayList<>();
+    long lineNo = 0;
+    long nTrees = 0;
+    long nSft = 0;
+    long nPairs = 0;
+    long nCandidates = 0;
+    try {
+      String line;
+      while ((line = trees.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        ReasoningTree tree;
+        try {
+          tree = ReasoningTrees.fromJsonLine(line);
+        } catch (RuntimeException e) {
+          LineError err = new LineError(lineNo, "malformed tree: " + message(e));
+          LOG.log(System.Logger.Level.WARNING, err.toString());
+          errors.add(err);
+          if (onError != null) {
+            onError.accept(err);
+          }
+          continue;
+        }
+        nTrees++;
+        if (sft != null) {
+          for (SftRecord r : SftSelection.select(tree, config)) {
+            sft.write(r.toJsonLine());
+            sft.write('\n');
+            nSft++;
+          }
+        }
+        if (pairs != null || unfiltered != null) {
+          for (CandidatePair c : PreferencePairs.candidates(tree, config)) {
+            nCandidates++;
+            if (unfiltered != null) {
+              unfiltered.write(c.toJsonLine());
+              unfiltered.write('\n');
+            }
+            if (PreferencePairs.passesFilter(c, config)) {
+              nPairs++;
+              if (pairs != null) {
+                pairs.write(c.toPair().toJsonLine());
+                pairs.write('\n');
+              }
+            }
+          }
+        }
+      }
+      for (Writer w : new Writer[] {sft, pairs, unfiltered}) {
+        if (w != null) {
+          w.flush();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new ExtractionSummary(nTrees, nSft, nPairs, nCandidates, errors);
+  }
+
+  static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,178 @@
+package io.rstar4j.train.ppm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import java.nio.DoubleBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TrainingGraphsTest {
+  static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+  static double[] randn(Random r, int n, double scale) {
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = r.nextGaussian() * scale;
+    }
+    return x;
+  }
+
+  static OnnxTensor t(double[] x, long... shape) throws Exception {
+    return OnnxTensor.createTensor(ENV, DoubleBuffer.wrap(x), shape);
+  }
+
+  static double[] out(OrtSession.Result r, String name) throws Exception {
+    DoubleBuffer b = ((OnnxTensor) r.get(name).orElseThrow()).getDoubleBuffer();
+    double[] d = new double[b.remaining()];
+    b.get(d);
+    return d;
+  }
+
+  @Test
+  void gradientMatchesFiniteDifferencesOfTheLoss() throws Exception {
+    int h = 7;
+    int rows = 5;
+    Random rnd = new Random(42);
+    double[] xPos = randn(rnd, rows * h, 1);
+    double[] xNeg = randn(rnd, rows * h, 1);
+    double[] weight = {1.0, 0.5, 0.25, 1.0 / 3, 1.0};
+    double[] w = randn(rnd, h, 0.7);
+    try (OrtSession step =
+            ENV.createSession(
+                TrainingGraphs.stepGraph(h, OnnxGraph.DOUBLE, 0.9, 0.999, 1e-8, 0.01),
+                new OrtSession.SessionOptions());
+        OrtSession eval =
+            ENV.createSession(
+                TrainingGraphs.evalGraph(h, OnnxGraph.DOUBLE), new OrtSession.SessionOptions())) {
+      Map<String, OnnxTensor> in = new HashMap<>();
+      in.put("x_pos", t(xPos, rows, h));
+      in.put("x_neg", t(xNeg, rows, h));
+      in.put("weight", t(weight, rows));
+      in.put("w", t(w, h));
+      in.put("m", t(new double[h], h));
+      in.put("v", t(new double[h], h));
+      in.put("lr", OnnxTensor.createTensor(ENV, 1e-3));
+      in.put("bc1", OnnxTensor.createTensor(ENV, 0.1));
+      in.put("bc2", OnnxTensor.createTensor(ENV, 0.001));
+      double[] grad;
+      double loss;
+      try (OrtSession.Result r = step.run(in)) {
+        grad = out(r, "grad");
+        loss = out(r, "loss")[0];
+      }
+      // the loss itself against a direct computation
+      double want = 0;
+      for (int i = 0; i < rows; i++) {
+        double d = 0;
+        for (int j = 0; j < h; j++) {
+          d += (xPos[i * h + j] - xNeg[i * h + j]) * w[j];
+        }
+        want += weight[i] * -Math.log(1 / (1 + Math.exp(-d)));
+      }
+      assertEquals(want, loss, 1e-12);
+      double eps = 1e-6;
+      for (int j = 0; j < h; j++) {
+        double[] plus = w.clone();
+        double[] minus = w.clone();
+        plus[j] += eps;
+        minus[j] -= eps;
+        double fd = (lossOf(eval, in, plus, h) - lossOf(eval, in, minus, h)) / (2 * eps);
+        assertEquals(fd, grad[j], 1e-7 * (1 + Math.abs(fd)), "d loss / d w[" + j + "]");
+      }
+    }
+  }
+
+  private static double lossOf(OrtSession eval, Map<String, OnnxTensor> base, double[] w, int h)
+      throws Exception {
+    Map<String, OnnxTensor> in = new HashMap<>();
+    in.put("x_pos", base.get("x_pos"));
+    in.put("x_neg", base.get("x_neg"));
+    in.put("weight", base.get("weight"));
+    try (OnnxTensor wt = t(w, h)) {
+      in.put("w", wt);
+      try (OrtSession.Result r = eval.run(in)) {
+        return out(r, "loss")[0];
+      }
+    }
+  }
+
+  @Test
+  void adamWStepsMatchAReferenceImplementation() throws Exception {
+    int h = 5;
+    int rows = 3;
+    Random rnd = new Random(7);
+    float[] w0 = new float[h];
+    for (int j = 0; j < h; j++) {
+      w0[j] = (float) rnd.nextGaussian();
+    }
+    double b1 = 0.9;
+    double b2 = 0.999;
+    double eps = 1e-8;
+    double wd = 0.1;
+    double lr = 0.05;
+    try (HeadOptimizer opt =
+        new HeadOptimizer(ENV, new OrtSession.SessionOptions(), w0, b1, b2, eps, wd)) {
+      double[] w = new double[h];
+      double[] m = new double[h];
+      double[] v = new double[h];
+      for (int j = 0; j < h; j++) {
+        w[j] = w0[j];
+      }
+      for (int step = 1; step <= 5; step++) {
+        float[] xp = new float[rows * h];
+        float[] xn = new float[rows * h];
+        for (int i = 0; i < rows * h; i++) {
+          xp[i] = (float) rnd.nextGaussian();
+          xn[i] = (float) rnd.nextGaussian();
+        }
+        float[] weight = {1f, 0.5f, 0.25f};
+        // reference: PyTorch's AdamW
+        double[] g = new double[h];
+        double loss = 0;
+        for (int i = 0; i < rows; i++) {
+          double d = 0;
+          for (int j = 0; j < h; j++) {
+            d += (xp[i * h + j] - xn[i * h + j]) * w[j];
+          }
+          loss += weight[i] * Math.log1p(Math.exp(-d));
+          double dd = -weight[i] / (1 + Math.exp(d));
+          for (int j = 0; j < h; j++) {
+            g[j] += dd * (xp[i * h + j] - xn[i * h + j]);
+          }
+        }
+        for (int j = 0; j < h; j++) {
+          w[j] *= 1 - lr * wd;
+          m[j] = b1 * m[j] + (1 - b1) * g[j];
+          v[j] = b2 * v[j] + (1 - b2) * g[j] * g[j];
+          double mh = m[j] / (1 - Math.pow(b1, step));
+          double vh = v[j] / (1 - Math.pow(b2, step));
+          w[j] -= lr * mh / (Math.sqrt(vh) + eps);
+        }
+        HeadOptimizer.Eval e = opt.step(xp, xn, weight, rows, lr);
+        assertEquals(loss, e.loss(), 1e-4 * (1 + loss));
+        for (int j = 0; j < h; j++) {
+          assertEquals(w[j], opt.w[j], 1e-4, "w[" + j + "] after step " + step);
+        }
+      }
+      assertEquals(5, opt.t);
+    }
+  }
+
+  @Test
+  void lossIsFiniteForExtremeMargins() throws Exception {
+    try (HeadOptimizer opt =
+        new HeadOptimizer(ENV, new OrtSession.SessionOptions(), new float[] {1f}, 0.9, 0.999, 1e-8, 0)) {
+      HeadOptimizer.Eval e =
+          opt.evaluate(new float[] {500f, -500f}, new float[] {-500f, 500f}, new float[] {1f, 1f}, 2);
+      assertEquals(1000.0, e.loss(), 1e-3); // softplus(-1000) ~ 0, softplus(1000) = 1000
+      assertTrue(Double.isFinite(e.loss()));
+      assertEquals(1000f, e.margins()[0]);
+    }
+  }
+}
