@@ -52,6 +52,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Token accounting comes from the reply's {@code usage}: every generation carries the call's
  * {@code prompt_tokens}; {@code completion_tokens} (a total over the call's choices) is shared out
  * among the choices in proportion to their text length (exact when {@code n} is 1). Thread-safe.
+ *
+ * <pre>{@code
+ * // vllm serve Qwen/Qwen2.5-Math-7B-Instruct --port 8000
+ * try (Policy policy = OpenAiCompatiblePolicy.builder()
+ *     .baseUrl("http://localhost:8000")
+ *     .model("Qwen/Qwen2.5-Math-7B-Instruct")
+ *     .temperature(0.7).topP(0.95).maxTokens(1024).seed(1)
+ *     .build()) {
+ *   List<Generation> candidates = policy.propose(new PolicyRequest(problem, Trajectory.empty(), 8));
+ * }
+ * }</pre>
  */
 public final class OpenAiCompatiblePolicy implements Policy {
   private static final System.Logger LOG = System.getLogger(OpenAiCompatiblePolicy.class.getName());
