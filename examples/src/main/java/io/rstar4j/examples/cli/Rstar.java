@@ -15,7 +15,8 @@ public final class Rstar {
       new MctsDemoCommand(),
       new MctsReplayCommand(),
       new GradeCommand(),
-      new ExtractCommand());
+      new ExtractCommand(),
+      new TokenizeCommand());
 
   private Rstar() {}
 
