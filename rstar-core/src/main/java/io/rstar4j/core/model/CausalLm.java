@@ -166,6 +166,7 @@ public final class CausalLm implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       closed = true;
+      engine.close();
       try {
         session.close();
       } catch (OrtException e) {

@@ -66,6 +66,9 @@ final class Engine {
   private final ByteBuffer cacheBranch = ByteBuffer.allocateDirect(1).order(NATIVE);
   private final Map<String, OnnxTensor> inputs = new HashMap<>();
   private final Map<String, OnnxTensor> pinned = new HashMap<>();
+  private final ByteBuffer[] slotBuffers = new ByteBuffer[4];
+  private final long[][] slotShapes = new long[4][];
+  private final OnnxTensor[] slotTensors = new OnnxTensor[4];
 
   // Statistics.
   private long decodeSteps;
@@ -735,17 +738,17 @@ final class Engine {
     pinned.clear();
     try {
       long[] tokShape = {rows, seq};
-      inputs.put("input_ids", made(made, idb, (long) rows * seq * 8, tokShape, OnnxJavaType.INT64));
+      inputs.put("input_ids", reused(0, idb, (long) rows * seq * 8, tokShape, OnnxJavaType.INT64));
       inputs.put("attention_mask", made(made, mb, (long) rows * (past + seq) * 8,
           new long[] {rows, past + seq}, OnnxJavaType.INT64));
       if (layout.hasPositionIds()) {
         inputs.put("position_ids",
-            made(made, posb, (long) rows * seq * 8, tokShape, OnnxJavaType.INT64));
+            reused(1, posb, (long) rows * seq * 8, tokShape, OnnxJavaType.INT64));
       }
       if (useCacheBranch) {
         cacheBranch.put(0, (byte) (past > 0 ? 1 : 0));
         inputs.put("use_cache_branch",
-            made(made, cacheBranch, 1, new long[] {1}, OnnxJavaType.BOOL));
+            reused(2, cacheBranch, 1, new long[] {1}, OnnxJavaType.BOOL));
       }
       long[] pastShape = {rows, layout.kvHeads(), past, layout.headDim()};
       long pastBytes = (long) rows * past * kvRowFloats * Float.BYTES;
@@ -759,7 +762,7 @@ final class Engine {
           pinned.put(presentV[l], made(made, dstV[l], presBytes, presShape, OnnxJavaType.FLOAT));
         }
       }
-      pinned.put("logits", made(made, lg, (long) rows * seq * layout.vocabSize() * Float.BYTES,
+      pinned.put("logits", reused(3, lg, (long) rows * seq * layout.vocabSize() * Float.BYTES,
           new long[] {rows, seq, layout.vocabSize()}, OnnxJavaType.FLOAT));
       long t0 = System.nanoTime();
       OrtSession.Result result = logitsOnly
@@ -771,6 +774,39 @@ final class Engine {
     } finally {
       for (OnnxTensor t : made) {
         t.close();
+      }
+    }
+  }
+
+  /**
+   * A tensor over a scratch buffer kept from step to step while the buffer and shape stay the same
+   * (ONNX Runtime reads and writes the buffer's memory, so new contents need no new tensor).
+   */
+  private OnnxTensor reused(int slot, ByteBuffer buf, long bytes, long[] shape, OnnxJavaType type)
+      throws OrtException {
+    if (slotBuffers[slot] == buf && Arrays.equals(slotShapes[slot], shape)) {
+      return slotTensors[slot];
+    }
+    if (slotTensors[slot] != null) {
+      slotTensors[slot].close();
+      slotTensors[slot] = null;
+    }
+    ByteBuffer view = buf.duplicate();
+    view.clear().limit((int) bytes);
+    slotTensors[slot] = OnnxTensor.createTensor(env, view.slice().order(NATIVE), shape, type);
+    slotBuffers[slot] = buf;
+    slotShapes[slot] = shape.clone();
+    return slotTensors[slot];
+  }
+
+  /** Closes the tensors kept between steps. */
+  void close() {
+    for (int i = 0; i < slotTensors.length; i++) {
+      if (slotTensors[i] != null) {
+        slotTensors[i].close();
+        slotTensors[i] = null;
+        slotBuffers[i] = null;
+        slotShapes[i] = null;
       }
     }
   }
