@@ -75,6 +75,30 @@ class ModelCommandsTest {
   }
 
   @Test
+  void generateStopsAtAStopStringAndKeepsIt() {
+    Run free = run("generate", "--model", model.toString(), "--prompt", "Hello there",
+        "--temperature", "0", "--max-tokens", "30");
+    assertEquals(0, free.code(), free.err());
+    String text = JsonParser.parseString(free.out().strip()).getAsJsonObject().get("text")
+        .getAsString();
+    int at = -1;
+    for (int i = 2; i + 2 <= text.length(); i++) {
+      String s = text.substring(i, i + 2);
+      if (text.indexOf(s) == i && s.chars().allMatch(ch -> ch > 32 && ch < 127)) {
+        at = i;
+        break;
+      }
+    }
+    assertTrue(at > 0, text);
+    String stop = text.substring(at, at + 2);
+    Run cut = run("generate", "--model", model.toString(), "--prompt", "Hello there",
+        "--temperature", "0", "--max-tokens", "30", "--stop", stop);
+    JsonObject o = JsonParser.parseString(cut.out().strip()).getAsJsonObject();
+    assertEquals("stop_string", o.get("stop_reason").getAsString());
+    assertEquals(text.substring(0, at + 2), o.get("text").getAsString());
+  }
+
+  @Test
   void generateErrorsAreClear() {
     Run missing = run("generate", "--model", tmp.resolve("nope").toString(), "--prompt", "x");
     assertEquals(1, missing.code());
