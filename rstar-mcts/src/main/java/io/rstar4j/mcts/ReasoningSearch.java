@@ -39,6 +39,7 @@ import java.util.Set;
  * reward model in one batch. A single search is the same loop with one tree.
  */
 public final class ReasoningSearch {
+  private static final System.Logger LOG = System.getLogger(ReasoningSearch.class.getName());
   private final Policy policy;
   private final Verifier verifier;
   private final AnswerGrader grader;
@@ -171,6 +172,12 @@ public final class ReasoningSearch {
         }
         pending.get(i).rollout.expand(children);
       }
+    }
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      LOG.log(System.Logger.Level.DEBUG, "searched {0} problem(s) in {1} rounds: {2} expansion"
+          + " requests, {3} scoring requests, {4} generations", runs.size(), policyBatches.size(),
+          policyBatches.stream().mapToLong(Integer::longValue).sum(),
+          rewardBatches.stream().mapToLong(Integer::longValue).sum(), generations);
     }
     List<SearchResult> results = new ArrayList<>(runs.size());
     for (TreeRun r : runs) {
