@@ -100,10 +100,20 @@ public final class ReasoningSearch {
     List<Integer> rewardBatches = new ArrayList<>();
     long generations = 0;
     while (true) {
-      List<TreeRun> pending = new ArrayList<>();
+      // every rollout waiting for an expansion; rollouts of one tree waiting on the same node
+      // share the first one's request (with virtual loss this is rare)
+      List<TreeRun> owners = new ArrayList<>();
+      List<Rollout<RNode>> pending = new ArrayList<>();
+      List<Rollout<RNode>> followers = new ArrayList<>();
       for (TreeRun r : runs) {
-        if (r.advance(config.rollouts())) {
-          pending.add(r);
+        Set<Integer> requested = new HashSet<>();
+        for (Rollout<RNode> ro : r.pending(config.rollouts(), config.rolloutsInFlight())) {
+          if (requested.add(ro.node())) {
+            owners.add(r);
+            pending.add(ro);
+          } else {
+            followers.add(ro);
+          }
         }
       }
       if (pending.isEmpty()) {
@@ -111,18 +121,14 @@ public final class ReasoningSearch {
       }
       List<PolicyRequest> requests = new ArrayList<>(pending.size());
       List<Trajectory> partials = new ArrayList<>(pending.size());
-      for (TreeRun r : pending) {
-        Trajectory t = r.partial(r.rollout.node());
+      for (int i = 0; i < pending.size(); i++) {
+        TreeRun r = owners.get(i);
+        Trajectory t = r.partial(pending.get(i).node());
         partials.add(t);
         requests.add(new PolicyRequest(r.problem, t, config.candidates()));
       }
       List<List<Generation>> generated = policy.propose(requests);
       policyBatches.add(requests.size());
-      if (generated != null) {
-        for (List<Generation> g : generated) {
-          generations += g == null ? 0 : g.size();
-        }
-      }
       if (generated == null || generated.size() != requests.size()) {
         throw new IllegalStateException("the policy returned "
             + (generated == null ? "null" : generated.size() + " lists") + " for "
@@ -132,12 +138,13 @@ public final class ReasoningSearch {
       List<RewardRequest> scoring = new ArrayList<>();
       List<Candidate> scored = new ArrayList<>();
       for (int i = 0; i < pending.size(); i++) {
-        TreeRun r = pending.get(i);
-        int leaf = r.rollout.node();
+        TreeRun r = owners.get(i);
+        int leaf = pending.get(i).node();
         SearchTree<RNode> tree = r.mcts.tree();
         if (generated.get(i) == null) {
           throw new IllegalStateException("the policy returned null for request " + i);
         }
+        generations += generated.get(i).size();
         List<Candidate> cs =
             candidates(r.problem, tree.state(leaf), tree.depth(leaf), partials.get(i),
                 generated.get(i));
@@ -170,7 +177,10 @@ public final class ReasoningSearch {
         for (Candidate c : cs) {
           children.add(new NewChild<>(c.node, c.terminal, c.update, c.value, 1.0));
         }
-        pending.get(i).rollout.expand(children);
+        pending.get(i).expand(children);
+      }
+      for (Rollout<RNode> f : followers) {
+        f.expand(List.of()); // its node was expanded by the rollout it shared a request with
       }
     }
     if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
@@ -289,7 +299,7 @@ public final class ReasoningSearch {
   private static final class TreeRun {
     final Problem problem;
     final Mcts<RNode> mcts;
-    Rollout<RNode> rollout;
+    final List<Rollout<RNode>> inFlight = new ArrayList<>();
     int started;
 
     TreeRun(Problem problem, Mcts<RNode> mcts) {
@@ -297,16 +307,20 @@ public final class ReasoningSearch {
       this.mcts = mcts;
     }
 
-    /** Runs rollouts until one waits for an expansion; false when all rollouts are done. */
-    boolean advance(int rollouts) {
-      while (rollout == null || rollout.isDone()) {
-        if (started >= rollouts) {
-          return false;
-        }
-        rollout = mcts.startRollout();
+    /**
+     * Drops finished rollouts and starts new ones until {@code k} are in flight or all {@code
+     * rollouts} have started; returns those in flight, each waiting for an expansion.
+     */
+    List<Rollout<RNode>> pending(int rollouts, int k) {
+      inFlight.removeIf(Rollout::isDone);
+      while (inFlight.size() < k && started < rollouts) {
+        Rollout<RNode> ro = mcts.startRollout();
         started++;
+        if (!ro.isDone()) {
+          inFlight.add(ro);
+        }
       }
-      return true;
+      return inFlight;
     }
 
     /** The steps from the root (excluded) down to node n. */

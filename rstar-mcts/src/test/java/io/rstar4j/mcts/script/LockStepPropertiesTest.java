@@ -120,6 +120,8 @@ class LockStepPropertiesTest {
           SearchConfig cfg = SearchConfig.bootstrapRound().toBuilder()
               .mode(SearchMode.values()[mode]).rollouts(rollouts)
               .maxDepth(2 + (int) Math.floorMod(seed, 4)).errorsThreshold(1 + (rollouts & 1))
+              .rolloutsInFlight(1 + (int) Math.floorMod(seed >> 3, 3))
+              .virtualLoss(Math.floorMod(seed >> 5, 2) * 2.0)
               .build();
           Multi multi = new Multi();
           List<Problem> problems = new ArrayList<>();

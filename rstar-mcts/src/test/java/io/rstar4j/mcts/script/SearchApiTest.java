@@ -135,4 +135,23 @@ class SearchApiTest {
     assertEquals("1", maj.answer().orElseThrow().answer(), "threshold 2 lets the error step live");
     assertEquals(3, maj.candidates().size());
   }
+
+  @Test
+  void concurrentRolloutsWithVirtualLossGiveBiggerBatches() {
+    ScriptedProblem sp = ScriptedProblem.parse(script("test-time", 4, 6, 1,
+        step(0.1, step(0.2, answer("5", 0.3))), step(0.1, step(0.2, answer("6", 0.3))),
+        step(0.1, step(0.2, answer("7", 0.3))), step(0.1, step(0.2, answer("8", 0.3)))));
+    SearchConfig cfg = sp.config().toBuilder().rolloutsInFlight(4).virtualLoss(3).build();
+    ReasoningSearch s = ReasoningSearch.builder(sp.policy(), sp.verifier())
+        .config(cfg).rewardModel(sp.rewardModel()).build();
+    LockStepResult r = s.searchAll(List.of(sp.problem()));
+    assertEquals(1, r.stats().policyBatches().get(0), "all four rollouts wait on the root");
+    assertEquals(4, r.stats().policyBatches().get(1), "virtual loss sends them to four children");
+    assertEquals(4, r.results().get(0).answers().size());
+    var root = r.results().get(0).tree().root();
+    assertEquals(4, root.visits(), "one propagated answer per rollout, no virtual loss left");
+    assertEquals(1.2, root.valueSum(), 1e-12);
+    assertThrows(IllegalArgumentException.class, () -> cfg.toBuilder().rolloutsInFlight(0));
+    assertThrows(IllegalArgumentException.class, () -> cfg.toBuilder().virtualLoss(-1));
+  }
 }
