@@ -154,7 +154,7 @@ class LockStepPropertiesTest {
           LockStepResult all = together.searchAll(problems);
           assertEquals(count, all.stats().policyBatches().get(0), "the first round expands every root");
           for (int b : all.stats().policyBatches()) {
-            assertTrue(b >= 1 && b <= count);
+            assertTrue(b >= 1 && b <= count * cfg.rolloutsInFlight(), "batch size " + b);
           }
           for (int i = 0; i < count; i++) {
             ScriptedProblem sp = multi.byId.get("p" + i);
