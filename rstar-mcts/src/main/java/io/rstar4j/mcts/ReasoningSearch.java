@@ -229,6 +229,7 @@ public final class ReasoningSearch {
     for (int i = 0; i < texts.size(); i++) {
       if (StepFormat.END_OF_ANSWER.equals(stops.get(i))) {
         texts = List.of(texts.get(i));
+        stops = List.of(stops.get(i));
         break;
       }
     }
@@ -236,7 +237,8 @@ public final class ReasoningSearch {
     SearchMode mode = config.mode();
     int depth = parentDepth + 1;
     List<Candidate> out = new ArrayList<>(texts.size());
-    for (String text : texts) {
+    for (int t = 0; t < texts.size(); t++) {
+      String text = texts.get(t);
       Step step = Step.parse(text);
       Candidate c = new Candidate();
       if (step.isAnswer()) {
@@ -253,7 +255,8 @@ public final class ReasoningSearch {
         out.add(c);
         continue;
       }
-      if (!step.kind().hasCode()) {
+      if (stops.get(t) == null) {
+        // no stop string at all: the generation ran out; a terminal with -1 on itself
         c.terminal = true;
         c.update = NewChild.Update.SELF;
         c.value = -1.0;
@@ -261,6 +264,8 @@ public final class ReasoningSearch {
         out.add(c);
         continue;
       }
+      // every other step is run, as the reference runs it (a step that ends <end_of_answer> without
+      // \boxed{} included: it is no answer, so it is treated as a code step)
       ExecutionOutcome outcome = verifier.executeStep(partial, step);
       if (outcome == null) {
         throw new IllegalStateException("the verifier returned null");
