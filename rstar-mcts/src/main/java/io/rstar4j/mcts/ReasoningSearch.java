@@ -34,6 +34,10 @@ import java.util.Set;
  * the gold answer (the gold modes) or the reward model's score (test time), propagated to the root;
  * in the PPM modes every other new node starts with the reward model's score on itself only.
  *
+ * <p>The code steps of a round run in one {@code Verifier.executeAll} call when the verifier keeps
+ * the default {@code executeStep} (so a pooled verifier can run them concurrently); a verifier
+ * that overrides {@code executeStep} (scripted ones) is called step by step.
+ *
  * <p>Many problems advance in lock-step ({@link #searchAll(List)}): each round, every tree's
  * pending expansion goes to the policy in one batch and every new node to be scored goes to the
  * reward model in one batch. A single search is the same loop with one tree.
@@ -45,6 +49,7 @@ public final class ReasoningSearch {
   private final AnswerGrader grader;
   private final RewardModel rewardModel;
   private final SearchConfig config;
+  private final boolean batchVerification;
 
   private ReasoningSearch(Builder b) {
     this.policy = b.policy;
@@ -52,6 +57,7 @@ public final class ReasoningSearch {
     this.grader = b.grader;
     this.rewardModel = b.rewardModel;
     this.config = b.config;
+    this.batchVerification = batchable(verifier);
   }
 
   /**
@@ -137,6 +143,7 @@ public final class ReasoningSearch {
       List<List<Candidate>> candidates = new ArrayList<>(pending.size());
       List<RewardRequest> scoring = new ArrayList<>();
       List<Candidate> scored = new ArrayList<>();
+      List<Candidate> toRun = new ArrayList<>();
       for (int i = 0; i < pending.size(); i++) {
         TreeRun r = owners.get(i);
         int leaf = pending.get(i).node();
@@ -149,12 +156,21 @@ public final class ReasoningSearch {
             candidates(r.problem, tree.state(leaf), tree.depth(leaf), partials.get(i),
                 generated.get(i));
         for (Candidate c : cs) {
-          if (c.needsScore) {
-            scoring.add(new RewardRequest(r.problem, partials.get(i).append(c.node.step)));
-            scored.add(c);
+          if (c.node == null) {
+            toRun.add(c);
           }
         }
         candidates.add(cs);
+      }
+      runCode(toRun);
+      for (int i = 0; i < pending.size(); i++) {
+        for (Candidate c : candidates.get(i)) {
+          if (c.needsScore) {
+            scoring.add(new RewardRequest(owners.get(i).problem,
+                partials.get(i).append(c.node.step)));
+            scored.add(c);
+          }
+        }
       }
       if (!scoring.isEmpty()) {
         double[] s = rewardModel.score(scoring);
@@ -199,6 +215,12 @@ public final class ReasoningSearch {
   /** One new child before it enters the tree. */
   private static final class Candidate {
     RNode node;
+    // set for code steps until they have run
+    Step step;
+    String text;
+    Trajectory partial;
+    int parentErrors;
+    int depth;
     boolean terminal;
     NewChild.Update update = NewChild.Update.NONE;
     double value;
@@ -265,39 +287,85 @@ public final class ReasoningSearch {
         continue;
       }
       // every other step is run, as the reference runs it (a step that ends <end_of_answer> without
-      // \boxed{} included: it is no answer, so it is treated as a code step)
-      ExecutionOutcome outcome = verifier.executeStep(partial, step);
-      if (outcome == null) {
-        throw new IllegalStateException("the verifier returned null");
+      // \boxed{} included: it is no answer, so it is treated as a code step); see finishCode
+      c.step = step;
+      c.text = text;
+      c.partial = partial;
+      c.parentErrors = parent.errors;
+      c.depth = depth;
+      out.add(c);
+    }
+    return out;
+  }
+
+  /** Runs every code step of a round: in one {@code executeAll} call when the verifier can. */
+  private void runCode(List<Candidate> toRun) {
+    if (toRun.isEmpty()) {
+      return;
+    }
+    List<ExecutionOutcome> outcomes;
+    if (batchVerification) {
+      List<String> programs = new ArrayList<>(toRun.size());
+      for (Candidate c : toRun) {
+        programs.add(StepFormat.programOf(c.partial, c.step));
       }
-      Step ran = step.withExecution(outcome);
-      int errors = 0;
-      NodeKind kind = NodeKind.STEP;
-      boolean terminalError = false;
-      if (outcome.isError()) {
-        errors = parent.errors + 1;
-        if (errors >= config.errorsThreshold()) {
-          terminalError = true;
-          kind = NodeKind.CODE_ERROR;
-          c.terminal = true;
-          c.update = NewChild.Update.SELF;
-          c.value = -1.0;
-        }
+      outcomes = verifier.executeAll(programs);
+      if (outcomes == null || outcomes.size() != programs.size()) {
+        throw new IllegalStateException("the verifier returned "
+            + (outcomes == null ? "null" : outcomes.size() + " outcomes") + " for "
+            + programs.size() + " programs");
       }
-      if (!c.terminal && depth > config.maxDepth()) {
-        kind = NodeKind.TOO_DEEP;
+    } else {
+      outcomes = new ArrayList<>(toRun.size());
+      for (Candidate c : toRun) {
+        outcomes.add(verifier.executeStep(c.partial, c.step));
+      }
+    }
+    for (int i = 0; i < toRun.size(); i++) {
+      finishCode(toRun.get(i), outcomes.get(i));
+    }
+  }
+
+  /** Expansion step 3 for a code step that ran: error counting, the depth limit, PPM scoring. */
+  private void finishCode(Candidate c, ExecutionOutcome outcome) {
+    if (outcome == null) {
+      throw new IllegalStateException("the verifier returned null");
+    }
+    Step ran = c.step.withExecution(outcome);
+    int errors = 0;
+    NodeKind kind = NodeKind.STEP;
+    boolean terminalError = false;
+    if (outcome.isError()) {
+      errors = c.parentErrors + 1;
+      if (errors >= config.errorsThreshold()) {
+        terminalError = true;
+        kind = NodeKind.CODE_ERROR;
         c.terminal = true;
         c.update = NewChild.Update.SELF;
         c.value = -1.0;
       }
-      if (!c.terminal && mode.usesRewardModel()) {
-        c.update = NewChild.Update.SELF;
-        c.needsScore = true;
-      }
-      c.node = new RNode(ran, kind, errors, RNode.codeText(text, outcome, terminalError), null);
-      out.add(c);
     }
-    return out;
+    if (!c.terminal && c.depth > config.maxDepth()) {
+      kind = NodeKind.TOO_DEEP;
+      c.terminal = true;
+      c.update = NewChild.Update.SELF;
+      c.value = -1.0;
+    }
+    if (!c.terminal && config.mode().usesRewardModel()) {
+      c.update = NewChild.Update.SELF;
+      c.needsScore = true;
+    }
+    c.node = new RNode(ran, kind, errors, RNode.codeText(c.text, outcome, terminalError), null);
+  }
+
+  /** Whether the verifier keeps the default {@code executeStep}, so programs can be batched. */
+  private static boolean batchable(Verifier v) {
+    try {
+      return v.getClass().getMethod("executeStep", Trajectory.class, Step.class)
+          .getDeclaringClass() == Verifier.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 
   /** One problem's tree and its rollout in progress. */
