@@ -34,16 +34,22 @@ import java.util.Set;
  * the gold answer (the gold modes) or the reward model's score (test time), propagated to the root;
  * in the PPM modes every other new node starts with the reward model's score on itself only.
  *
+ * <p>The code steps of a round run in one {@code Verifier.executeAll} call when the verifier keeps
+ * the default {@code executeStep} (so a pooled verifier can run them concurrently); a verifier
+ * that overrides {@code executeStep} (scripted ones) is called step by step.
+ *
  * <p>Many problems advance in lock-step ({@link #searchAll(List)}): each round, every tree's
  * pending expansion goes to the policy in one batch and every new node to be scored goes to the
  * reward model in one batch. A single search is the same loop with one tree.
  */
 public final class ReasoningSearch {
+  private static final System.Logger LOG = System.getLogger(ReasoningSearch.class.getName());
   private final Policy policy;
   private final Verifier verifier;
   private final AnswerGrader grader;
   private final RewardModel rewardModel;
   private final SearchConfig config;
+  private final boolean batchVerification;
 
   private ReasoningSearch(Builder b) {
     this.policy = b.policy;
@@ -51,6 +57,7 @@ public final class ReasoningSearch {
     this.grader = b.grader;
     this.rewardModel = b.rewardModel;
     this.config = b.config;
+    this.batchVerification = batchable(verifier);
   }
 
   /**
@@ -99,10 +106,20 @@ public final class ReasoningSearch {
     List<Integer> rewardBatches = new ArrayList<>();
     long generations = 0;
     while (true) {
-      List<TreeRun> pending = new ArrayList<>();
+      // every rollout waiting for an expansion; rollouts of one tree waiting on the same node
+      // share the first one's request (with virtual loss this is rare)
+      List<TreeRun> owners = new ArrayList<>();
+      List<Rollout<RNode>> pending = new ArrayList<>();
+      List<Rollout<RNode>> followers = new ArrayList<>();
       for (TreeRun r : runs) {
-        if (r.advance(config.rollouts())) {
-          pending.add(r);
+        Set<Integer> requested = new HashSet<>();
+        for (Rollout<RNode> ro : r.pending(config.rollouts(), config.rolloutsInFlight())) {
+          if (requested.add(ro.node())) {
+            owners.add(r);
+            pending.add(ro);
+          } else {
+            followers.add(ro);
+          }
         }
       }
       if (pending.isEmpty()) {
@@ -110,18 +127,14 @@ public final class ReasoningSearch {
       }
       List<PolicyRequest> requests = new ArrayList<>(pending.size());
       List<Trajectory> partials = new ArrayList<>(pending.size());
-      for (TreeRun r : pending) {
-        Trajectory t = r.partial(r.rollout.node());
+      for (int i = 0; i < pending.size(); i++) {
+        TreeRun r = owners.get(i);
+        Trajectory t = r.partial(pending.get(i).node());
         partials.add(t);
         requests.add(new PolicyRequest(r.problem, t, config.candidates()));
       }
       List<List<Generation>> generated = policy.propose(requests);
       policyBatches.add(requests.size());
-      if (generated != null) {
-        for (List<Generation> g : generated) {
-          generations += g == null ? 0 : g.size();
-        }
-      }
       if (generated == null || generated.size() != requests.size()) {
         throw new IllegalStateException("the policy returned "
             + (generated == null ? "null" : generated.size() + " lists") + " for "
@@ -130,23 +143,34 @@ public final class ReasoningSearch {
       List<List<Candidate>> candidates = new ArrayList<>(pending.size());
       List<RewardRequest> scoring = new ArrayList<>();
       List<Candidate> scored = new ArrayList<>();
+      List<Candidate> toRun = new ArrayList<>();
       for (int i = 0; i < pending.size(); i++) {
-        TreeRun r = pending.get(i);
-        int leaf = r.rollout.node();
+        TreeRun r = owners.get(i);
+        int leaf = pending.get(i).node();
         SearchTree<RNode> tree = r.mcts.tree();
         if (generated.get(i) == null) {
           throw new IllegalStateException("the policy returned null for request " + i);
         }
+        generations += generated.get(i).size();
         List<Candidate> cs =
             candidates(r.problem, tree.state(leaf), tree.depth(leaf), partials.get(i),
                 generated.get(i));
         for (Candidate c : cs) {
-          if (c.needsScore) {
-            scoring.add(new RewardRequest(r.problem, partials.get(i).append(c.node.step)));
-            scored.add(c);
+          if (c.node == null) {
+            toRun.add(c);
           }
         }
         candidates.add(cs);
+      }
+      runCode(toRun);
+      for (int i = 0; i < pending.size(); i++) {
+        for (Candidate c : candidates.get(i)) {
+          if (c.needsScore) {
+            scoring.add(new RewardRequest(owners.get(i).problem,
+                partials.get(i).append(c.node.step)));
+            scored.add(c);
+          }
+        }
       }
       if (!scoring.isEmpty()) {
         double[] s = rewardModel.score(scoring);
@@ -169,8 +193,17 @@ public final class ReasoningSearch {
         for (Candidate c : cs) {
           children.add(new NewChild<>(c.node, c.terminal, c.update, c.value, 1.0));
         }
-        pending.get(i).rollout.expand(children);
+        pending.get(i).expand(children);
       }
+      for (Rollout<RNode> f : followers) {
+        f.expand(List.of()); // its node was expanded by the rollout it shared a request with
+      }
+    }
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      LOG.log(System.Logger.Level.DEBUG, "searched {0} problem(s) in {1} rounds: {2} expansion"
+          + " requests, {3} scoring requests, {4} generations", runs.size(), policyBatches.size(),
+          policyBatches.stream().mapToLong(Integer::longValue).sum(),
+          rewardBatches.stream().mapToLong(Integer::longValue).sum(), generations);
     }
     List<SearchResult> results = new ArrayList<>(runs.size());
     for (TreeRun r : runs) {
@@ -182,6 +215,12 @@ public final class ReasoningSearch {
   /** One new child before it enters the tree. */
   private static final class Candidate {
     RNode node;
+    // set for code steps until they have run
+    Step step;
+    String text;
+    Trajectory partial;
+    int parentErrors;
+    int depth;
     boolean terminal;
     NewChild.Update update = NewChild.Update.NONE;
     double value;
@@ -212,6 +251,7 @@ public final class ReasoningSearch {
     for (int i = 0; i < texts.size(); i++) {
       if (StepFormat.END_OF_ANSWER.equals(stops.get(i))) {
         texts = List.of(texts.get(i));
+        stops = List.of(stops.get(i));
         break;
       }
     }
@@ -219,7 +259,8 @@ public final class ReasoningSearch {
     SearchMode mode = config.mode();
     int depth = parentDepth + 1;
     List<Candidate> out = new ArrayList<>(texts.size());
-    for (String text : texts) {
+    for (int t = 0; t < texts.size(); t++) {
+      String text = texts.get(t);
       Step step = Step.parse(text);
       Candidate c = new Candidate();
       if (step.isAnswer()) {
@@ -236,7 +277,8 @@ public final class ReasoningSearch {
         out.add(c);
         continue;
       }
-      if (!step.kind().hasCode()) {
+      if (stops.get(t) == null) {
+        // no stop string at all: the generation ran out; a terminal with -1 on itself
         c.terminal = true;
         c.update = NewChild.Update.SELF;
         c.value = -1.0;
@@ -244,45 +286,93 @@ public final class ReasoningSearch {
         out.add(c);
         continue;
       }
-      ExecutionOutcome outcome = verifier.executeStep(partial, step);
-      if (outcome == null) {
-        throw new IllegalStateException("the verifier returned null");
+      // every other step is run, as the reference runs it (a step that ends <end_of_answer> without
+      // \boxed{} included: it is no answer, so it is treated as a code step); see finishCode
+      c.step = step;
+      c.text = text;
+      c.partial = partial;
+      c.parentErrors = parent.errors;
+      c.depth = depth;
+      out.add(c);
+    }
+    return out;
+  }
+
+  /** Runs every code step of a round: in one {@code executeAll} call when the verifier can. */
+  private void runCode(List<Candidate> toRun) {
+    if (toRun.isEmpty()) {
+      return;
+    }
+    List<ExecutionOutcome> outcomes;
+    if (batchVerification) {
+      List<String> programs = new ArrayList<>(toRun.size());
+      for (Candidate c : toRun) {
+        programs.add(StepFormat.programOf(c.partial, c.step));
       }
-      Step ran = step.withExecution(outcome);
-      int errors = 0;
-      NodeKind kind = NodeKind.STEP;
-      boolean terminalError = false;
-      if (outcome.isError()) {
-        errors = parent.errors + 1;
-        if (errors >= config.errorsThreshold()) {
-          terminalError = true;
-          kind = NodeKind.CODE_ERROR;
-          c.terminal = true;
-          c.update = NewChild.Update.SELF;
-          c.value = -1.0;
-        }
+      outcomes = verifier.executeAll(programs);
+      if (outcomes == null || outcomes.size() != programs.size()) {
+        throw new IllegalStateException("the verifier returned "
+            + (outcomes == null ? "null" : outcomes.size() + " outcomes") + " for "
+            + programs.size() + " programs");
       }
-      if (!c.terminal && depth > config.maxDepth()) {
-        kind = NodeKind.TOO_DEEP;
+    } else {
+      outcomes = new ArrayList<>(toRun.size());
+      for (Candidate c : toRun) {
+        outcomes.add(verifier.executeStep(c.partial, c.step));
+      }
+    }
+    for (int i = 0; i < toRun.size(); i++) {
+      finishCode(toRun.get(i), outcomes.get(i));
+    }
+  }
+
+  /** Expansion step 3 for a code step that ran: error counting, the depth limit, PPM scoring. */
+  private void finishCode(Candidate c, ExecutionOutcome outcome) {
+    if (outcome == null) {
+      throw new IllegalStateException("the verifier returned null");
+    }
+    Step ran = c.step.withExecution(outcome);
+    int errors = 0;
+    NodeKind kind = NodeKind.STEP;
+    boolean terminalError = false;
+    if (outcome.isError()) {
+      errors = c.parentErrors + 1;
+      if (errors >= config.errorsThreshold()) {
+        terminalError = true;
+        kind = NodeKind.CODE_ERROR;
         c.terminal = true;
         c.update = NewChild.Update.SELF;
         c.value = -1.0;
       }
-      if (!c.terminal && mode.usesRewardModel()) {
-        c.update = NewChild.Update.SELF;
-        c.needsScore = true;
-      }
-      c.node = new RNode(ran, kind, errors, RNode.codeText(text, outcome, terminalError), null);
-      out.add(c);
     }
-    return out;
+    if (!c.terminal && c.depth > config.maxDepth()) {
+      kind = NodeKind.TOO_DEEP;
+      c.terminal = true;
+      c.update = NewChild.Update.SELF;
+      c.value = -1.0;
+    }
+    if (!c.terminal && config.mode().usesRewardModel()) {
+      c.update = NewChild.Update.SELF;
+      c.needsScore = true;
+    }
+    c.node = new RNode(ran, kind, errors, RNode.codeText(c.text, outcome, terminalError), null);
+  }
+
+  /** Whether the verifier keeps the default {@code executeStep}, so programs can be batched. */
+  private static boolean batchable(Verifier v) {
+    try {
+      return v.getClass().getMethod("executeStep", Trajectory.class, Step.class)
+          .getDeclaringClass() == Verifier.class;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
   }
 
   /** One problem's tree and its rollout in progress. */
   private static final class TreeRun {
     final Problem problem;
     final Mcts<RNode> mcts;
-    Rollout<RNode> rollout;
+    final List<Rollout<RNode>> inFlight = new ArrayList<>();
     int started;
 
     TreeRun(Problem problem, Mcts<RNode> mcts) {
@@ -290,16 +380,20 @@ public final class ReasoningSearch {
       this.mcts = mcts;
     }
 
-    /** Runs rollouts until one waits for an expansion; false when all rollouts are done. */
-    boolean advance(int rollouts) {
-      while (rollout == null || rollout.isDone()) {
-        if (started >= rollouts) {
-          return false;
-        }
-        rollout = mcts.startRollout();
+    /**
+     * Drops finished rollouts and starts new ones until {@code k} are in flight or all {@code
+     * rollouts} have started; returns those in flight, each waiting for an expansion.
+     */
+    List<Rollout<RNode>> pending(int rollouts, int k) {
+      inFlight.removeIf(Rollout::isDone);
+      while (inFlight.size() < k && started < rollouts) {
+        Rollout<RNode> ro = mcts.startRollout();
         started++;
+        if (!ro.isDone()) {
+          inFlight.add(ro);
+        }
       }
-      return true;
+      return inFlight;
     }
 
     /** The steps from the root (excluded) down to node n. */

@@ -27,6 +27,11 @@ import java.util.Objects;
  * @param emptyExpansion {@code FREEZE} (the reference: a node whose expansion yields nothing
  *     stays open and every later rollout repeats its path) or {@code TERMINATE} (it becomes a dead
  *     end and the search goes elsewhere)
+ * @param rolloutsInFlight rollouts of one tree advanced together in each lock-step round (the
+ *     reference: 1); more give bigger batches for few problems, and are steered apart by {@code
+ *     virtualLoss}
+ * @param virtualLoss the virtual loss per in-flight rollout through a node (0 = none), finite and
+ *     >= 0
  */
 public record SearchConfig(
     SearchMode mode,
@@ -37,7 +42,9 @@ public record SearchConfig(
     int errorsThreshold,
     UnvisitedScore unvisitedScore,
     TerminalMarking terminalMarking,
-    EmptyExpansion emptyExpansion) {
+    EmptyExpansion emptyExpansion,
+    int rolloutsInFlight,
+    double virtualLoss) {
 
   /**
    * Validates.
@@ -57,6 +64,14 @@ public record SearchConfig(
     Objects.requireNonNull(unvisitedScore, "unvisitedScore");
     Objects.requireNonNull(terminalMarking, "terminalMarking");
     Objects.requireNonNull(emptyExpansion, "emptyExpansion");
+    positive("rolloutsInFlight", rolloutsInFlight);
+    checkVirtualLoss(virtualLoss);
+  }
+
+  private static void checkVirtualLoss(double v) {
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new IllegalArgumentException("virtualLoss must be finite and >= 0, was " + v);
+    }
   }
 
   private static void positive(String name, int v) {
@@ -71,25 +86,25 @@ public record SearchConfig(
    */
   public static SearchConfig bootstrapRound() {
     return new SearchConfig(SearchMode.TERMINAL_GUIDED, 8, 16, 5, 2.0, 2,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE);
+        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
   }
 
   /** Round 2: terminal-guided with the round-1 policy, 16 rollouts, 12 candidates, threshold 1. */
   public static SearchConfig terminalGuidedRound() {
     return new SearchConfig(SearchMode.TERMINAL_GUIDED, 16, 16, 12, 2.0, 1,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE);
+        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
   }
 
   /** Rounds 3-4: PPM-augmented, 16 rollouts, 12 candidates, depth 16, c = 2, threshold 1. */
   public static SearchConfig ppmAugmentedRound() {
     return new SearchConfig(SearchMode.PPM_AUGMENTED, 16, 16, 12, 2.0, 1,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE);
+        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
   }
 
   /** Test time: no gold, PPM-scored answers, 16 rollouts, 32 candidates, threshold 1. */
   public static SearchConfig testTime() {
     return new SearchConfig(SearchMode.TEST_TIME, 16, 16, 32, 2.0, 1,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE);
+        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
   }
 
   /** The engine options this configuration implies. */
@@ -98,6 +113,7 @@ public record SearchConfig(
         .rule(SelectionRule.uct(c, unvisitedScore))
         .terminalMarking(terminalMarking)
         .emptyExpansion(emptyExpansion)
+        .virtualLoss(virtualLoss)
         .build();
   }
 
@@ -117,6 +133,8 @@ public record SearchConfig(
     private UnvisitedScore unvisitedScore;
     private TerminalMarking terminalMarking;
     private EmptyExpansion emptyExpansion;
+    private int rolloutsInFlight;
+    private double virtualLoss;
 
     private Builder(SearchConfig s) {
       mode = s.mode;
@@ -128,6 +146,8 @@ public record SearchConfig(
       unvisitedScore = s.unvisitedScore;
       terminalMarking = s.terminalMarking;
       emptyExpansion = s.emptyExpansion;
+      rolloutsInFlight = s.rolloutsInFlight;
+      virtualLoss = s.virtualLoss;
     }
 
     /** The mode. */
@@ -191,10 +211,32 @@ public record SearchConfig(
       return this;
     }
 
+    /**
+     * Rollouts of one tree in flight together (1 = the reference).
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder rolloutsInFlight(int v) {
+      positive("rolloutsInFlight", v);
+      rolloutsInFlight = v;
+      return this;
+    }
+
+    /**
+     * Virtual loss per in-flight rollout through a node.
+     *
+     * @throws IllegalArgumentException if negative or not finite
+     */
+    public Builder virtualLoss(double v) {
+      checkVirtualLoss(v);
+      virtualLoss = v;
+      return this;
+    }
+
     /** The configuration. */
     public SearchConfig build() {
       return new SearchConfig(mode, rollouts, maxDepth, candidates, c, errorsThreshold,
-          unvisitedScore, terminalMarking, emptyExpansion);
+          unvisitedScore, terminalMarking, emptyExpansion, rolloutsInFlight, virtualLoss);
     }
   }
 }

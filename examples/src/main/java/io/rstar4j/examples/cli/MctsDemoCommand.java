@@ -74,7 +74,7 @@ public final class MctsDemoCommand implements Command {
       }
       config = config.toBuilder().rollouts(n).build();
     }
-    SearchResult r = MctsReplayCommand.replay(sp, config);
+    SearchResult r = sp.replay(config);
     if (args.has("json")) {
       out.println(ReasoningTrees.toJsonLine(r.tree()));
       return 0;

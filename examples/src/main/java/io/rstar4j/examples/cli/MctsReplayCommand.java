@@ -2,7 +2,6 @@ package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
-import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchResult;
 import io.rstar4j.mcts.engine.EngineOptions;
@@ -80,7 +79,7 @@ public final class MctsReplayCommand implements Command {
     if (args.has("unvisited-infinity")) {
       cfg.unvisitedScore(SelectionRule.UnvisitedScore.INFINITY);
     }
-    SearchResult r = replay(sp, cfg.build());
+    SearchResult r = sp.replay(cfg.build());
     if (args.has("json")) {
       out.println(GoldenTrees.toJson(r.tree()));
     } else {
@@ -89,16 +88,6 @@ public final class MctsReplayCommand implements Command {
       printTree(r.tree(), out, false);
     }
     return 0;
-  }
-
-  static SearchResult replay(ScriptedProblem sp, SearchConfig config) {
-    ReasoningSearch.Builder b = ReasoningSearch.builder(sp.policy(), sp.verifier())
-        .grader(sp.grader())
-        .config(config);
-    if (config.mode().usesRewardModel()) {
-      b.rewardModel(sp.rewardModel());
-    }
-    return b.build().search(sp.problem());
   }
 
   /** Prints an indented tree: path, N, W, Q, terminal flag, kind and the step's first line. */

@@ -114,6 +114,8 @@ public final class Mcts<S> {
     if (vl > 0) {
       np += tree.inflightOf(p);
     }
+    Uct uct = rule instanceof Uct ? (Uct) rule : null;
+    double lnp = uct != null && np > 0 ? Math.log(np) : 0.0;
     int best = SearchTree.NONE;
     double bestScore = 0;
     int ties = 0;
@@ -128,7 +130,7 @@ public final class Mcts<S> {
         nc += f;
         w -= vl * f;
       }
-      double s = rule.score(np, nc, w, tree.priorOf(c));
+      double s = uct != null ? uct.fastScore(np, lnp, nc, w) : rule.score(np, nc, w, tree.priorOf(c));
       if (best == SearchTree.NONE || s > bestScore) {
         best = c;
         bestScore = s;

@@ -14,11 +14,16 @@ public final class SearchTree<S> {
   /** No node. */
   public static final int NONE = -1;
 
+  /** Topology packed per node (one cache line holds it): parent, first child, child count, depth. */
+  private static final int PARENT = 0;
+  private static final int FIRST = 1;
+  private static final int COUNT = 2;
+  private static final int DEPTH = 3;
+  private static final int STRIDE = 4;
+
   private int size;
-  private int[] parent;
-  private int[] firstChild;
-  private int[] childCount;
-  private int[] depth;
+  private int capacity;
+  private int[] topo;
   private int[] visits;
   private int[] inflight;
   private double[] valueSum;
@@ -28,18 +33,16 @@ public final class SearchTree<S> {
 
   SearchTree(S rootState, int capacity) {
     int cap = Math.max(16, capacity);
-    parent = new int[cap];
-    firstChild = new int[cap];
-    childCount = new int[cap];
-    depth = new int[cap];
+    this.capacity = cap;
+    topo = new int[cap * STRIDE];
     visits = new int[cap];
     inflight = new int[cap];
     valueSum = new double[cap];
     prior = new double[cap];
     terminal = new boolean[cap];
     states = new Object[cap];
-    parent[0] = NONE;
-    firstChild[0] = NONE;
+    topo[PARENT] = NONE;
+    topo[FIRST] = NONE;
     prior[0] = 1.0;
     states[0] = rootState;
     size = 1;
@@ -65,13 +68,13 @@ public final class SearchTree<S> {
   /** The parent, or {@link #NONE} for the root. */
   public int parent(int node) {
     check(node);
-    return parent[node];
+    return topo[node * STRIDE + PARENT];
   }
 
   /** Depth: 0 for the root. */
   public int depth(int node) {
     check(node);
-    return depth[node];
+    return topo[node * STRIDE + DEPTH];
   }
 
   /** Visit count N. */
@@ -107,16 +110,16 @@ public final class SearchTree<S> {
   /** Number of children (0 when not expanded). */
   public int childCount(int node) {
     check(node);
-    return childCount[node];
+    return topo[node * STRIDE + COUNT];
   }
 
   /** The i-th child in creation order. */
   public int child(int node, int i) {
     check(node);
-    if (i < 0 || i >= childCount[node]) {
+    if (i < 0 || i >= topo[node * STRIDE + COUNT]) {
       throw new IndexOutOfBoundsException("child " + i + " of node " + node);
     }
-    return firstChild[node] + i;
+    return topo[node * STRIDE + FIRST] + i;
   }
 
   /** Rollouts currently in flight through this node (virtual loss). */
@@ -134,19 +137,19 @@ public final class SearchTree<S> {
   // ---- package-private, unchecked: the engine's hot paths ----
 
   int parentOf(int n) {
-    return parent[n];
+    return topo[n * STRIDE + PARENT];
   }
 
   int firstChildOf(int n) {
-    return firstChild[n];
+    return topo[n * STRIDE + FIRST];
   }
 
   int childCountOf(int n) {
-    return childCount[n];
+    return topo[n * STRIDE + COUNT];
   }
 
   int depthOf(int n) {
-    return depth[n];
+    return topo[n * STRIDE + DEPTH];
   }
 
   int visitsOf(int n) {
@@ -188,14 +191,15 @@ public final class SearchTree<S> {
     int k = children.size();
     ensure(size + k);
     int first = size;
-    int d = depth[p] + 1;
+    int d = topo[p * STRIDE + DEPTH] + 1;
     for (int i = 0; i < k; i++) {
       NewChild<S> c = children.get(i);
       int n = first + i;
-      parent[n] = p;
-      firstChild[n] = NONE;
-      childCount[n] = 0;
-      depth[n] = d;
+      int t = n * STRIDE;
+      topo[t + PARENT] = p;
+      topo[t + FIRST] = NONE;
+      topo[t + COUNT] = 0;
+      topo[t + DEPTH] = d;
       visits[n] = 0;
       inflight[n] = 0;
       valueSum[n] = 0.0;
@@ -204,22 +208,23 @@ public final class SearchTree<S> {
       states[n] = c.state();
     }
     if (k > 0) {
-      firstChild[p] = first;
-      childCount[p] = k;
+      topo[p * STRIDE + FIRST] = first;
+      topo[p * STRIDE + COUNT] = k;
     }
     size += k;
     return first;
   }
 
   private void ensure(int cap) {
-    if (cap <= parent.length) {
+    if (cap <= capacity) {
       return;
     }
-    int n = Math.max(cap, parent.length + (parent.length >> 1));
-    parent = Arrays.copyOf(parent, n);
-    firstChild = Arrays.copyOf(firstChild, n);
-    childCount = Arrays.copyOf(childCount, n);
-    depth = Arrays.copyOf(depth, n);
+    int n = (int) Math.min(Integer.MAX_VALUE / STRIDE, Math.max(cap, capacity + (capacity >> 1)));
+    if (n < cap) {
+      throw new IllegalStateException("the tree cannot hold more than " + n + " nodes");
+    }
+    capacity = n;
+    topo = Arrays.copyOf(topo, n * STRIDE);
     visits = Arrays.copyOf(visits, n);
     inflight = Arrays.copyOf(inflight, n);
     valueSum = Arrays.copyOf(valueSum, n);

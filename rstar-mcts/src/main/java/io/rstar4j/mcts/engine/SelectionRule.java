@@ -46,9 +46,7 @@ public interface SelectionRule {
   static SelectionRule uct(double c, UnvisitedScore unvisited) {
     checkC(c);
     java.util.Objects.requireNonNull(unvisited, "unvisited");
-    return unvisited == UnvisitedScore.ZERO
-        ? (np, nc, w, prior) -> Selection.uct(c, np, nc, w)
-        : (np, nc, w, prior) -> nc == 0 ? Double.POSITIVE_INFINITY : Selection.uct(c, np, nc, w);
+    return new Uct(c, unvisited == UnvisitedScore.INFINITY);
   }
 
   /**

@@ -15,7 +15,9 @@ import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
+import io.rstar4j.mcts.SearchResult;
 import io.rstar4j.mcts.SearchMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +42,7 @@ import java.util.List;
  * </ul>
  *
  * Steps are looked up by their texts from the root, so a replayed search must use the scripted
- * texts unchanged.
+ * texts unchanged. {@link #replay()} runs the project's search on the script as the reference did.
  */
 public final class ScriptedProblem {
   /** The error text the scripted verifier reports. */
@@ -80,7 +82,11 @@ public final class ScriptedProblem {
    * @throws IllegalArgumentException if it is not a valid script
    */
   public static ScriptedProblem read(Path file) throws IOException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8));
+    String name = file.getFileName().toString();
+    String id = name.endsWith(".script.json")
+        ? name.substring(0, name.length() - ".script.json".length())
+        : name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+    return parse(Files.readString(file, StandardCharsets.UTF_8), id.isEmpty() ? "script" : id);
   }
 
   /**
@@ -171,7 +177,28 @@ public final class ScriptedProblem {
     return w;
   }
 
-  /** The problem: question and gold answer. */
+  /** Runs {@link ReasoningSearch} on the script with its own configuration. */
+  public SearchResult replay() {
+    return replay(config);
+  }
+
+  /**
+   * Runs {@link ReasoningSearch} on the script with another configuration (e.g. one with a named
+   * departure from the reference).
+   *
+   * @throws NullPointerException if config is null
+   */
+  public SearchResult replay(SearchConfig config) {
+    ReasoningSearch.Builder b = ReasoningSearch.builder(policy(), verifier())
+        .grader(grader())
+        .config(config);
+    if (config.mode().usesRewardModel()) {
+      b.rewardModel(rewardModel());
+    }
+    return b.build().search(problem);
+  }
+
+  /** The problem: question and gold answer; its id is the file name without {@code .script.json}. */
   public Problem problem() {
     return problem;
   }

@@ -2,7 +2,6 @@ package io.rstar4j.mcts.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,12 +22,7 @@ class GoldenReplayTest {
   }
 
   static SearchResult replay(ScriptedProblem sp) {
-    ReasoningSearch.Builder b = ReasoningSearch.builder(sp.policy(), sp.verifier())
-        .grader(sp.grader()).config(sp.config());
-    if (sp.config().mode().usesRewardModel()) {
-      b.rewardModel(sp.rewardModel());
-    }
-    return b.build().search(sp.problem());
+    return sp.replay();
   }
 
   static void assertSameTree(List<GoldenTrees.Entry> expected, List<GoldenTrees.Entry> actual) {

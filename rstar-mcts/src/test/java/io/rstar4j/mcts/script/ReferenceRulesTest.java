@@ -221,4 +221,22 @@ class ReferenceRulesTest {
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(sp(s)));
     assertNode(m, List.of(0), 1, 1.0, true);
   }
+
+  @Test
+  void anAnswerTagWithoutBoxedIsAStepNotAnAnswer() {
+    // the answer rule goes by the stop string, the answer test by "boxed": this one survives the
+    // rule alone, is run like a code step and, having no scripted children, freezes the search
+    String s = script("ppm-augmented", 2, 3, 1,
+        step(0.4), text("<answer>I give up<end_of_answer>", 0.25), answer("42", 0.9));
+    Scripts.Calls calls = new Scripts.Calls();
+    ScriptedProblem p = sp(s);
+    SearchResult r = run(p, p.config(), calls);
+    Map<List<Integer>, GoldenTrees.Entry> m = byPath(r);
+    assertEquals(2, m.size());
+    assertNode(m, List.of(0), 1, 0.25, false);
+    assertNode(m, List.of(), 0, 0.0, false);
+    assertEquals(NodeKind.STEP, r.tree().root().children().get(0).kind());
+    assertEquals("<answer>I give up<end_of_answer>", r.tree().root().children().get(0).text());
+    assertEquals(3 + 3, calls.policyCalls.get(), "root + 2 re-expansions, then 3 in rollout 2");
+  }
 }
