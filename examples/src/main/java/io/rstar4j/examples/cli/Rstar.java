@@ -11,9 +11,10 @@ import java.util.Map;
 public final class Rstar {
 
   /** Every subcommand, in the order {@code --help} lists them. */
-  static final List<Command> COMMANDS =
-      List.of(
-          new ExtractCommand());
+  static final List<Command> COMMANDS = List.of(
+      new MctsDemoCommand(),
+      new MctsReplayCommand(),
+      new ExtractCommand());
 
   private Rstar() {}
 

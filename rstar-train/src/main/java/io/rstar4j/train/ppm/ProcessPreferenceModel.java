@@ -8,6 +8,7 @@ import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.tokenizer.Tokenizer;
+import io.rstar4j.core.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -109,6 +110,17 @@ public final class ProcessPreferenceModel implements RewardModel {
   @Override
   public void close() {
     backbone.close();
+  }
+
+  /**
+   * Loads a PPM directory (see the class comment) with the project's tokenizer ({@link
+   * Tokenizers#fromFile}).
+   *
+   * @throws IllegalArgumentException when the directory is incomplete or the head does not fit
+   * @throws IOException when a file cannot be read
+   */
+  public static ProcessPreferenceModel load(Path dir) throws IOException {
+    return load(dir, Tokenizers::fromFile, null);
   }
 
   /**

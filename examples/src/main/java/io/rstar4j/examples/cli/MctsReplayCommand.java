@@ -1,0 +1,147 @@
+package io.rstar4j.examples.cli;
+
+import io.rstar4j.core.tree.ReasoningNode;
+import io.rstar4j.core.tree.ReasoningTree;
+import io.rstar4j.mcts.ReasoningSearch;
+import io.rstar4j.mcts.SearchConfig;
+import io.rstar4j.mcts.SearchResult;
+import io.rstar4j.mcts.engine.EngineOptions;
+import io.rstar4j.mcts.engine.SelectionRule;
+import io.rstar4j.mcts.script.GoldenTrees;
+import io.rstar4j.mcts.script.ScriptedProblem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code rstar mcts-replay --script FILE [--json]}: runs the project's search on a golden-tree
+ * script and prints the final tree, as the golden node list with {@code --json}.
+ */
+public final class MctsReplayCommand implements Command {
+
+  @Override
+  public String name() {
+    return "mcts-replay";
+  }
+
+  @Override
+  public String summary() {
+    return "replay a golden-tree script through the search and print the final tree";
+  }
+
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: rstar mcts-replay --script FILE [--json] [OPTIONS]",
+        "",
+        "Runs the reasoning search on a golden-tree script (scripted policy, verifier, answer",
+        "check and reward model; mode, rollouts, maxDepth, c and errorsThreshold from its config)",
+        "and prints the final tree.",
+        "",
+        "  --script FILE         the *.script.json file (required)",
+        "  --json                print {\"nodes\": [{\"path\": [...], \"visits\": N, \"valueSum\": W,",
+        "                        \"terminal\": B}, ...]} sorted by path, on one line",
+        "  --eager-terminals     departure from the reference: mark all-terminal parents at once",
+        "  --terminate-empty     departure from the reference: an empty expansion is a dead end",
+        "  --unvisited-infinity  departure from the reference: unvisited children score +infinity");
+  }
+
+  @Override
+  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
+      throws IOException {
+    Args args = Args.parse(argv, Set.of("script"),
+        Set.of("json", "eager-terminals", "terminate-empty", "unvisited-infinity"));
+    if (!args.positional().isEmpty()) {
+      throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
+    }
+    Path file = Path.of(args.require("script"));
+    if (!Files.isRegularFile(file)) {
+      err.println("rstar mcts-replay: no such file: " + file);
+      return 1;
+    }
+    ScriptedProblem sp;
+    try {
+      sp = ScriptedProblem.read(file);
+    } catch (IllegalArgumentException e) {
+      err.println("rstar mcts-replay: " + file + ": " + e.getMessage());
+      return 1;
+    }
+    SearchConfig.Builder cfg = sp.config().toBuilder();
+    if (args.has("eager-terminals")) {
+      cfg.terminalMarking(EngineOptions.TerminalMarking.EAGER);
+    }
+    if (args.has("terminate-empty")) {
+      cfg.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
+    }
+    if (args.has("unvisited-infinity")) {
+      cfg.unvisitedScore(SelectionRule.UnvisitedScore.INFINITY);
+    }
+    SearchResult r = replay(sp, cfg.build());
+    if (args.has("json")) {
+      out.println(GoldenTrees.toJson(r.tree()));
+    } else {
+      out.println("mode " + r.config().mode() + ", " + r.config().rollouts() + " rollouts, "
+          + r.nodeCount() + " nodes; gold " + sp.problem().goldAnswers());
+      printTree(r.tree(), out, false);
+    }
+    return 0;
+  }
+
+  static SearchResult replay(ScriptedProblem sp, SearchConfig config) {
+    ReasoningSearch.Builder b = ReasoningSearch.builder(sp.policy(), sp.verifier())
+        .grader(sp.grader())
+        .config(config);
+    if (config.mode().usesRewardModel()) {
+      b.rewardModel(sp.rewardModel());
+    }
+    return b.build().search(sp.problem());
+  }
+
+  /** Prints an indented tree: path, N, W, Q, terminal flag, kind and the step's first line. */
+  static void printTree(ReasoningTree tree, PrintStream out, boolean fullText) {
+    print(tree.root(), "[]", 0, out, fullText);
+  }
+
+  private static void print(ReasoningNode n, String path, int depth, PrintStream out,
+      boolean fullText) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("  ".repeat(depth)).append(path)
+        .append(String.format(java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
+        .append(n.terminal() ? " terminal" : "")
+        .append(' ').append(n.kind().jsonName());
+    if (n.answer() != null) {
+      sb.append(" answer=").append(n.answer());
+    }
+    if (!n.text().isEmpty()) {
+      sb.append("  ").append(fullText ? n.text().replace("\n", "\\n") : summary(n.text()));
+    }
+    out.println(sb);
+    for (int i = 0; i < n.children().size(); i++) {
+      String p = path.equals("[]") ? "[" + i + "]" : path.substring(0, path.length() - 1) + ", " + i + "]";
+      print(n.children().get(i), p, depth + 1, out, fullText);
+    }
+  }
+
+  /** The step in one line: code lines without comments and tags, output as {@code -> OUT}. */
+  static String summary(String text) {
+    String t = text.replace("<output><output>", "<output>").replace("<output>", "\n-> ").replace("<end_of_output>", "")
+        .replace("<code>", "").replace("<end_of_step>", "").replace("<end_of_code>", "")
+        .replace("<answer>", "").replace("<end_of_answer>", "");
+    StringBuilder sb = new StringBuilder();
+    for (String l : t.split("\n")) {
+      String x = l.strip();
+      if (x.isEmpty() || x.startsWith("#")) {
+        continue;
+      }
+      if (sb.length() > 0) {
+        sb.append(x.startsWith("->") ? " " : "; ");
+      }
+      sb.append(x);
+    }
+    return sb.length() > 100 ? sb.substring(0, 97) + "..." : sb.toString();
+  }
+}

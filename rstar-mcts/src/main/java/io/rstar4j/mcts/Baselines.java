@@ -1,0 +1,260 @@
+package io.rstar4j.mcts;
+
+import io.rstar4j.core.AnswerGrader;
+import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.Generation;
+import io.rstar4j.core.Policy;
+import io.rstar4j.core.PolicyRequest;
+import io.rstar4j.core.Problem;
+import io.rstar4j.core.RewardModel;
+import io.rstar4j.core.RewardRequest;
+import io.rstar4j.core.Step;
+import io.rstar4j.core.StepKind;
+import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.Verifier;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Baselines to compare the search against for the same generation budget ({@link
+ * BatchStats#generations()}): best-of-N sampling and step-level beam search. Both run code steps
+ * through the verifier with the same consecutive-error rule as the search and batch their model
+ * calls (one policy call and at most one reward call per level).
+ */
+public final class Baselines {
+  private Baselines() {}
+
+  /** How best-of-N picks its answer. */
+  public enum Choice {
+    /** The complete solution the reward model scores highest. */
+    REWARD_MODEL,
+    /** The most frequent answer, by the grader's equivalence. */
+    MAJORITY
+  }
+
+  /**
+   * What a baseline produced.
+   *
+   * @param answer the chosen answer, if any solution completed
+   * @param candidates every completed solution's answer with its score (the reward model's, or 1
+   *     for majority voting), in completion order
+   * @param stats the batches handed to the models
+   */
+  public record Result(Optional<ScoredAnswer> answer, List<ScoredAnswer> candidates, BatchStats stats) {
+    public Result {
+      Objects.requireNonNull(answer, "answer");
+      candidates = List.copyOf(candidates);
+      Objects.requireNonNull(stats, "stats");
+    }
+  }
+
+  /**
+   * Best-of-N: N solutions sampled step by step (one candidate per step, the N samples advancing
+   * together), then the best one by the reward model or a majority vote.
+   *
+   * @param rewardModel required for {@link Choice#REWARD_MODEL}, else may be null
+   * @throws IllegalArgumentException if n, maxDepth or errorsThreshold is below 1
+   * @throws NullPointerException if a required argument is null
+   */
+  public static Result bestOfN(Problem problem, Policy policy, Verifier verifier,
+      RewardModel rewardModel, AnswerGrader grader, int n, int maxDepth, int errorsThreshold,
+      Choice choice) {
+    check(n, maxDepth, errorsThreshold);
+    Objects.requireNonNull(choice, "choice");
+    if (choice == Choice.REWARD_MODEL) {
+      Objects.requireNonNull(rewardModel, "rewardModel");
+    }
+    Objects.requireNonNull(grader, "grader");
+    Counter counter = new Counter();
+    List<Partial> active = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      active.add(new Partial(Trajectory.empty(), 0));
+    }
+    List<Trajectory> done = new ArrayList<>();
+    for (int depth = 1; depth <= maxDepth && !active.isEmpty(); depth++) {
+      List<List<Generation>> gens = propose(policy, problem, active, 1, counter);
+      List<Partial> next = new ArrayList<>();
+      for (int i = 0; i < active.size(); i++) {
+        if (gens.get(i).isEmpty()) {
+          continue;
+        }
+        Partial p = active.get(i);
+        Partial c = extend(p, gens.get(i).get(0), verifier, errorsThreshold);
+        if (c == null) {
+          continue;
+        }
+        if (c.steps.isComplete()) {
+          done.add(c.steps);
+        } else {
+          next.add(c);
+        }
+      }
+      active = next;
+    }
+    List<ScoredAnswer> answers = new ArrayList<>();
+    if (choice == Choice.REWARD_MODEL && !done.isEmpty()) {
+      double[] s = score(rewardModel, problem, done, counter);
+      for (int i = 0; i < done.size(); i++) {
+        answers.add(new ScoredAnswer(done.get(i).last().answer(), s[i]));
+      }
+      return new Result(AnswerSelection.highestScore(answers), answers, counter.stats());
+    }
+    for (Trajectory t : done) {
+      answers.add(new ScoredAnswer(t.last().answer(), 1.0));
+    }
+    return new Result(AnswerSelection.majorityVote(answers, grader), answers, counter.stats());
+  }
+
+  /**
+   * Step-level beam search: each level, every beam asks for {@code expansionsPerBeam} candidates
+   * (duplicates removed); completed answers are scored by the reward model and set aside, other
+   * candidates are scored by the reward model and the best {@code beamWidth} go on. The answer is
+   * the completed solution with the highest score.
+   *
+   * @throws IllegalArgumentException if a count is below 1
+   * @throws NullPointerException if an argument is null
+   */
+  public static Result beamSearch(Problem problem, Policy policy, Verifier verifier,
+      RewardModel rewardModel, int beamWidth, int expansionsPerBeam, int maxDepth,
+      int errorsThreshold) {
+    check(beamWidth, maxDepth, errorsThreshold);
+    if (expansionsPerBeam < 1) {
+      throw new IllegalArgumentException("expansionsPerBeam must be >= 1, was " + expansionsPerBeam);
+    }
+    Objects.requireNonNull(rewardModel, "rewardModel");
+    Counter counter = new Counter();
+    List<Partial> beams = List.of(new Partial(Trajectory.empty(), 0));
+    List<ScoredAnswer> answers = new ArrayList<>();
+    for (int depth = 1; depth <= maxDepth && !beams.isEmpty(); depth++) {
+      List<List<Generation>> gens = propose(policy, problem, beams, expansionsPerBeam, counter);
+      List<Partial> open = new ArrayList<>();
+      List<Trajectory> complete = new ArrayList<>();
+      for (int i = 0; i < beams.size(); i++) {
+        Set<String> seen = new HashSet<>();
+        for (Generation g : gens.get(i)) {
+          if (!seen.add(g.text())) {
+            continue;
+          }
+          Partial c = extend(beams.get(i), g, verifier, errorsThreshold);
+          if (c == null) {
+            continue;
+          }
+          if (c.steps.isComplete()) {
+            complete.add(c.steps);
+          } else {
+            open.add(c);
+          }
+        }
+      }
+      List<Trajectory> toScore = new ArrayList<>(complete);
+      for (Partial p : open) {
+        toScore.add(p.steps);
+      }
+      if (toScore.isEmpty()) {
+        break;
+      }
+      double[] s = score(rewardModel, problem, toScore, counter);
+      for (int i = 0; i < complete.size(); i++) {
+        answers.add(new ScoredAnswer(complete.get(i).last().answer(), s[i]));
+      }
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < open.size(); i++) {
+        order.add(i);
+      }
+      int offset = complete.size();
+      order.sort(Comparator.comparingDouble((Integer i) -> -s[offset + i]));
+      List<Partial> next = new ArrayList<>();
+      for (int i = 0; i < Math.min(beamWidth, order.size()); i++) {
+        next.add(open.get(order.get(i)));
+      }
+      beams = next;
+    }
+    return new Result(AnswerSelection.highestScore(answers), answers, counter.stats());
+  }
+
+  private static void check(int n, int maxDepth, int errorsThreshold) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n / beamWidth must be >= 1, was " + n);
+    }
+    if (maxDepth < 1) {
+      throw new IllegalArgumentException("maxDepth must be >= 1, was " + maxDepth);
+    }
+    if (errorsThreshold < 1) {
+      throw new IllegalArgumentException("errorsThreshold must be >= 1, was " + errorsThreshold);
+    }
+  }
+
+  /** A partial solution and its consecutive error count. */
+  private static final class Partial {
+    final Trajectory steps;
+    final int errors;
+
+    Partial(Trajectory steps, int errors) {
+      this.steps = steps;
+      this.errors = errors;
+    }
+  }
+
+  /** The partial extended by one generation, or null when it dies (error limit, unparsable). */
+  private static Partial extend(Partial p, Generation g, Verifier verifier, int errorsThreshold) {
+    Step step = Step.parse(g.text());
+    if (step.isAnswer()) {
+      return new Partial(p.steps.append(step), 0);
+    }
+    if (step.kind() == StepKind.UNPARSABLE) {
+      return null;
+    }
+    ExecutionOutcome outcome = verifier.executeStep(p.steps, step);
+    int errors = outcome.isError() ? p.errors + 1 : 0;
+    if (errors >= errorsThreshold) {
+      return null;
+    }
+    return new Partial(p.steps.append(step.withExecution(outcome)), errors);
+  }
+
+  private static final class Counter {
+    final List<Integer> policyBatches = new ArrayList<>();
+    final List<Integer> rewardBatches = new ArrayList<>();
+    long generations;
+
+    BatchStats stats() {
+      return new BatchStats(policyBatches, rewardBatches, generations);
+    }
+  }
+
+  private static List<List<Generation>> propose(Policy policy, Problem problem,
+      List<Partial> partials, int n, Counter counter) {
+    List<PolicyRequest> reqs = new ArrayList<>(partials.size());
+    for (Partial p : partials) {
+      reqs.add(new PolicyRequest(problem, p.steps, n));
+    }
+    List<List<Generation>> out = policy.propose(reqs);
+    counter.policyBatches.add(reqs.size());
+    if (out == null || out.size() != reqs.size()) {
+      throw new IllegalStateException("the policy returned a wrong number of lists");
+    }
+    for (List<Generation> g : out) {
+      counter.generations += g.size();
+    }
+    return out;
+  }
+
+  private static double[] score(RewardModel rm, Problem problem, List<Trajectory> ts,
+      Counter counter) {
+    List<RewardRequest> reqs = new ArrayList<>(ts.size());
+    for (Trajectory t : ts) {
+      reqs.add(new RewardRequest(problem, t));
+    }
+    double[] s = rm.score(reqs);
+    counter.rewardBatches.add(reqs.size());
+    if (s == null || s.length != reqs.size()) {
+      throw new IllegalStateException("the reward model returned a wrong number of scores");
+    }
+    return s;
+  }
+}
