@@ -14,7 +14,9 @@ public final class Rstar {
   static final List<Command> COMMANDS = List.of(
       new MctsDemoCommand(),
       new MctsReplayCommand(),
-      new ExtractCommand());
+      new ExtractCommand(),
+      new TrainPpmCommand(),
+      new ScoreCommand());
 
   private Rstar() {}
 
