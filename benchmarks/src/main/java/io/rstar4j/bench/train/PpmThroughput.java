@@ -55,6 +55,9 @@ public final class PpmThroughput {
       backboneDir = Files.createTempDirectory("ppm-bench-minilm");
       copy("/all-minilm-l6-v2-q.onnx", backboneDir.resolve("model.onnx"));
       copy("/all-minilm-l6-v2-q-tokenizer.json", backboneDir.resolve("tokenizer.json"));
+      backboneDir.toFile().deleteOnExit();
+      backboneDir.resolve("model.onnx").toFile().deleteOnExit();
+      backboneDir.resolve("tokenizer.json").toFile().deleteOnExit();
     }
     System.out.printf(Locale.ROOT, "backbone %s, %d pairs, %d epochs, batch %d, context %d, %d cores%n",
         backboneDir, nPairs, epochs, batch, context, Runtime.getRuntime().availableProcessors());
