@@ -1,0 +1,106 @@
+package io.rstar4j.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GradeCommandTest {
+
+  private record Result(int code, List<String> lines, String err) {}
+
+  private static Result run(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> argv = new java.util.ArrayList<>();
+    argv.add("grade");
+    argv.addAll(List.of(args));
+    int code = Rstar.run(argv, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    String o = out.toString(StandardCharsets.UTF_8);
+    List<String> lines = o.isEmpty() ? List.of() : List.of(o.split("\n", -1)).subList(0,
+        o.split("\n", -1).length - 1);
+    return new Result(code, lines, err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static JsonObject json(String line) {
+    return JsonParser.parseString(line).getAsJsonObject();
+  }
+
+  @Test
+  void oneLinePerInputInOrder() {
+    String in = String.join("\n",
+        "{\"gold\": \"\\\\frac{1}{2}\", \"pred\": \"0.5\"}",
+        "{\"gold\": \"3\", \"pred\": \"4\"}",
+        "{\"gold\": \"x > 5\", \"pred\": \"x < 5\"}",
+        "{\"gold\": 10, \"pred\": \"\\\\boxed{10}\"}",
+        "{\"gold\": [\"2\", \"\\\\frac{1}{3}\"], \"pred\": \"\\\\dfrac{1}{3}\"}",
+        "{\"gold\": \"(1,2)\", \"pred\": \"[1,2]\"}",
+        "{\"gold\": 0.25, \"pred\": 0.25}") + "\n";
+    Result r = run(in);
+    assertEquals(0, r.code(), r.err());
+    assertEquals(List.of("{\"equal\": true}", "{\"equal\": false}", "{\"equal\": false}",
+        "{\"equal\": true}", "{\"equal\": true}", "{\"equal\": false}", "{\"equal\": true}"),
+        r.lines());
+  }
+
+  @Test
+  void malformedLinesGiveAnErrorOnTheirLineAndTheRunGoesOn() {
+    String in = String.join("\n",
+        "{\"gold\": \"1\", \"pred\": \"1\"}",
+        "not json",
+        "",
+        "{\"gold\": \"1\"}",
+        "{\"pred\": \"1\"}",
+        "[1, 2]",
+        "{\"gold\": null, \"pred\": \"1\"}",
+        "{\"gold\": {\"a\": 1}, \"pred\": \"1\"}",
+        "{\"gold\": [], \"pred\": \"1\"}",
+        "{\"gold\": \"2\", \"pred\": \"2\"}");
+    Result r = run(in);
+    assertEquals(0, r.code());
+    assertEquals(10, r.lines().size(), r.lines().toString());
+    assertEquals("{\"equal\": true}", r.lines().get(0));
+    for (int i = 1; i <= 8; i++) {
+      JsonObject o = json(r.lines().get(i));
+      assertFalse(o.get("equal").getAsBoolean(), r.lines().get(i));
+      assertTrue(o.has("error") && !o.get("error").getAsString().isBlank(), r.lines().get(i));
+    }
+    assertTrue(json(r.lines().get(3)).get("error").getAsString().contains("pred"));
+    assertEquals("{\"equal\": true}", r.lines().get(9));
+    assertTrue(r.err().contains("8 of 10"), r.err());
+  }
+
+  @Test
+  void strictFollowsTheReference() {
+    String in = "{\"gold\": \"2\", \"pred\": \"200\"}\n{\"gold\": \"x > 5\", \"pred\": \"x < 5\"}\n";
+    assertEquals(List.of("{\"equal\": false}", "{\"equal\": false}"), run(in).lines());
+    assertEquals(List.of("{\"equal\": true}", "{\"equal\": true}"), run(in, "--strict").lines());
+  }
+
+  @Test
+  void emptyInputGivesNoOutput() {
+    Result r = run("");
+    assertEquals(0, r.code());
+    assertEquals(List.of(), r.lines());
+  }
+
+  @Test
+  void badOptionsAreUsageErrors() {
+    assertEquals(2, run("", "--bogus").code());
+    assertEquals(2, run("", "--tolerance", "abc").code());
+    assertEquals(2, run("", "--tolerance", "-1").code());
+    Result help = run("", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.lines().get(0).startsWith("usage: rstar grade"));
+  }
+}

@@ -1,0 +1,14 @@
+package io.rstar4j.core.model;
+
+/** Which execution provider a {@link CausalLm} asks for. */
+public enum ProviderChoice {
+  /**
+   * CUDA when it works, else CPU with one log line. Decided once per process: after a failure,
+   * later sessions go to the CPU at once.
+   */
+  AUTO,
+  /** CUDA or an error. */
+  CUDA,
+  /** CPU only. */
+  CPU
+}

@@ -1,0 +1,447 @@
+package io.rstar4j.verify.grade;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Compares two {@link Answer}s: numbers with a relative tolerance, expressions by evaluation at
+ * sample points (then, when undecided, through the symbolic back end), equations and
+ * inequalities up to a scale factor, intervals end by end with their open or closed ends, tuples in
+ * order and sets and solution lists in any order. Symmetric: a pair is ordered by {@link
+ * Answer#rank()} before it is compared.
+ */
+final class Equivalence {
+
+  private static final double[] SAMPLES = {0.7236, 1.3719, 2.2147, -0.6183, -1.8541, 3.1173};
+  private static final int POINTS = SAMPLES.length;
+  private static final double EXPR_REL_TOL = 1e-8;
+
+  private final double relTol;
+  private final SymbolicBackend backend;
+
+  Equivalence(double relTol, SymbolicBackend backend) {
+    this.relTol = relTol;
+    this.backend = backend;
+  }
+
+  boolean equal(Answer a, Answer b) {
+    if (a.rank() > b.rank()) {
+      Answer t = a;
+      a = b;
+      b = t;
+    }
+    if (b instanceof Answer.Either e) {
+      return equal(a, e.first()) || equal(a, e.second());
+    }
+    // an interval written as a chain, a relation, brackets or a union
+    boolean relation = a instanceof Answer.Relation || b instanceof Answer.Relation;
+    boolean bracketsOrUnion = a instanceof Answer.Tuple || b instanceof Answer.Tuple
+        || a instanceof Answer.Several || b instanceof Answer.Several;
+    if (a instanceof Answer.Intervals || b instanceof Answer.Intervals
+        || relation && bracketsOrUnion) {
+      List<Answer.Interval> x = intervals(a);
+      List<Answer.Interval> y = intervals(b);
+      if (x != null && y != null) {
+        return sameIntervals(x, y);
+      }
+    }
+    if (a instanceof Answer.Assign || b instanceof Answer.Assign) {
+      return assignEqual(a, b);
+    }
+    if (b instanceof Answer.Several sb) {
+      return severalEqual(a, sb);
+    }
+    if (a instanceof Answer.Choice ca) {
+      return b instanceof Answer.Choice cb && ca.letter() == cb.letter();
+    }
+    if (a instanceof Answer.Text ta) {
+      if (b instanceof Answer.Text tb && ta.text().equals(tb.text())) {
+        return true;
+      }
+      return b instanceof Answer.Scalar sb && ta.text().equals(AnswerReader.textKey(sb.text()))
+          || symbolic(ta.source(), textOf(b));
+    }
+    if (a instanceof Answer.Scalar sa) {
+      return b instanceof Answer.Scalar sb && scalarEqual(sa, sb);
+    }
+    if (a instanceof Answer.Equation ea) {
+      return b instanceof Answer.Equation eb
+          && proportional(diff(ea.lhs(), ea.rhs()), diff(eb.lhs(), eb.rhs()), false);
+    }
+    if (a instanceof Answer.Relation ra) {
+      return b instanceof Answer.Relation rb && relationEqual(ra, rb);
+    }
+    if (a instanceof Answer.Tuple ta) {
+      if (b instanceof Answer.Tuple tb) {
+        return ta.open() == tb.open() && ta.close() == tb.close() && inOrder(ta.items(), tb.items());
+      }
+      if (b instanceof Answer.Matrix mb) {
+        List<Answer> cells = vector(mb);
+        return cells != null && inOrder(ta.items(), cells);
+      }
+      return false;
+    }
+    if (a instanceof Answer.Matrix ma && b instanceof Answer.Matrix mb) {
+      if (ma.rows().size() != mb.rows().size()) {
+        return false;
+      }
+      for (int i = 0; i < ma.rows().size(); i++) {
+        if (!inOrder(ma.rows().get(i), mb.rows().get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static String textOf(Answer b) {
+    if (b instanceof Answer.Scalar s) {
+      return s.expr().sympy();
+    }
+    if (b instanceof Answer.Text t) {
+      return t.source();
+    }
+    return null;
+  }
+
+  private boolean symbolic(String a, String b) {
+    if (backend == null || a == null || b == null || a.isEmpty() || b.isEmpty()) {
+      return false;
+    }
+    return backend.equivalent(a, b).orElse(false);
+  }
+
+  private boolean assignEqual(Answer a, Answer b) {
+    if (a instanceof Answer.Assign aa && b instanceof Answer.Assign ab) {
+      if (aa.names().equals(ab.names())) {
+        return equal(aa.value(), ab.value());
+      }
+      Answer.Equation ea = asEquation(aa);
+      Answer.Equation eb = asEquation(ab);
+      return ea != null && eb != null && equal(ea, eb);
+    }
+    Answer.Assign as = a instanceof Answer.Assign x ? x : (Answer.Assign) b;
+    Answer other = as == a ? b : a;
+    if (other instanceof Answer.Equation) {
+      Answer.Equation e = asEquation(as);
+      return e != null && equal(e, other);
+    }
+    return equal(as.value(), other);
+  }
+
+  private static Answer.Equation asEquation(Answer.Assign a) {
+    if (a.names().size() == 1 && a.value() instanceof Answer.Scalar s) {
+      Expr lhs = ExprParser.tryParse(a.names().get(0));
+      return lhs == null ? null : new Answer.Equation(lhs, s.expr());
+    }
+    return null;
+  }
+
+  private boolean severalEqual(Answer a, Answer.Several b) {
+    if (a instanceof Answer.Several sa) {
+      return anyOrder(sa.items(), b.items());
+    }
+    if (a instanceof Answer.Tuple ta) {
+      return b.bare() && inOrder(ta.items(), b.items());
+    }
+    if (b.items().size() == 1) {
+      return equal(a, b.items().get(0));
+    }
+    return false;
+  }
+
+  private boolean inOrder(List<Answer> x, List<Answer> y) {
+    if (x.size() != y.size()) {
+      return false;
+    }
+    for (int i = 0; i < x.size(); i++) {
+      if (!equal(x.get(i), y.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean anyOrder(List<Answer> x, List<Answer> y) {
+    if (x.size() != y.size()) {
+      return false;
+    }
+    if (inOrder(x, y)) {
+      return true;
+    }
+    boolean[] used = new boolean[y.size()];
+    outer:
+    for (Answer xi : x) {
+      for (int j = 0; j < y.size(); j++) {
+        if (!used[j] && equal(xi, y.get(j))) {
+          used[j] = true;
+          continue outer;
+        }
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private static List<Answer> vector(Answer.Matrix m) {
+    if (m.rows().size() == 1) {
+      return m.rows().get(0);
+    }
+    List<Answer> col = new ArrayList<>();
+    for (List<Answer> row : m.rows()) {
+      if (row.size() != 1) {
+        return null;
+      }
+      col.add(row.get(0));
+    }
+    return col;
+  }
+
+  // ---------------------------------------------------------------- scalars
+
+  private boolean scalarEqual(Answer.Scalar a, Answer.Scalar b) {
+    if (a.percent() == b.percent() && a.text().equals(b.text())) {
+      return true;
+    }
+    TreeSet<String> vars = new TreeSet<>();
+    a.expr().vars(vars);
+    b.expr().vars(vars);
+    if (vars.isEmpty()) {
+      Complex va = a.expr().eval(Map.of());
+      Complex vb = b.expr().eval(Map.of());
+      if (va.isNaN() || vb.isNaN() || overflowed(va, a.expr()) || overflowed(vb, b.expr())) {
+        return symbolic(a.expr().sympy(), b.expr().sympy());
+      }
+      if (a.percent() != b.percent()) {
+        Complex p = a.percent() ? va : vb;
+        Complex q = a.percent() ? vb : va;
+        return Complex.close(p, q, relTol, 1e-12)
+            || Complex.close(p.div(Complex.real(100)), q, relTol, 1e-12);
+      }
+      return Complex.close(va, vb, relTol, 1e-12);
+    }
+    if (a.percent() != b.percent()) {
+      return false;
+    }
+    Optional<Boolean> sampled = sameFunction(a.expr(), b.expr(), vars);
+    if (sampled.isPresent()) {
+      return sampled.get();
+    }
+    return symbolic(a.expr().sympy(), b.expr().sympy());
+  }
+
+  /** A value that is infinite only because doubles overflowed (no infinity was written). */
+  private static boolean overflowed(Complex v, Expr e) {
+    return !v.isFinite() && !e.sympy().contains("oo");
+  }
+
+  private static List<Map<String, Complex>> points(TreeSet<String> vars) {
+    List<Map<String, Complex>> envs = new ArrayList<>(POINTS);
+    for (int k = 0; k < POINTS; k++) {
+      Map<String, Complex> env = new HashMap<>();
+      int j = 0;
+      for (String v : vars) {
+        env.put(v, Complex.real(SAMPLES[(k + 2 * j) % POINTS] + 0.1371 * j));
+        j++;
+      }
+      envs.add(env);
+    }
+    return envs;
+  }
+
+  /** Equal at every sample point where both are defined; empty when too few points are. */
+  private static Optional<Boolean> sameFunction(Expr a, Expr b, TreeSet<String> vars) {
+    int valid = 0;
+    for (Map<String, Complex> env : points(vars)) {
+      Complex x = a.eval(env);
+      Complex y = b.eval(env);
+      if (!x.isFinite() || !y.isFinite()) {
+        continue;
+      }
+      if (!Complex.close(x, y, EXPR_REL_TOL, 1e-9)) {
+        return Optional.of(false);
+      }
+      valid++;
+    }
+    return valid >= 3 ? Optional.of(true) : Optional.empty();
+  }
+
+  private static Expr diff(Expr l, Expr r) {
+    return new Expr.Bin('-', l, r);
+  }
+
+  /**
+   * Whether {@code f = c g} for a constant c != 0 (c > 0 when {@code positive}) on the sample
+   * points: the same equation or inequality, rearranged or scaled.
+   */
+  private static boolean proportional(Expr f, Expr g, boolean positive) {
+    TreeSet<String> vars = new TreeSet<>();
+    f.vars(vars);
+    g.vars(vars);
+    if (vars.isEmpty()) {
+      return false;
+    }
+    Complex c = null;
+    int valid = 0;
+    List<Map<String, Complex>> envs = points(vars);
+    Complex[] fs = new Complex[envs.size()];
+    Complex[] gs = new Complex[envs.size()];
+    for (int k = 0; k < envs.size(); k++) {
+      fs[k] = f.eval(envs.get(k));
+      gs[k] = g.eval(envs.get(k));
+      if (c == null && fs[k].isFinite() && gs[k].isFinite() && gs[k].abs() > 1e-9
+          && fs[k].abs() > 1e-9) {
+        c = fs[k].div(gs[k]);
+      }
+    }
+    if (c == null) {
+      return false;
+    }
+    if (positive && (!c.isReal() || c.re() <= 0)) {
+      return false;
+    }
+    for (int k = 0; k < envs.size(); k++) {
+      if (!fs[k].isFinite() || !gs[k].isFinite()) {
+        continue;
+      }
+      if (!Complex.close(fs[k], c.times(gs[k]), EXPR_REL_TOL, 1e-9 * Math.max(1, fs[k].abs()))) {
+        return false;
+      }
+      valid++;
+    }
+    return valid >= 3;
+  }
+
+  // ---------------------------------------------------------------- relations and intervals
+
+  /** The relation as {@code g > 0}, {@code g >= 0} or {@code g != 0}: g and the kind. */
+  private static Object[] positiveForm(Answer.Relation r) {
+    switch (r.op()) {
+      case '<':
+        return new Object[] {diff(r.rhs(), r.lhs()), '<'};
+      case '≤':
+        return new Object[] {diff(r.rhs(), r.lhs()), '≤'};
+      case '>':
+        return new Object[] {diff(r.lhs(), r.rhs()), '<'};
+      case '≥':
+        return new Object[] {diff(r.lhs(), r.rhs()), '≤'};
+      default:
+        return new Object[] {diff(r.lhs(), r.rhs()), '≠'};
+    }
+  }
+
+  private boolean relationEqual(Answer.Relation a, Answer.Relation b) {
+    List<Answer.Interval> x = intervals(a);
+    List<Answer.Interval> y = intervals(b);
+    if (x != null && y != null) {
+      return sameIntervals(x, y);
+    }
+    Object[] pa = positiveForm(a);
+    Object[] pb = positiveForm(b);
+    if (pa[1] != pb[1]) {
+      return false;
+    }
+    return proportional((Expr) pa[0], (Expr) pb[0], pa[1] != (Object) '≠');
+  }
+
+  private static boolean numeric(Expr e) {
+    TreeSet<String> v = new TreeSet<>();
+    e.vars(v);
+    return v.isEmpty();
+  }
+
+  /** The answer as a union of intervals, or null when it is not one. */
+  private static List<Answer.Interval> intervals(Answer a) {
+    if (a instanceof Answer.Intervals iv) {
+      return iv.parts();
+    }
+    if (a instanceof Answer.Tuple t && t.items().size() == 2
+        && t.items().get(0) instanceof Answer.Scalar lo && t.items().get(1) instanceof Answer.Scalar hi
+        && numeric(lo.expr()) && numeric(hi.expr())) {
+      return List.of(new Answer.Interval(lo.expr(), t.open() == '[', hi.expr(), t.close() == ']'));
+    }
+    if (a instanceof Answer.Relation r) {
+      boolean leftVar = r.lhs() instanceof Expr.Var && numeric(r.rhs());
+      boolean rightVar = r.rhs() instanceof Expr.Var && numeric(r.lhs());
+      if (!leftVar && !rightVar) {
+        return null;
+      }
+      Expr bound = leftVar ? r.rhs() : r.lhs();
+      char op = r.op();
+      if (rightVar) {
+        op = op == '<' ? '>' : op == '>' ? '<' : op == '≤' ? '≥' : op == '≥' ? '≤' : op;
+      }
+      Expr inf = new Expr.Const("oo");
+      Expr ninf = new Expr.Neg(inf);
+      switch (op) {
+        case '<':
+          return List.of(new Answer.Interval(ninf, false, bound, false));
+        case '≤':
+          return List.of(new Answer.Interval(ninf, false, bound, true));
+        case '>':
+          return List.of(new Answer.Interval(bound, false, inf, false));
+        case '≥':
+          return List.of(new Answer.Interval(bound, true, inf, false));
+        case '≠':
+          return List.of(new Answer.Interval(ninf, false, bound, false),
+              new Answer.Interval(bound, false, inf, false));
+        default:
+          return null;
+      }
+    }
+    if (a instanceof Answer.Assign as && as.names().size() == 1) {
+      return intervals(as.value());
+    }
+    if (a instanceof Answer.Several s && s.items().size() > 0) {
+      List<Answer.Interval> out = new ArrayList<>();
+      for (Answer item : s.items()) {
+        List<Answer.Interval> part = intervals(item);
+        if (part == null) {
+          return null;
+        }
+        out.addAll(part);
+      }
+      return out;
+    }
+    return null;
+  }
+
+  private boolean sameIntervals(List<Answer.Interval> x, List<Answer.Interval> y) {
+    if (x.size() != y.size()) {
+      return false;
+    }
+    boolean[] used = new boolean[y.size()];
+    outer:
+    for (Answer.Interval i : x) {
+      for (int j = 0; j < y.size(); j++) {
+        if (!used[j] && sameInterval(i, y.get(j))) {
+          used[j] = true;
+          continue outer;
+        }
+      }
+      return false;
+    }
+    return true;
+  }
+
+  private boolean sameInterval(Answer.Interval a, Answer.Interval b) {
+    Complex alo = a.lo().eval(Map.of());
+    Complex ahi = a.hi().eval(Map.of());
+    Complex blo = b.lo().eval(Map.of());
+    Complex bhi = b.hi().eval(Map.of());
+    if (alo.isNaN() || ahi.isNaN() || blo.isNaN() || bhi.isNaN()) {
+      return false;
+    }
+    if (!Complex.close(alo, blo, relTol, 1e-12) || !Complex.close(ahi, bhi, relTol, 1e-12)) {
+      return false;
+    }
+    boolean loInf = !alo.isFinite();
+    boolean hiInf = !ahi.isFinite();
+    return (loInf || a.loClosed() == b.loClosed()) && (hiInf || a.hiClosed() == b.hiClosed());
+  }
+}

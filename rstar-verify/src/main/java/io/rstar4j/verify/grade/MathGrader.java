@@ -1,0 +1,206 @@
+package io.rstar4j.verify.grade;
+
+import io.rstar4j.core.AnswerGrader;
+import io.rstar4j.core.StepFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The MATH answer grader: says whether a predicted final answer equals a gold answer the way math
+ * benchmarks grade them.
+ *
+ * <p>Both answers are taken from their last {@code \boxed{}} when they have one, normalised
+ * (LaTeX spacing and sizing commands, {@code \dfrac}, {@code \text{}} and units, degrees, percent
+ * signs, thousands separators, word numbers, relation spellings) and read into a structure:
+ * numbers and expressions, assignments ({@code x = 5}, {@code (p,q) = (3,2)}), equations,
+ * inequalities and intervals, tuples, sets and solution lists ({@code 1, 2}, {@code x = 1 or x = 2},
+ * {@code \pm}), matrices, multiple-choice letters and text. Numbers are equal within a relative
+ * tolerance (1e-4 by default); a percentage also equals its value divided by 100, but only when one
+ * side is written as a percentage; expressions with variables are equal when they agree at sample
+ * points; equations and inequalities are equal when one is a (positive, for inequalities) multiple
+ * of the other after moving everything to one side; intervals keep their open and closed ends.
+ * Everything above runs in Java. When a pair cannot be decided that way and a {@link
+ * SymbolicBackend} is configured, the back end (sympy) decides.
+ *
+ * <p>{@link Builder#strictReference(boolean)} switches to the reference implementation's rules
+ * (the {@code math_equal} of the Qwen2.5-Math / rStar evaluation, with its {@code strip_string}),
+ * false positives included, to reproduce published numbers.
+ *
+ * <p>Instances are immutable and thread-safe; symmetric: {@code equivalent(a, b) ==
+ * equivalent(b, a)}.
+ */
+public final class MathGrader implements AnswerGrader {
+
+  private final boolean strict;
+  private final double relativeTolerance;
+  private final SymbolicBackend backend;
+  private final int cacheSize;
+  private final Equivalence equivalence;
+  private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+
+  private MathGrader(Builder b) {
+    this.strict = b.strict;
+    this.relativeTolerance = b.relativeTolerance;
+    this.backend = b.backend;
+    this.cacheSize = b.cacheSize;
+    this.equivalence = new Equivalence(relativeTolerance, backend);
+  }
+
+  /** The default grader: pure Java, no symbolic back end, relative tolerance 1e-4. */
+  public static MathGrader standard() {
+    return builder().build();
+  }
+
+  /** A grader with the reference implementation's rules and no symbolic back end. */
+  public static MathGrader strict() {
+    return builder().strictReference(true).build();
+  }
+
+  /** A new builder with the defaults of {@link #standard()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Whether this grader follows the reference rules. */
+  public boolean isStrict() {
+    return strict;
+  }
+
+  /** The relative tolerance for numbers. */
+  public double relativeTolerance() {
+    return relativeTolerance;
+  }
+
+  /** The symbolic back end, if one is configured. */
+  public Optional<SymbolicBackend> symbolicBackend() {
+    return Optional.ofNullable(backend);
+  }
+
+  /**
+   * The final answer of a solution text: the content of its last {@code \boxed{}} (or
+   * {@code \fbox{}}), or the whole text stripped when it has none.
+   *
+   * @throws NullPointerException if {@code text} is null
+   */
+  public static String extractAnswer(String text) {
+    return StepFormat.extractBoxed(text).orElse(text.strip());
+  }
+
+  /**
+   * Whether {@code predicted} and {@code gold} denote the same answer. A null on either side is
+   * never equal.
+   */
+  @Override
+  public boolean equivalent(String predicted, String gold) {
+    if (predicted == null || gold == null) {
+      return false;
+    }
+    if (predicted.equals(gold)) {
+      return true;
+    }
+    // order the pair so that the verdict cannot depend on the order of the arguments
+    String a = predicted;
+    String b = gold;
+    if (a.compareTo(b) > 0) {
+      a = gold;
+      b = predicted;
+    }
+    if (strict) {
+      return ReferenceGrader.equal(a, b, relativeTolerance, backend)
+          || ReferenceGrader.equal(b, a, relativeTolerance, backend);
+    }
+    return equivalence.equal(read(a), read(b));
+  }
+
+  /** Whether {@code predicted} equals any of the gold answers (a list-valued gold answer). */
+  @Override
+  public boolean matchesAny(String predicted, List<String> golds) {
+    return AnswerGrader.super.matchesAny(predicted, golds);
+  }
+
+  private Answer read(String s) {
+    if (cacheSize == 0) {
+      return AnswerReader.read(s);
+    }
+    Answer a = answers.get(s);
+    if (a == null) {
+      a = AnswerReader.read(s);
+      if (answers.size() >= cacheSize) {
+        answers.clear();
+      }
+      answers.put(s, a);
+    }
+    return a;
+  }
+
+  /**
+   * Builds a {@link MathGrader}. Setters validate at once.
+   */
+  public static final class Builder {
+    private boolean strict;
+    private double relativeTolerance = 1e-4;
+    private SymbolicBackend backend;
+    private int cacheSize = 4096;
+
+    private Builder() {}
+
+    /**
+     * Follow the reference implementation's rules (default false).
+     *
+     * @return this builder
+     */
+    public Builder strictReference(boolean strict) {
+      this.strict = strict;
+      return this;
+    }
+
+    /**
+     * The relative tolerance for numbers (default 1e-4).
+     *
+     * @return this builder
+     * @throws IllegalArgumentException unless {@code 0 <= tolerance < 1}
+     */
+    public Builder relativeTolerance(double tolerance) {
+      if (!(tolerance >= 0 && tolerance < 1)) {
+        throw new IllegalArgumentException("relative tolerance must be in [0, 1), was " + tolerance);
+      }
+      this.relativeTolerance = tolerance;
+      return this;
+    }
+
+    /**
+     * The symbolic back end for pairs the Java checks cannot decide (default none).
+     *
+     * @return this builder
+     * @throws NullPointerException if {@code backend} is null
+     */
+    public Builder symbolicBackend(SymbolicBackend backend) {
+      if (backend == null) {
+        throw new NullPointerException("backend");
+      }
+      this.backend = backend;
+      return this;
+    }
+
+    /**
+     * How many parsed answers to keep (gold answers repeat across predictions); 0 for none
+     * (default 4096).
+     *
+     * @return this builder
+     * @throws IllegalArgumentException if {@code size} is negative
+     */
+    public Builder answerCacheSize(int size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("answer cache size must be >= 0, was " + size);
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    /** The grader. */
+    public MathGrader build() {
+      return new MathGrader(this);
+    }
+  }
+}

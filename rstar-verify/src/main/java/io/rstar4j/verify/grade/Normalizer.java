@@ -1,0 +1,216 @@
+package io.rstar4j.verify.grade;
+
+import io.rstar4j.core.StepFormat;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rewrites a final answer written in LaTeX into one canonical spelling: delimiters, spacing
+ * commands, {@code \left}/{@code \right}, fraction variants, text and unit suffixes, degrees,
+ * percent signs, thousands separators, relation symbols and word numbers.
+ */
+final class Normalizer {
+
+  /** A normalised answer and whether it carried a percent sign. */
+  record Normalized(String text, boolean percent) {}
+
+  private static final Pattern TRAILING_TEXT =
+      Pattern.compile("^(.*?\\S)\\s*\\\\(?:text|textrm|mbox|mathrm|textbf)\\s*\\{([^{}]*)\\}$");
+  private static final Pattern TEXT_GROUP =
+      Pattern.compile("\\\\(?:text|textrm|textit|textbf|mbox|mathrm|mathit|mathbf|boldsymbol|textnormal|operatorname)\\s*\\{([^{}]*)\\}");
+  private static final Pattern UNIT_WORDS = Pattern.compile(
+      "^(.*?[\\d}a-zA-Z)])\\s+(?:square\\s+|sq\\.?\\s+|cubic\\s+)?(?:units?|cm|mm|km|m|meters?|metres?|"
+          + "centimeters?|kilometers?|inch(?:es)?|in|feet|foot|ft|yards?|miles?|mph|dollars?|cents?|"
+          + "degrees?|radians?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|grams?|kg|g|"
+          + "pounds?|lbs?|ounces?|liters?|litres?|gallons?|people|students|ways|points|times)"
+          + "(?:\\s*\\^\\s*\\{?[23]\\}?|\\s*\\^\\s*\\{?\\\\circ\\}?)?\\.?$");
+  private static final Pattern LE = Pattern.compile("\\\\(?:leqslant|leq|le)(?![a-zA-Z])");
+  private static final Pattern GE = Pattern.compile("\\\\(?:geqslant|geq|ge)(?![a-zA-Z])");
+  private static final Pattern NE = Pattern.compile("\\\\(?:neq|ne)(?![a-zA-Z])");
+  private static final Pattern IN = Pattern.compile("\\\\in(?![a-zA-Z])");
+  private static final Pattern SIZING =
+      Pattern.compile("\\\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\\.?");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
+  private Normalizer() {}
+
+  static Normalized normalize(String raw) {
+    String s = raw.strip();
+    if (s.contains("\\boxed") || s.contains("\\fbox")) {
+      s = StepFormat.extractBoxed(s).orElse(s);
+    }
+    s = repairControlEscapes(s);
+    s = s.replace('\n', ' ').replace('\t', ' ');
+    if (s.indexOf('$') >= 0) {
+      s = s.replace("\\$", "").replace("$", "");
+    }
+    boolean rowBreaks = s.contains("\\\\");
+    if (rowBreaks) {
+      s = s.replace("\\\\", "\u0001");
+    }
+    if (s.contains("{,}")) {
+      s = s.replace("{,}", "");
+    }
+    if (s.indexOf('\\') >= 0) {
+      s = s.replace("\\(", "").replace("\\)", "");
+      if (s.startsWith("\\[") && s.endsWith("\\]")) {
+        s = s.substring(2, s.length() - 2);
+      }
+      s = s.replace("\\!", "").replace("\\,", "").replace("\\;", " ").replace("\\:", " ")
+          .replace("\\ ", " ").replace("\\quad", " ").replace("\\qquad", " ")
+          .replace("\\displaystyle", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+          .replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom")
+          .replace("{,}", "");
+      if (s.contains("\\left") || s.contains("\\right") || s.contains("\\big")
+          || s.contains("\\Big")) {
+        s = SIZING.matcher(s).replaceAll("");
+      }
+    }
+    if (s.indexOf('~') >= 0) {
+      s = s.replace('~', ' ');
+    }
+    // degrees
+    if (s.contains("circ") || s.indexOf('°') >= 0 || s.contains("degree")) {
+      s = s.replace("^{\\circ}", "").replace("^\\circ", "").replace("^{\\circ }", "")
+          .replace("°", "").replace("\\degree", "").replace("\\textdegree", "");
+    }
+    // percent
+    boolean percent = false;
+    if (s.indexOf('%') >= 0) {
+      percent = true;
+      s = s.replace("\\%", "").replace("%", "");
+    }
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.endsWith("percent")) {
+      percent = true;
+      s = s.substring(0, s.length() - "percent".length());
+      if (s.endsWith("\\text{ ") || s.endsWith("\\text{")) {
+        s = s.substring(0, s.lastIndexOf("\\text{"));
+      }
+    } else if (lower.endsWith("percent}")) {
+      int at = s.lastIndexOf("\\text");
+      if (at > 0) {
+        percent = true;
+        s = s.substring(0, at);
+      }
+    }
+    s = s.strip();
+    // a trailing \text{...} after a quantity is a unit
+    if (s.indexOf('\\') >= 0 && s.endsWith("}")) {
+      Matcher m = TRAILING_TEXT.matcher(s);
+      if (m.matches() && hasDigit(m.group(1)) && isUnitText(m.group(2))) {
+        s = m.group(1).strip();
+      }
+    }
+    if (s.indexOf('\\') >= 0) {
+      if (s.contains("\\text") || s.contains("\\math") || s.contains("\\mbox")
+          || s.contains("\\bold") || s.contains("\\operatorname")) {
+        String prev;
+        do {
+          prev = s;
+          s = TEXT_GROUP.matcher(s).replaceAll(mr -> Matcher.quoteReplacement(" " + mr.group(1) + " "));
+        } while (!s.equals(prev));
+      }
+      s = s.replace("\\mathbb{R}", "(-\\infty,\\infty)").replace("\\mathbb R", "(-\\infty,\\infty)")
+          .replace("\\emptyset", "\\{\\}").replace("\\varnothing", "\\{\\}")
+          .replace("\\lt", "<").replace("\\gt", ">").replace("\\leftarrow", "")
+          .replace("\\approx", "≈").replace("\\cup", "∪").replace("\\pm", "±").replace("\\mp", "∓")
+          .replace("\\infinity", "\\infty");
+      if (s.contains("\\le")) {
+        s = LE.matcher(s).replaceAll("≤");
+      }
+      if (s.contains("\\ge")) {
+        s = GE.matcher(s).replaceAll("≥");
+      }
+      if (s.contains("\\ne")) {
+        s = NE.matcher(s).replaceAll("≠");
+      }
+      if (s.contains("\\in")) {
+        s = IN.matcher(s).replaceAll("∈");
+      }
+    }
+    s = s.replace("<=", "≤").replace(">=", "≥").replace("!=", "≠").replace("=<", "≤")
+        .replace("=>", "≥").replace("∞", "\\infty");
+    while (s.endsWith(".")) {
+      s = s.substring(0, s.length() - 1).strip();
+    }
+    s = s.strip();
+    if (s.startsWith(":")) {
+      s = s.substring(1).strip();
+    }
+    if (s.indexOf(' ') >= 0) {
+      s = SPACES.matcher(s).replaceAll(" ");
+      Matcher m = UNIT_WORDS.matcher(s);
+      if (m.matches() && hasDigit(m.group(1))) {
+        s = m.group(1).strip();
+      }
+    }
+    if (!s.isEmpty() && Character.isLetter(s.charAt(0))) {
+      String n = NumberWords.parse(s);
+      if (n != null) {
+        s = n;
+      }
+    }
+    if (rowBreaks) {
+      s = s.replace("\u0001", "\\\\");
+    }
+    return new Normalized(s, percent);
+  }
+
+  /**
+   * Undoes a common JSON slip: {@code "\tfrac"} or {@code "\frac"} written with one backslash is
+   * read as a tab or form feed followed by letters. A control character directly followed by a
+   * letter is turned back into the command.
+   */
+  static String repairControlEscapes(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String cmd = null;
+      if (i + 1 < s.length() && Character.isLetter(s.charAt(i + 1))) {
+        cmd = c == '\t' ? "\\t" : c == '\f' ? "\\f" : c == '\b' ? "\\b" : c == '\r' ? "\\r"
+            : c == 0x0B ? "\\v" : null;
+      }
+      if (cmd != null && sb == null) {
+        sb = new StringBuilder(s.length() + 8).append(s, 0, i);
+      }
+      if (sb != null) {
+        if (cmd != null) {
+          sb.append(cmd);
+        } else {
+          sb.append(c);
+        }
+      }
+    }
+    return sb == null ? s : sb.toString();
+  }
+
+  private static boolean hasDigit(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isDigit(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Text after a quantity that names a unit (words, with an optional power), not a connective. */
+  private static boolean isUnitText(String t) {
+    String w = t.strip().toLowerCase(Locale.ROOT);
+    if (w.isEmpty()) {
+      return true;
+    }
+    if (w.equals("or") || w.equals("and") || w.startsWith("or ") || w.startsWith("and ")) {
+      return false;
+    }
+    for (int i = 0; i < w.length(); i++) {
+      char c = w.charAt(i);
+      if (!(Character.isLetter(c) || c == ' ' || c == '.' || c == '^' || c == '2' || c == '3'
+          || c == '-' || c == '/')) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
