@@ -64,13 +64,11 @@ public final class PpmThroughput {
     List<PreferencePair> pairs = pairs(nPairs, 1);
     BackboneSettings settings = BackboneSettings.defaults().withContextLength(context).withBatchSize(batch);
     try (Backbone backbone = ProcessPreferenceModel.openBackbone(backboneDir, Tokenizers::fromFile, settings)) {
-      // warm-up
-      backbone.lastHiddenStates(List.of(pairs.get(0).prompt() + pairs.get(0).pos()));
-
       List<String> prompts = new ArrayList<>();
       for (PreferencePair p : pairs) {
         prompts.add(p.prompt() + p.pos());
       }
+      backbone.lastHiddenStates(prompts); // warm-up: one full pass
       ValueHead head = ValueHead.random(backbone.hiddenSize(), 0.05, 1);
       for (int cache : new int[] {0, 1 << 16}) {
         ProcessPreferenceModel ppm =

@@ -146,6 +146,7 @@ final class TrainPpmCommand implements Command {
     private final PrintStream err;
     private final int epochs;
     private long start;
+    private long featureStart;
     private long firstStep;
     private long lastDraw;
     private boolean drawn;
@@ -153,6 +154,19 @@ final class TrainPpmCommand implements Command {
     ProgressBar(PrintStream err, int epochs) {
       this.err = err;
       this.epochs = epochs;
+    }
+
+    @Override
+    public void onFeatures(long done, long total) {
+      if (featureStart == 0) {
+        featureStart = System.nanoTime();
+      }
+      double perText = (System.nanoTime() - featureStart) / 1e9 / Math.max(1, done);
+      long eta = Math.round(perText * (total - done));
+      err.printf(Locale.ROOT, "\rfeatures %d/%d texts  ETA %d:%02d ", done, total, eta / 60, eta % 60);
+      if (done == total) {
+        err.println();
+      }
     }
 
     @Override

@@ -63,6 +63,7 @@ class PpmCommandsTest {
     assertTrue(r.err().contains(pairs + ":2: skipped"), r.err());
     assertTrue(r.err().contains("epoch 1/3 ["), r.err());
     assertTrue(r.err().contains("ETA"), r.err());
+    assertTrue(r.err().contains("features 50/50 texts"), r.err());
     assertTrue(r.err().contains("loss") && r.err().contains("acc"), r.err());
     assertTrue(r.out().contains("held-out pairwise accuracy: "), r.out());
     assertTrue(r.out().contains("texts cut from the left to the 128-token context: 2"), r.out());
