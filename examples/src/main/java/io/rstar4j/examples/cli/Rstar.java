@@ -16,6 +16,7 @@ public final class Rstar {
       new MctsReplayCommand(),
       new GradeCommand(),
       new ExtractCommand(),
+      new TokenizeCommand(),
       new TrainPpmCommand(),
       new ScoreCommand());
 

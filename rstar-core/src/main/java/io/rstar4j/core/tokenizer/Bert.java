@@ -59,8 +59,7 @@ final class Bert {
       case Character.FORMAT:
       case Character.PRIVATE_USE:
       case Character.SURROGATE:
-      case Character.UNASSIGNED:
-        return true;
+        return true; // unassigned code points (Cn) are kept, as the reference does
       default:
         return false;
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BpeModel {
   static final int CACHE_MAX_CHARS = 64;
-  static final int CACHE_MAX_ENTRIES = 200_000;
+  static final int CACHE_MAX_ENTRIES = 100_000;
   /** Words up to this many bytes use the quadratic scan, longer ones a heap. */
   private static final int LINEAR_MAX_BYTES = 64;
 

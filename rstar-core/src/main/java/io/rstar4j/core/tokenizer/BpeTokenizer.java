@@ -12,7 +12,9 @@ final class BpeTokenizer implements Tokenizer {
   /** Per id the bytes it decodes to; null for ids that are not defined. */
   private final byte[][] idBytes;
   private final boolean[] special;
+  /** Added tokens (they win over the vocabulary). */
   private final Map<String, Integer> tokenIds;
+  private final Map<String, Integer> vocabIds;
   private final SpecialTokensTemplate template;
 
   BpeTokenizer(
@@ -22,6 +24,7 @@ final class BpeTokenizer implements Tokenizer {
       BpeModel model,
       byte[][] idBytes,
       boolean[] special,
+      Map<String, Integer> vocabIds,
       Map<String, Integer> tokenIds,
       SpecialTokensTemplate template) {
     this.normalizer = normalizer;
@@ -31,6 +34,7 @@ final class BpeTokenizer implements Tokenizer {
     this.idBytes = idBytes;
     this.special = special;
     this.tokenIds = tokenIds;
+    this.vocabIds = vocabIds;
     this.template = template;
   }
 
@@ -112,6 +116,9 @@ final class BpeTokenizer implements Tokenizer {
   @Override
   public OptionalInt tokenId(String token) {
     Integer id = tokenIds.get(token);
+    if (id == null) {
+      id = vocabIds.get(token);
+    }
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);
   }
 

@@ -7,6 +7,9 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,15 +55,11 @@ public final class Tokenizers {
     if (!Files.isRegularFile(f)) {
       throw new IllegalArgumentException("tokenizer file not found: " + f.toAbsolutePath());
     }
-    String json;
-    try {
-      json = Files.readString(f, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.MalformedInputException e) {
-      throw new IllegalArgumentException("tokenizer file is not UTF-8 text: " + f, e);
+    try (Reader in = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      return parse(in, f.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read tokenizer file " + f + ": " + e.getMessage(), e);
     }
-    return parse(json, f.toString());
   }
 
   /**
@@ -70,11 +69,7 @@ public final class Tokenizers {
    * @throws UncheckedIOException if the stream cannot be read
    */
   public static Tokenizer fromStream(InputStream in) {
-    try {
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "stream");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read tokenizer JSON: " + e.getMessage(), e);
-    }
+    return parse(new InputStreamReader(in, StandardCharsets.UTF_8), "tokenizer JSON stream");
   }
 
   /**
@@ -88,33 +83,50 @@ public final class Tokenizers {
   }
 
   private static Tokenizer parse(String json, String source) {
-    JsonElement rootEl;
+    return parse(new StringReader(json), source);
+  }
+
+  private static Tokenizer parse(Reader in, String source) {
+    TokenizerJson tj;
     try {
-      rootEl = JsonParser.parseString(json);
-    } catch (JsonParseException e) {
-      throw new IllegalArgumentException(
-          source + " is not valid JSON: " + e.getMessage(), e);
+      tj = TokenizerJson.read(in);
+    } catch (TokenizerJson.NotATokenizerException e) {
+      throw notATokenizer(source);
+    } catch (com.google.gson.stream.MalformedJsonException | java.io.EOFException | JsonParseException e) {
+      throw new IllegalArgumentException(source + " is not valid JSON: " + e.getMessage(), e);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IllegalArgumentException(source + " is not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+    } catch (IllegalStateException | NumberFormatException | UnsupportedOperationException e) {
+      throw new IllegalArgumentException(source + ": malformed tokenizer.json (" + e.getMessage() + ")", e);
     }
-    if (!rootEl.isJsonObject() || !rootEl.getAsJsonObject().has("model")
-        || !rootEl.getAsJsonObject().get("model").isJsonObject()) {
-      throw new IllegalArgumentException(
-          source + " is not a Hugging Face tokenizer.json: expected a JSON object with a \"model\" object");
+    if (!tj.hasModel) {
+      throw notATokenizer(source);
     }
     try {
-      return new Loader(rootEl.getAsJsonObject(), source).load();
-    } catch (IllegalStateException | ClassCastException | UnsupportedOperationException | NullPointerException e) {
+      return new Loader(tj, source).load();
+    } catch (IllegalStateException | ClassCastException | UnsupportedOperationException | NullPointerException
+        | NumberFormatException e) {
       // Gson's accessors throw these on fields of the wrong shape
       throw new IllegalArgumentException(source + ": malformed tokenizer.json (" + e.getMessage() + ")", e);
     }
   }
 
+  private static IllegalArgumentException notATokenizer(String source) {
+    return new IllegalArgumentException(
+        source + " is not a Hugging Face tokenizer.json: expected a JSON object with a \"model\" object");
+  }
+
   /** Reads one tokenizer.json object. */
   private static final class Loader {
+    private final TokenizerJson json;
     private final JsonObject root;
     private final String source;
 
-    Loader(JsonObject root, String source) {
-      this.root = root;
+    Loader(TokenizerJson json, String source) {
+      this.json = json;
+      this.root = json.root;
       this.source = source;
     }
 
@@ -123,11 +135,11 @@ public final class Tokenizers {
     }
 
     Tokenizer load() {
-      JsonObject model = root.getAsJsonObject("model");
+      JsonObject model = json.model;
       String type = str(model, "type");
       if (type == null) {
         // old files omit the type: infer it
-        if (model.has("merges")) {
+        if (json.merges != null) {
           type = "BPE";
         } else if (model.has("continuing_subword_prefix") && model.has("max_input_chars_per_word")) {
           type = "WordPiece";
@@ -148,20 +160,16 @@ public final class Tokenizers {
 
     // ---------- shared parts
 
-    private Map<String, Integer> vocab(JsonObject model) {
-      JsonElement v = model.get("vocab");
-      if (v == null || !v.isJsonObject()) {
+    private Map<String, Integer> vocab() {
+      if (json.vocab == null) {
         throw error("model.vocab must be an object of token -> id");
       }
-      Map<String, Integer> vocab = new HashMap<>(v.getAsJsonObject().size() * 2);
-      for (Map.Entry<String, JsonElement> e : v.getAsJsonObject().entrySet()) {
-        int id = e.getValue().getAsInt();
-        if (id < 0) {
-          throw error("negative id " + id + " for token '" + e.getKey() + "'");
+      for (Map.Entry<String, Integer> e : json.vocab.entrySet()) {
+        if (e.getValue() < 0) {
+          throw error("negative id " + e.getValue() + " for token '" + e.getKey() + "'");
         }
-        vocab.put(e.getKey(), id);
       }
-      return vocab;
+      return json.vocab;
     }
 
     private List<AddedVocabulary.AddedToken> addedTokens() {
@@ -303,7 +311,7 @@ public final class Tokenizers {
       return false;
     }
 
-    private SpecialTokensTemplate template(JsonElement el, Map<String, Integer> ids) {
+    private SpecialTokensTemplate template(JsonElement el, Map<String, Integer> ids, Map<String, Integer> vocab) {
       if (el == null || el.isJsonNull()) {
         return SpecialTokensTemplate.NONE;
       }
@@ -332,7 +340,7 @@ public final class Tokenizers {
               JsonArray tokIds = specials != null && specials.has(name)
                   ? specials.getAsJsonObject(name).getAsJsonArray("ids") : null;
               if (tokIds == null) {
-                Integer id = ids.get(name);
+                Integer id = ids.containsKey(name) ? ids.get(name) : vocab.get(name);
                 if (id == null) {
                   throw error("post_processor names special token '" + name + "' that is not defined");
                 }
@@ -350,7 +358,7 @@ public final class Tokenizers {
           IntList prefix = new IntList(2);
           IntList suffix = new IntList(2);
           for (JsonElement p : o.getAsJsonArray("processors")) {
-            SpecialTokensTemplate t = template(p, ids);
+            SpecialTokensTemplate t = template(p, ids, vocab);
             for (int id : t.prefix()) {
               prefix.add(id);
             }
@@ -379,7 +387,7 @@ public final class Tokenizers {
     // ---------- BPE
 
     private Tokenizer loadBpe(JsonObject model) {
-      Map<String, Integer> vocab = vocab(model);
+      Map<String, Integer> vocab = vocab();
       List<AddedVocabulary.AddedToken> added = addedTokens();
       List<PreTokenizer> stages = new ArrayList<>();
       boolean[] byteLevel = {false};
@@ -424,29 +432,18 @@ public final class Tokenizers {
         }
         byteToId[b] = id;
       }
-      JsonElement mergesEl = model.get("merges");
-      JsonArray merges = mergesEl == null || mergesEl.isJsonNull() ? new JsonArray() : mergesEl.getAsJsonArray();
+      if (json.mergeError != null) {
+        throw error(json.mergeError);
+      }
+      if (json.merges == null && model.has("merges") && !model.get("merges").isJsonNull()) {
+        throw error("malformed tokenizer.json: model.merges must be an array");
+      }
+      List<String[]> merges = json.merges == null ? List.of() : json.merges;
       MergeMap mergeMap = new MergeMap(merges.size());
       int rank = 0;
-      for (JsonElement m : merges) {
-        String a;
-        String b;
-        if (m.isJsonArray()) {
-          JsonArray pair = m.getAsJsonArray();
-          if (pair.size() != 2) {
-            throw error("merge " + rank + " must have two parts: " + m);
-          }
-          a = pair.get(0).getAsString();
-          b = pair.get(1).getAsString();
-        } else {
-          String line = m.getAsString();
-          int sp = line.indexOf(' ');
-          if (sp < 0 || line.indexOf(' ', sp + 1) >= 0) {
-            throw error("merge " + rank + " must be two tokens separated by one space: \"" + line + "\"");
-          }
-          a = line.substring(0, sp);
-          b = line.substring(sp + 1);
-        }
+      for (String[] m : merges) {
+        String a = m[0];
+        String b = m[1];
         Integer ia = vocab.get(a);
         Integer ib = vocab.get(b);
         Integer im = vocab.get(a + b);
@@ -459,7 +456,7 @@ public final class Tokenizers {
       int size = maxId(vocab, added) + 1;
       byte[][] idBytes = new byte[size][];
       boolean[] special = new boolean[size];
-      Map<String, Integer> tokenIds = new HashMap<>(vocab);
+      Map<String, Integer> tokenIds = new HashMap<>();
       for (Map.Entry<String, Integer> e : vocab.entrySet()) {
         idBytes[e.getValue()] = ByteLevel.bytesOf(e.getKey());
       }
@@ -476,14 +473,15 @@ public final class Tokenizers {
           bpe,
           idBytes,
           special,
+          vocab,
           tokenIds,
-          template(root.get("post_processor"), tokenIds));
+          template(root.get("post_processor"), tokenIds, vocab));
     }
 
     // ---------- WordPiece
 
     private Tokenizer loadWordPiece(JsonObject model) {
-      Map<String, Integer> vocab = vocab(model);
+      Map<String, Integer> vocab = vocab();
       List<AddedVocabulary.AddedToken> added = addedTokens();
       List<PreTokenizer> stages = new ArrayList<>();
       boolean[] byteLevel = {false};
@@ -517,7 +515,7 @@ public final class Tokenizers {
       int size = maxId(vocab, added) + 1;
       String[] idTokens = new String[size];
       boolean[] special = new boolean[size];
-      Map<String, Integer> tokenIds = new HashMap<>(vocab);
+      Map<String, Integer> tokenIds = new HashMap<>();
       for (Map.Entry<String, Integer> e : vocab.entrySet()) {
         idTokens[e.getValue()] = e.getKey();
       }
@@ -531,6 +529,7 @@ public final class Tokenizers {
           new AddedVocabulary(added),
           stages.toArray(new PreTokenizer[0]),
           vocab,
+          vocab,
           tokenIds,
           idTokens,
           special,
@@ -538,7 +537,7 @@ public final class Tokenizers {
           vocab.get(unk),
           maxChars,
           cleanup,
-          template(root.get("post_processor"), tokenIds));
+          template(root.get("post_processor"), tokenIds, vocab));
     }
 
     // ---------- JSON helpers

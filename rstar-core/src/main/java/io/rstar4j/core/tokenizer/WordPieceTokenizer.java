@@ -13,7 +13,9 @@ final class WordPieceTokenizer implements Tokenizer {
   private final AddedVocabulary added;
   private final PreTokenizer[] stages;
   private final Map<String, Integer> vocab;
+  /** Added tokens (they win over the vocabulary). */
   private final Map<String, Integer> tokenIds;
+  private final Map<String, Integer> vocabIds;
   private final String[] idTokens;
   private final boolean[] special;
   private final String prefix;
@@ -27,6 +29,7 @@ final class WordPieceTokenizer implements Tokenizer {
       AddedVocabulary added,
       PreTokenizer[] stages,
       Map<String, Integer> vocab,
+      Map<String, Integer> vocabIds,
       Map<String, Integer> tokenIds,
       String[] idTokens,
       boolean[] special,
@@ -40,6 +43,7 @@ final class WordPieceTokenizer implements Tokenizer {
     this.stages = stages;
     this.vocab = vocab;
     this.tokenIds = tokenIds;
+    this.vocabIds = vocabIds;
     this.idTokens = idTokens;
     this.special = special;
     this.prefix = prefix;
@@ -182,6 +186,9 @@ final class WordPieceTokenizer implements Tokenizer {
   @Override
   public OptionalInt tokenId(String token) {
     Integer id = tokenIds.get(token);
+    if (id == null) {
+      id = vocabIds.get(token);
+    }
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);
   }
 

@@ -58,6 +58,19 @@ class TokenizersTest {
   }
 
   @Test
+  void templatePostProcessorAddsSpecialTokensOnlyWhenAsked() {
+    String json = TinyTokenizerJson.bpe(MERGES, false, true, List.of("<|endoftext|>", "<|im_end|>"))
+        .replaceFirst("\"post_processor\":\\{[^}]*\\}",
+            "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<|im_end|>\",\"type_id\":0}},"
+                + "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},{\"SpecialToken\":{\"id\":\"<|endoftext|>\",\"type_id\":0}}],"
+                + "\"pair\":[],\"special_tokens\":{\"<|endoftext|>\":{\"id\":\"<|endoftext|>\",\"ids\":[262],\"tokens\":[\"<|endoftext|>\"]}}}");
+    Tokenizer t = Tokenizers.fromJson(json);
+    assertArrayEquals(new int[] {259}, t.encode("hello"));
+    assertArrayEquals(new int[] {259}, t.encode("hello", false));
+    assertArrayEquals(new int[] {263, 259, 262}, t.encode("hello", true));
+  }
+
+  @Test
   void bytesOfMultiByteCharactersRoundTrip() {
     Tokenizer t = tiny(false, true);
     String s = "héllo wörld ∑ 😀 中文\n\n  \t";
