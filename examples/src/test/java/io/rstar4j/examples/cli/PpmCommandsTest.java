@@ -133,4 +133,29 @@ class PpmCommandsTest {
     assertTrue(mismatch.err().contains("hidden size mismatch"), mismatch.err());
     assertTrue(mismatch.err().contains("384"), mismatch.err());
   }
+
+  @Test
+  void extractThenTrainThenScoreAsANewUserWould() throws IOException {
+    Path trees = dir.resolve("trees.jsonl");
+    Files.writeString(trees, ExtractCommandTest.resource("golden-trees.jsonl"));
+    Path pairs = dir.resolve("pipeline/pairs.jsonl");
+    Path sft = dir.resolve("pipeline/sft.jsonl");
+    ExtractCommandTest.Result x = ExtractCommandTest.run("", "extract", "--trees", trees.toString(),
+        "--sft", sft.toString(), "--pairs", pairs.toString());
+    assertEquals(0, x.code(), x.err());
+    Path ppm = dir.resolve("pipeline/ppm");
+    ExtractCommandTest.Result t = ExtractCommandTest.run("", "train-ppm", "--backbone", backbone.toString(),
+        "--pairs", pairs.toString(), "--out", ppm.toString(), "--epochs", "2", "--batch", "2");
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("4 training pairs, 1 held out"), t.out());
+    String line = "{\"question\": \"Held-out golden problem (seed 901): compute the requested quantity.\","
+        + " \"steps\": [\"<code>\\nv2 = 40 - 16\\nprint(v2)\\n<end_of_code>\\n<output>24<end_of_output>\"]}";
+    ExtractCommandTest.Result s = ExtractCommandTest.run(line + "\n" + line + "\n", "score", "--ppm", ppm.toString());
+    assertEquals(0, s.code(), s.err());
+    String[] scores = s.out().split("\n");
+    assertEquals(2, scores.length);
+    assertEquals(scores[0], scores[1]);
+    double v = Double.parseDouble(scores[0]);
+    assertTrue(v > -1 && v < 1);
+  }
 }
