@@ -18,7 +18,9 @@ public final class Rstar {
       new ExtractCommand(),
       new TokenizeCommand(),
       new GenerateCommand(),
-      new MakeTinyModelCommand());
+      new MakeTinyModelCommand(),
+      new TrainPpmCommand(),
+      new ScoreCommand());
 
   private Rstar() {}
 

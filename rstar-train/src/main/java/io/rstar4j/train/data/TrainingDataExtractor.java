@@ -109,6 +109,9 @@ public final class TrainingDataExtractor {
 
   static String message(Throwable e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    if (m == null || m.isBlank()) {
+      return e.getClass().getSimpleName() + " (a required field is missing or has the wrong type)";
+    }
+    return m;
   }
 }

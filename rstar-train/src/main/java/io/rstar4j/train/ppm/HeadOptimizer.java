@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.rstar4j.core.onnx.ElementType;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -41,10 +42,10 @@ final class HeadOptimizer implements AutoCloseable {
     this.beta2 = beta2;
     this.stepSession =
         env.createSession(
-            TrainingGraphs.stepGraph(hidden, OnnxGraph.FLOAT, beta1, beta2, eps, weightDecay),
+            TrainingGraphs.stepGraph(hidden, ElementType.FLOAT, beta1, beta2, eps, weightDecay),
             options);
     this.evalSession =
-        env.createSession(TrainingGraphs.evalGraph(hidden, OnnxGraph.FLOAT), options);
+        env.createSession(TrainingGraphs.evalGraph(hidden, ElementType.FLOAT), options);
     this.w = initial.clone();
     this.m = new float[hidden];
     this.v = new float[hidden];

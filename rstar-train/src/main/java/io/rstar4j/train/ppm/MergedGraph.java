@@ -8,6 +8,8 @@ import java.nio.file.Path;
 
 /** Appends the value head to a backbone graph: output {@code values [batch, seq, 1]}. */
 final class MergedGraph {
+  private static final int FLOAT = OnnxMl.TensorProto.DataType.FLOAT_VALUE;
+
   private MergedGraph() {}
 
   static void write(Path backboneModel, String hiddenOutput, ValueHead head, Path out)
@@ -39,7 +41,7 @@ final class MergedGraph {
     OnnxMl.TensorProto.Builder w =
         OnnxMl.TensorProto.newBuilder()
             .setName("ppm_head_weight")
-            .setDataType(OnnxGraph.FLOAT)
+            .setDataType(FLOAT)
             .addDims(head.hiddenSize())
             .addDims(1);
     for (float x : head.weight()) {
@@ -48,7 +50,7 @@ final class MergedGraph {
     OnnxMl.TensorProto.Builder b =
         OnnxMl.TensorProto.newBuilder()
             .setName("ppm_head_bias")
-            .setDataType(OnnxGraph.FLOAT)
+            .setDataType(FLOAT)
             .addDims(1)
             .addFloatData(head.bias());
     OnnxMl.TensorShapeProto.Builder outShape =
@@ -80,7 +82,7 @@ final class MergedGraph {
                         OnnxMl.TypeProto.newBuilder()
                             .setTensorType(
                                 OnnxMl.TypeProto.Tensor.newBuilder()
-                                    .setElemType(OnnxGraph.FLOAT)
+                                    .setElemType(FLOAT)
                                     .setShape(outShape))));
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.write(out, model.toBuilder().setGraph(gb).build().toByteArray());

@@ -68,20 +68,25 @@ public final class PpmTrainer {
           + initial.hiddenSize() + " inputs but the backbone's hidden states have "
           + backbone.hiddenSize());
     }
-    TrainingListener progress = listener == null ? TrainingListener.none() : listener;
     int h = backbone.hiddenSize();
+    TrainingListener progress = listener == null ? TrainingListener.none() : listener;
     List<List<Integer>> split = split(pairs);
     List<Integer> train = split.get(0);
     List<Integer> heldOut = split.get(1);
     long fingerprint = fingerprint(pairs, h);
     FeatureCache cache = new FeatureCache(backbone, config.cacheFeatures() ? Integer.MAX_VALUE : 0);
     if (config.cacheFeatures()) {
-      List<String> all = new ArrayList<>(pairs.size() * 2);
+      java.util.LinkedHashSet<String> unique = new java.util.LinkedHashSet<>();
       for (PreferencePair p : pairs) {
-        all.add(p.prompt() + p.pos());
-        all.add(p.prompt() + p.neg());
+        unique.add(p.prompt() + p.pos());
+        unique.add(p.prompt() + p.neg());
       }
-      cache.features(all);
+      List<String> all = new ArrayList<>(unique);
+      int chunk = 256;
+      for (int start = 0; start < all.size(); start += chunk) {
+        cache.features(all.subList(start, Math.min(all.size(), start + chunk)));
+        progress.onFeatures(Math.min(all.size(), start + chunk), all.size());
+      }
     }
     long stepsPerEpoch = (train.size() + config.batchSize() - 1) / config.batchSize();
     long totalSteps = stepsPerEpoch * config.epochs();

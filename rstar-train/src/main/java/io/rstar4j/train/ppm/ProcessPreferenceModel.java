@@ -8,6 +8,7 @@ import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.tokenizer.Tokenizer;
+import io.rstar4j.core.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -69,6 +71,11 @@ public final class ProcessPreferenceModel implements RewardModel {
     return template.render(problem.question(), partial);
   }
 
+  /** The prompt for a question and the text of the steps so far (their texts joined). */
+  public String promptOf(String question, String solutionText) {
+    return template.head(question) + solutionText;
+  }
+
   /** {@inheritDoc} Scores are {@code tanh(r / 5)} of the raw head outputs. */
   @Override
   public double[] score(List<RewardRequest> batch) {
@@ -112,6 +119,17 @@ public final class ProcessPreferenceModel implements RewardModel {
   }
 
   /**
+   * Loads a PPM directory (see the class comment) with the project's tokenizer ({@link
+   * Tokenizers#fromFile}).
+   *
+   * @throws IllegalArgumentException when the directory is incomplete or the head does not fit
+   * @throws IOException when a file cannot be read
+   */
+  public static ProcessPreferenceModel load(Path dir) throws IOException {
+    return load(dir, Tokenizers::fromFile, null);
+  }
+
+  /**
    * Loads a PPM directory (see the class comment).
    *
    * @param dir the directory
@@ -125,12 +143,13 @@ public final class ProcessPreferenceModel implements RewardModel {
   }
 
   /**
-   * Loads a PPM directory with the backbone settings overridden (null keeps the saved ones).
+   * Loads a PPM directory with the saved backbone settings adjusted (e.g. another batch size or
+   * device); null keeps them.
    *
    * @see #load(Path, Function)
    */
   public static ProcessPreferenceModel load(
-      Path dir, Function<Path, Tokenizer> tokenizers, BackboneSettings override)
+      Path dir, Function<Path, Tokenizer> tokenizers, UnaryOperator<BackboneSettings> adjust)
       throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no such PPM directory: " + dir);
@@ -152,8 +171,8 @@ public final class ProcessPreferenceModel implements RewardModel {
         throw new IllegalArgumentException(settingsFile + ": malformed: " + e.getMessage(), e);
       }
     }
-    if (override != null) {
-      settings = override;
+    if (adjust != null) {
+      settings = Objects.requireNonNull(adjust.apply(settings), "adjusted settings");
     }
     Path headFile = dir.resolve(ValueHead.FILE_NAME);
     if (!Files.exists(headFile) && Files.exists(backboneDir.resolve(ValueHead.FILE_NAME))) {

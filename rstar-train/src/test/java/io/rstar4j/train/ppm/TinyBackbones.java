@@ -1,5 +1,7 @@
 package io.rstar4j.train.ppm;
 
+import io.rstar4j.core.onnx.ElementType;
+import io.rstar4j.core.onnx.OnnxGraphBuilder;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,21 +61,20 @@ final class TinyBackbones {
 
   /** The tiny model's bytes: input_ids, attention_mask -> last_hidden_state [b, s, hidden]. */
   static byte[] model(int hidden, long seed) {
-    OnnxGraph g = new OnnxGraph("tiny_backbone", OnnxGraph.FLOAT);
-    g.typedInput("input_ids", OnnxGraph.INT64, "B", "S");
-    g.typedInput("attention_mask", OnnxGraph.INT64, "B", "S");
+    OnnxGraphBuilder g = OnnxGraphBuilder.create("tiny_backbone");
+    g.input("input_ids", ElementType.INT64, "B", "S");
+    g.input("attention_mask", ElementType.INT64, "B", "S");
     Random r = new Random(seed);
-    double[] emb = new double[VOCAB * hidden];
+    float[] emb = new float[VOCAB * hidden];
     for (int i = 0; i < emb.length; i++) {
-      emb[i] = r.nextGaussian();
+      emb[i] = (float) r.nextGaussian();
     }
-    String table = g.tensor(emb, VOCAB, hidden);
-    String gathered = g.op("Gather", table, "input_ids");
-    String mask = g.op("Unsqueeze", g.cast("attention_mask"), g.longs(-1));
-    String masked = g.op("Mul", gathered, mask);
-    g.opTo("last_hidden_state", "CumSum", masked, g.longs(1));
-    g.output("last_hidden_state", "B", "S", hidden);
-    return g.toBytes();
+    String table = g.initializer("embeddings", emb, VOCAB, hidden);
+    String gathered = g.gather(table, "input_ids", 0);
+    String mask = g.unsqueeze(g.cast("attention_mask", ElementType.FLOAT), -1);
+    String summed = g.op("CumSum", g.mul(gathered, mask), g.constantScalar(1));
+    g.output(summed, "last_hidden_state", ElementType.FLOAT, "B", "S", hidden);
+    return g.toByteArray();
   }
 
   /** A backbone directory: model.onnx and a placeholder tokenizer.json. */

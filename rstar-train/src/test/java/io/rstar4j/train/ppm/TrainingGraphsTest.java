@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.rstar4j.core.onnx.ElementType;
 import java.nio.DoubleBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,11 +46,11 @@ class TrainingGraphsTest {
     double[] w = randn(rnd, h, 0.7);
     try (OrtSession step =
             ENV.createSession(
-                TrainingGraphs.stepGraph(h, OnnxGraph.DOUBLE, 0.9, 0.999, 1e-8, 0.01),
+                TrainingGraphs.stepGraph(h, ElementType.DOUBLE, 0.9, 0.999, 1e-8, 0.01),
                 new OrtSession.SessionOptions());
         OrtSession eval =
             ENV.createSession(
-                TrainingGraphs.evalGraph(h, OnnxGraph.DOUBLE), new OrtSession.SessionOptions())) {
+                TrainingGraphs.evalGraph(h, ElementType.DOUBLE), new OrtSession.SessionOptions())) {
       Map<String, OnnxTensor> in = new HashMap<>();
       in.put("x_pos", t(xPos, rows, h));
       in.put("x_neg", t(xNeg, rows, h));

@@ -1,0 +1,156 @@
+package io.rstar4j.examples.cli;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.rstar4j.core.tokenizer.Tokenizers;
+import io.rstar4j.train.ppm.ProcessPreferenceModel;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code rstar score}: PPM scores of partial solutions read as JSON lines. */
+final class ScoreCommand implements Command {
+
+  @Override
+  public String name() {
+    return "score";
+  }
+
+  @Override
+  public String summary() {
+    return "score partial solutions with a Process Preference Model, one score per input line";
+  }
+
+  @Override
+  public String usage() {
+    return String.join(
+        "\n",
+        "usage: rstar score --ppm DIR [--input FILE] [--batch 16] [--raw]",
+        "",
+        "Reads JSON lines {\"question\": \"...\", \"steps\": [\"<code>...<end_of_step>\", ...]} from standard",
+        "input (or --input FILE) and prints one score per line, in order: tanh(r/5) of the value head's",
+        "raw output r on the training prompt followed by the steps' texts joined as they are (or r",
+        "itself with --raw). A malformed line prints NaN and is reported on stderr with its number",
+        "(exit code 1); blank lines are skipped.",
+        "  --batch N    prompts per model call (1: each score independent of its neighbours, which",
+        "               matters for quantized backbones whose activation scales are per batch)",
+        "  --ppm DIR    a directory written by rstar train-ppm (ppm.json + value_head.json), or a backbone",
+        "               directory with value_head.json, or a merged model");
+  }
+
+  @Override
+  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
+      throws Exception {
+    Args args = Args.parse(argv, Set.of("ppm", "input", "batch"), Set.of("raw"));
+    Path dir = Path.of(args.require("ppm"));
+    int batch = args.getInt("batch", 16);
+    if (batch < 1) {
+      throw new UsageException("--batch must be >= 1");
+    }
+    boolean raw = args.has("raw");
+    BufferedReader reader;
+    if (args.has("input")) {
+      Path f = Path.of(args.get("input", null));
+      if (!Files.isRegularFile(f)) {
+        err.println("rstar score: no such input file: " + f);
+        return 1;
+      }
+      reader = Files.newBufferedReader(f, StandardCharsets.UTF_8);
+    } else {
+      reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    }
+    int failures = 0;
+    try (reader;
+        ProcessPreferenceModel ppm =
+            ProcessPreferenceModel.load(dir, Tokenizers::fromFile, s -> s.withBatchSize(batch))) {
+      List<String> prompts = new ArrayList<>();
+      List<Boolean> ok = new ArrayList<>();
+      String line;
+      long n = 0;
+      while ((line = reader.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          prompts.add(promptOf(ppm, line));
+          ok.add(true);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          err.println("rstar score: line " + n + ": " + e.getMessage());
+          prompts.add(null);
+          ok.add(false);
+          failures++;
+        }
+        if (prompts.size() >= batch) {
+          flush(ppm, prompts, ok, raw, out);
+        }
+      }
+      flush(ppm, prompts, ok, raw, out);
+      if (ppm.truncatedTexts() > 0) {
+        err.println("rstar score: " + ppm.truncatedTexts()
+            + " prompts were cut from the left to fit the backbone's context");
+      }
+    }
+    return failures == 0 ? 0 : 1;
+  }
+
+  private static String promptOf(ProcessPreferenceModel ppm, String line) {
+    JsonElement e;
+    try {
+      e = JsonParser.parseString(line);
+    } catch (RuntimeException ex) {
+      throw new IllegalArgumentException("not JSON: " + ex.getMessage());
+    }
+    if (!e.isJsonObject()) {
+      throw new IllegalArgumentException("expected a JSON object {\"question\", \"steps\"}");
+    }
+    JsonObject o = e.getAsJsonObject();
+    JsonElement q = o.get("question");
+    if (q == null || !q.isJsonPrimitive() || !q.getAsJsonPrimitive().isString()) {
+      throw new IllegalArgumentException("missing or non-string \"question\"");
+    }
+    StringBuilder steps = new StringBuilder();
+    JsonElement s = o.get("steps");
+    if (s == null || s.isJsonNull()) {
+      // no steps: the question alone
+    } else if (s.isJsonPrimitive() && s.getAsJsonPrimitive().isString()) {
+      steps.append(s.getAsString());
+    } else if (s.isJsonArray()) {
+      for (JsonElement x : s.getAsJsonArray()) {
+        if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) {
+          throw new IllegalArgumentException("\"steps\" must be a list of strings");
+        }
+        steps.append(x.getAsString());
+      }
+    } else {
+      throw new IllegalArgumentException("\"steps\" must be a list of strings");
+    }
+    return ppm.promptOf(q.getAsString(), steps.toString());
+  }
+
+  private static void flush(
+      ProcessPreferenceModel ppm, List<String> prompts, List<Boolean> ok, boolean raw, PrintStream out) {
+    List<String> good = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      if (ok.get(i)) {
+        good.add(prompts.get(i));
+      }
+    }
+    double[] scores = raw ? ppm.rawScores(good) : ppm.scoreTexts(good);
+    int k = 0;
+    for (int i = 0; i < prompts.size(); i++) {
+      out.println(ok.get(i) ? Double.toString(scores[k++]) : "NaN");
+    }
+    out.flush();
+    prompts.clear();
+    ok.clear();
+  }
+}

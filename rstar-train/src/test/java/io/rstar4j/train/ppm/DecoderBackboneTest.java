@@ -1,0 +1,67 @@
+package io.rstar4j.train.ppm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl;
+import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.tokenizer.Tokenizers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A decoder backbone: the project's tiny Qwen2 export (Optimum names: input_ids, attention_mask,
+ * position_ids, past_key_values.N.key|value) with its final-norm hidden states exposed as {@code
+ * last_hidden_state}, as a feature-extraction export of a causal LM has them.
+ */
+class DecoderBackboneTest {
+  @TempDir Path dir;
+
+  static Path writeDecoder(Path dir) throws Exception {
+    TinyQwen2.Config c = TinyQwen2.Config.tiny();
+    TinyQwen2.writeExport(c, dir);
+    OnnxMl.ModelProto m = TinyQwen2.model(c);
+    String hidden = null;
+    for (OnnxMl.NodeProto n : m.getGraph().getNodeList()) {
+      if (n.getOutputList().contains("logits")) {
+        hidden = n.getInput(0);
+      }
+    }
+    OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
+    g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName("expose_hidden")
+        .addInput(hidden).addOutput("last_hidden_state"));
+    g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("last_hidden_state").setType(
+        OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+            .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+            .setShape(OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch_size"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence_length"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(c.hidden()))))));
+    Files.write(dir.resolve("model.onnx"), m.toBuilder().setGraph(g).build().toByteArray());
+    return dir;
+  }
+
+  @Test
+  void aDecoderWithPastInputsServesAsBackboneAndTrains() throws Exception {
+    Path bb = writeDecoder(dir.resolve("qwen2-tiny"));
+    BackboneSettings s = BackboneSettings.defaults().withContextLength(64).withBatchSize(4);
+    try (Backbone backbone = ProcessPreferenceModel.openBackbone(bb, Tokenizers::fromFile, s)) {
+      assertEquals(64, backbone.hiddenSize());
+      List<String> texts = List.of("print(1)", "x = 2 + 3\nprint(x)", "a", "the answer is 5", "y");
+      float[][] batched = backbone.lastHiddenStates(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        // right padding under a causal mask: the last real token does not see the pads
+        assertArrayEquals(backbone.lastHiddenStates(List.of(texts.get(i)))[0], batched[i], 1e-4f);
+      }
+      assertTrue(Math.abs(batched[0][0] - batched[1][0]) > 1e-6, "texts give different states");
+      TrainingResult r = new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(2).withBatchSize(4))
+          .train(PpmTrainerTest.pairs(8, 1), null, null);
+      assertEquals(2, r.epochs().size());
+      assertTrue(Double.isFinite(r.epochs().get(1).trainLoss()));
+    }
+  }
+}
