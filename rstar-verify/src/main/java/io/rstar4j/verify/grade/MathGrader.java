@@ -37,7 +37,9 @@ public final class MathGrader implements AnswerGrader {
   private final SymbolicBackend backend;
   private final int cacheSize;
   private final Equivalence equivalence;
-  private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+  // two generations of parsed answers: a cheap approximation of an LRU cache
+  private volatile ConcurrentHashMap<String, Answer> young = new ConcurrentHashMap<>();
+  private volatile ConcurrentHashMap<String, Answer> old = new ConcurrentHashMap<>();
 
   private MathGrader(Builder b) {
     this.strict = b.strict;
@@ -106,6 +108,10 @@ public final class MathGrader implements AnswerGrader {
       a = gold;
       b = predicted;
     }
+    int plain = plainNumbers(a, b);
+    if (plain >= 0 && !strict) {
+      return plain == 1;
+    }
     if (strict) {
       return ReferenceGrader.equal(a, b, relativeTolerance, backend)
           || ReferenceGrader.equal(b, a, relativeTolerance, backend);
@@ -119,18 +125,65 @@ public final class MathGrader implements AnswerGrader {
     return AnswerGrader.super.matchesAny(predicted, golds);
   }
 
+  /**
+   * The fast path for two plain decimal numbers ({@code -12}, {@code 0.5}): 1 equal, 0 unequal, -1
+   * when either is anything else.
+   */
+  private int plainNumbers(String a, String b) {
+    if (!isPlainNumber(a) || !isPlainNumber(b)) {
+      return -1;
+    }
+    double x = Double.parseDouble(a);
+    double y = Double.parseDouble(b);
+    if (x == y) {
+      return 1;
+    }
+    return Math.abs(x - y) <= relativeTolerance * Math.max(Math.abs(x), Math.abs(y)) ? 1 : 0;
+  }
+
+  private static boolean isPlainNumber(String s) {
+    int n = s.length();
+    if (n == 0 || n > 15) {
+      return false;
+    }
+    int i = s.charAt(0) == '-' ? 1 : 0;
+    boolean digit = false;
+    boolean dot = false;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && !dot && i < n - 1) {
+        dot = true;
+      } else {
+        return false;
+      }
+    }
+    return digit;
+  }
+
   private Answer read(String s) {
     if (cacheSize == 0) {
       return AnswerReader.read(s);
     }
-    Answer a = answers.get(s);
+    Answer a = young.get(s);
+    if (a != null) {
+      return a;
+    }
+    a = old.get(s);
     if (a == null) {
       a = AnswerReader.read(s);
-      if (answers.size() >= cacheSize) {
-        answers.clear();
-      }
-      answers.put(s, a);
     }
+    ConcurrentHashMap<String, Answer> y = young;
+    if (y.size() >= cacheSize / 2) {
+      synchronized (this) {
+        if (young == y) {
+          old = y;
+          young = new ConcurrentHashMap<>();
+        }
+      }
+    }
+    young.put(s, a);
     return a;
   }
 
@@ -141,7 +194,7 @@ public final class MathGrader implements AnswerGrader {
     private boolean strict;
     private double relativeTolerance = 1e-4;
     private SymbolicBackend backend;
-    private int cacheSize = 4096;
+    private int cacheSize = 16_384;
 
     private Builder() {}
 
@@ -185,7 +238,7 @@ public final class MathGrader implements AnswerGrader {
 
     /**
      * How many parsed answers to keep (gold answers repeat across predictions); 0 for none
-     * (default 4096).
+     * (default 16,384).
      *
      * @return this builder
      * @throws IllegalArgumentException if {@code size} is negative

@@ -37,6 +37,12 @@ final class Normalizer {
 
   static Normalized normalize(String raw) {
     String s = raw.strip();
+    if (isPlain(s)) {
+      while (s.endsWith(".")) {
+        s = s.substring(0, s.length() - 1);
+      }
+      return new Normalized(s, false);
+    }
     if (s.contains("\\boxed") || s.contains("\\fbox")) {
       s = StepFormat.extractBoxed(s).orElse(s);
     }
@@ -184,6 +190,18 @@ final class Normalizer {
       }
     }
     return sb == null ? s : sb.toString();
+  }
+
+  /** Digits, operators and brackets only: nothing to normalise. */
+  private static boolean isPlain(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= '0' && c <= '9' || c == '.' || c == ',' || c == '-' || c == '+' || c == '*'
+          || c == '/' || c == '(' || c == ')' || c == '[' || c == ']' || c == '^')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasDigit(String s) {
