@@ -1,0 +1,125 @@
+package io.rstar4j.verify.grade;
+
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MathGraderPropertiesTest {
+
+  private static final MathGrader GRADER = MathGrader.standard();
+  private static final MathGrader STRICT = MathGrader.strict();
+  private static final List<String> POOL = pool();
+
+  /** Gold answers of MATH-500, their rewrites and near misses, and some hand-written oddities. */
+  private static List<String> pool() {
+    List<String> out = new ArrayList<>();
+    for (String g : GoldAnswerRewrites.golds("/benchmarks/math500_test.json")) {
+      out.add(g);
+      GoldAnswerRewrites.equalForms(g).forEach(c -> out.add(c.variant()));
+      GoldAnswerRewrites.nearMisses(g).forEach(c -> out.add(c.variant()));
+    }
+    out.addAll(List.of("", " ", "x", "x > 5", "5 < x", "x = \\pm 2", "2, -2", "\\{\\}", "(", ")",
+        "\\frac{", "}{", "\\boxed{", "1,000", "1, 000", "10\\%", "0.1", "200", "2", "A", "(A)",
+        "\\text{(A)}", "e", "i", "-i", "\\infty", "-\\infty", "[1,2)", "(1,2]", "x \\in [1,2]",
+        "1 \\le x \\le 2", "y = 2x+1", "2x - y + 1 = 0", "x^2", "|x|", "\\sqrt{x^2}"));
+    return out;
+  }
+
+  @Test
+  void symmetric() {
+    qt().withExamples(20_000).forAll(integers().between(0, POOL.size() - 1),
+            integers().between(0, POOL.size() - 1))
+        .check((i, j) -> GRADER.equivalent(POOL.get(i), POOL.get(j))
+            == GRADER.equivalent(POOL.get(j), POOL.get(i)));
+  }
+
+  @Test
+  void symmetricInStrictMode() {
+    qt().withExamples(3_000).forAll(integers().between(0, POOL.size() - 1),
+            integers().between(0, POOL.size() - 1))
+        .check((i, j) -> STRICT.equivalent(POOL.get(i), POOL.get(j))
+            == STRICT.equivalent(POOL.get(j), POOL.get(i)));
+  }
+
+  @Test
+  void everyAnswerEqualsItsNormalisedForm() {
+    qt().withExamples(5_000).forAll(integers().between(0, POOL.size() - 1))
+        .check(i -> {
+          String a = POOL.get(i);
+          Normalizer.Normalized n = Normalizer.normalize(a);
+          String form = n.text() + (n.percent() ? "\\%" : "");
+          return a.isBlank() || GRADER.equivalent(a, form);
+        });
+  }
+
+  @Test
+  void reflexiveOnEveryString() {
+    qt().withExamples(2_000).forAll(integers().between(0, POOL.size() - 1))
+        .check(i -> GRADER.equivalent(POOL.get(i), POOL.get(i)));
+  }
+
+  private static String plain(double x) {
+    return new BigDecimal(x).round(new java.math.MathContext(15)).stripTrailingZeros()
+        .toPlainString();
+  }
+
+  @Test
+  void numbersWithinTheRelativeToleranceAreEqual() {
+    qt().forAll(doubles().between(-1e9, 1e9), doubles().between(-0.9e-4, 0.9e-4))
+        .assuming((x, e) -> Math.abs(x) > 1e-6)
+        .check((x, e) -> GRADER.equivalent(plain(x), plain(x * (1 + e))));
+  }
+
+  @Test
+  void numbersBeyondTheRelativeToleranceAreUnequal() {
+    qt().forAll(doubles().between(-1e9, 1e9), doubles().between(1.1e-4, 10))
+        .assuming((x, e) -> Math.abs(x) > 1e-6)
+        .check((x, e) -> !GRADER.equivalent(plain(x), plain(x * (1 + e)))
+            && !GRADER.equivalent(plain(x), plain(x / (1 + e))));
+  }
+
+  @Test
+  void fractionsEqualTheirDecimals() {
+    qt().forAll(integers().between(-500, 500), integers().between(1, 500))
+        .check((p, q) -> GRADER.equivalent("\\frac{" + p + "}{" + q + "}",
+            plain((double) p / q)) && GRADER.equivalent("\\dfrac{" + p + "}{" + q + "}",
+            p + "/" + q));
+  }
+
+  @Test
+  void percentAllowanceOnlyForPercentages() {
+    qt().forAll(integers().between(1, 100_000))
+        .check(n -> GRADER.equivalent(n + "\\%", plain(n / 100.0))
+            && GRADER.equivalent(n + "\\%", Integer.toString(n))
+            && !GRADER.equivalent(Integer.toString(n), Long.toString(100L * n))
+            && !GRADER.equivalent(Integer.toString(n), plain(n / 100.0)));
+  }
+
+  @Test
+  void intervalEndsMatter() {
+    qt().forAll(integers().between(-1000, 1000), integers().between(1, 1000))
+        .check((a, w) -> {
+          int b = a + w;
+          String closed = "[" + a + ", " + b + "]";
+          return GRADER.equivalent(closed, a + " \\le x \\le " + b)
+              && GRADER.equivalent(closed, "x \\in \\left[" + a + "," + b + "\\right]")
+              && !GRADER.equivalent(closed, "(" + a + ", " + b + "]")
+              && !GRADER.equivalent(closed, "[" + a + ", " + b + ")")
+              && !GRADER.equivalent(closed, "[" + b + ", " + a + "]");
+        });
+  }
+
+  @Test
+  void relationsKeepTheirDirection() {
+    qt().forAll(integers().between(-1000, 1000))
+        .check(c -> GRADER.equivalent("x > " + c, c + " < x")
+            && GRADER.equivalent("x > " + c, "(" + c + ", \\infty)")
+            && !GRADER.equivalent("x > " + c, "x < " + c)
+            && !GRADER.equivalent("x > " + c, "x \\ge " + c));
+  }
+}
