@@ -110,10 +110,22 @@ final class Equivalence {
   }
 
   private boolean symbolic(String a, String b) {
-    if (backend == null || a == null || b == null || a.isEmpty() || b.isEmpty()) {
+    if (backend == null || a == null || b == null || a.isEmpty() || b.isEmpty()
+        || words(a) && words(b)) {
       return false;
     }
     return backend.equivalent(a, b).orElse(false);
+  }
+
+  /** Only letters and spaces: text that sympy could only read as unrelated symbols. */
+  private static boolean words(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isLetter(c) && c != ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean assignEqual(Answer a, Answer b) {
