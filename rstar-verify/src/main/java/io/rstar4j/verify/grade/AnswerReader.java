@@ -23,10 +23,14 @@ final class AnswerReader {
   /** Normalises and reads a raw answer. */
   static Answer read(String raw) {
     Normalizer.Normalized n = Normalizer.normalize(raw);
-    return read(n.text(), n.percent());
+    return read(n.text(), n.percent(), n.degree());
   }
 
   static Answer read(String s, boolean percent) {
+    return read(s, percent, false);
+  }
+
+  static Answer read(String s, boolean percent, boolean degree) {
     s = s.strip();
     if (s.isEmpty()) {
       return new Answer.Text("", "");
@@ -44,7 +48,7 @@ final class AnswerReader {
         for (String p : s.split(",")) {
           items.add(read(p, false));
         }
-        return new Answer.Either(new Answer.Scalar(n, digits, percent),
+        return new Answer.Either(new Answer.Scalar(n, digits, percent, degree),
             new Answer.Several(items, true));
       }
     }
@@ -60,8 +64,23 @@ final class AnswerReader {
     List<String> union = splitOn(s, '∪');
     if (union.size() > 1) {
       List<Answer> items = new ArrayList<>(union.size());
+      boolean finiteSets = true;
       for (String p : union) {
-        items.add(read(p, false));
+        Answer a = read(p, false);
+        items.add(a);
+        finiteSets &= a instanceof Answer.Several sv && !sv.bare();
+      }
+      if (finiteSets) {
+        // {1, 2} ∪ {3} is the set {1, 2, 3}
+        List<Answer> flat = new ArrayList<>();
+        for (Answer a : items) {
+          for (Answer x : ((Answer.Several) a).items()) {
+            if (!flat.contains(x)) {
+              flat.add(x);
+            }
+          }
+        }
+        return new Answer.Several(flat, false);
       }
       return new Answer.Several(items, false);
     }
@@ -86,11 +105,12 @@ final class AnswerReader {
       char c = s.charAt(pm);
       String plus = s.substring(0, pm) + (c == '±' ? "+" : "-") + s.substring(pm + 1);
       String minus = s.substring(0, pm) + (c == '±' ? "-" : "+") + s.substring(pm + 1);
-      return new Answer.Several(List.of(read(plus, percent), read(minus, percent)), false);
+      return new Answer.Several(List.of(read(plus, percent, degree), read(minus, percent, degree)),
+          false);
     }
     Expr e = ExprParser.tryParse(s);
     if (e != null) {
-      return new Answer.Scalar(e, s, percent);
+      return new Answer.Scalar(e, s, percent, degree);
     }
     return new Answer.Text(textKey(s), s);
   }

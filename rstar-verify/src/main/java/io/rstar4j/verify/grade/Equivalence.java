@@ -217,7 +217,7 @@ final class Equivalence {
   // ---------------------------------------------------------------- scalars
 
   private boolean scalarEqual(Answer.Scalar a, Answer.Scalar b) {
-    if (a.percent() == b.percent() && a.text().equals(b.text())) {
+    if (a.text().equals(b.text()) && a.percent() == b.percent()) {
       return true;
     }
     TreeSet<String> vars = new TreeSet<>();
@@ -234,6 +234,13 @@ final class Equivalence {
         Complex q = a.percent() ? vb : va;
         return Complex.close(p, q, relTol, 1e-12)
             || Complex.close(p.div(Complex.real(100)), q, relTol, 1e-12);
+      }
+      if (a.degree() != b.degree()) {
+        // 30 degrees also equals pi/6 radians
+        Complex d = a.degree() ? va : vb;
+        Complex q = a.degree() ? vb : va;
+        return Complex.close(d, q, relTol, 1e-12)
+            || Complex.close(d.times(Complex.real(Math.PI / 180)), q, relTol, 1e-12);
       }
       return Complex.close(va, vb, relTol, 1e-12);
     }

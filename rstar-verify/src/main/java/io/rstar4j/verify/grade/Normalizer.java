@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  */
 final class Normalizer {
 
-  /** A normalised answer and whether it carried a percent sign. */
-  record Normalized(String text, boolean percent) {}
+  /** A normalised answer and whether it carried a percent sign or a degree sign. */
+  record Normalized(String text, boolean percent, boolean degree) {}
 
   private static final Pattern TRAILING_TEXT =
       Pattern.compile("^(.*?\\S)\\s*\\\\(?:text|textrm|mbox|mathrm|textbf)\\s*\\{([^{}]*)\\}$");
@@ -31,6 +31,8 @@ final class Normalizer {
   private static final Pattern IN = Pattern.compile("\\\\in(?![a-zA-Z])");
   private static final Pattern SIZING =
       Pattern.compile("\\\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\\.?");
+  private static final Pattern REPEATING =
+      Pattern.compile("(\\d*)\\.(\\d*)\\\\(?:overline|bar|dot)\\s*\\{?(\\d+)\\}?");
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
   private Normalizer() {}
@@ -41,7 +43,7 @@ final class Normalizer {
       while (s.endsWith(".")) {
         s = s.substring(0, s.length() - 1);
       }
-      return new Normalized(s, false);
+      return new Normalized(s, false, false);
     }
     if (s.contains("\\boxed") || s.contains("\\fbox")) {
       s = StepFormat.extractBoxed(s).orElse(s);
@@ -77,9 +79,16 @@ final class Normalizer {
       s = s.replace('~', ' ');
     }
     // degrees
+    boolean degree = false;
     if (s.contains("circ") || s.indexOf('°') >= 0 || s.contains("degree")) {
+      String before = s;
       s = s.replace("^{\\circ}", "").replace("^\\circ", "").replace("^{\\circ }", "")
           .replace("°", "").replace("\\degree", "").replace("\\textdegree", "");
+      degree = !s.equals(before);
+      String low = s.toLowerCase(Locale.ROOT).strip();
+      if (low.endsWith("degrees") || low.endsWith("degree")) {
+        degree = true;
+      }
     }
     // percent
     boolean percent = false;
@@ -152,7 +161,25 @@ final class Normalizer {
         s = m.group(1).strip();
       }
     }
+    if (s.startsWith("≈")) {
+      s = s.substring(1).strip();
+    }
+    if (s.contains("\\overline") || s.contains("\\bar") || s.contains("\\dot")) {
+      Matcher m = REPEATING.matcher(s);
+      if (m.find()) {
+        StringBuilder rep = new StringBuilder(m.group(1).isEmpty() ? "0" : m.group(1))
+            .append('.').append(m.group(2));
+        while (rep.length() < 24) {
+          rep.append(m.group(3));
+        }
+        s = s.substring(0, m.start()) + rep + s.substring(m.end());
+      }
+    }
     if (!s.isEmpty() && Character.isLetter(s.charAt(0))) {
+      String key = s.toLowerCase(Locale.ROOT).replace(" ", "");
+      if (key.equals("allrealnumbers") || key.equals("allreals") || key.equals("realnumbers")) {
+        s = "(-\\infty,\\infty)";
+      }
       String n = NumberWords.parse(s);
       if (n != null) {
         s = n;
@@ -161,7 +188,7 @@ final class Normalizer {
     if (rowBreaks) {
       s = s.replace("\u0001", "\\\\");
     }
-    return new Normalized(s, percent);
+    return new Normalized(s, percent, degree);
   }
 
   /**
