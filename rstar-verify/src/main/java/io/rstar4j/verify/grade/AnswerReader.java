@@ -101,6 +101,9 @@ final class AnswerReader {
       }
     }
     int pm = topIndexOf(s, '±', '∓');
+    if (pm < 0) {
+      pm = Math.max(s.indexOf('±'), s.indexOf('∓'));
+    }
     if (pm >= 0) {
       char c = s.charAt(pm);
       String plus = s.substring(0, pm) + (c == '±' ? "+" : "-") + s.substring(pm + 1);

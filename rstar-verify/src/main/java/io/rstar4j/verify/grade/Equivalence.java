@@ -56,6 +56,10 @@ final class Equivalence {
       return severalEqual(a, sb);
     }
     if (a instanceof Answer.Choice ca) {
+      if (b instanceof Answer.Scalar sb && sb.text().length() == 1 && !sb.text().equals("e")) {
+        // a choice written in lower case: b vs (B) (but e is Euler's number)
+        return Character.toUpperCase(sb.text().charAt(0)) == ca.letter();
+      }
       return b instanceof Answer.Choice cb && ca.letter() == cb.letter();
     }
     if (a instanceof Answer.Text ta) {
@@ -81,7 +85,20 @@ final class Equivalence {
       }
       if (b instanceof Answer.Matrix mb) {
         List<Answer> cells = vector(mb);
-        return cells != null && inOrder(ta.items(), cells);
+        if (cells != null && inOrder(ta.items(), cells)) {
+          return true;
+        }
+        // [[1, 2], [3, 4]] written as nested lists
+        if (ta.items().size() != mb.rows().size()) {
+          return false;
+        }
+        for (int i = 0; i < ta.items().size(); i++) {
+          if (!(ta.items().get(i) instanceof Answer.Tuple row)
+              || !inOrder(row.items(), mb.rows().get(i))) {
+            return false;
+          }
+        }
+        return true;
       }
       return false;
     }
@@ -139,11 +156,42 @@ final class Equivalence {
     }
     Answer.Assign as = a instanceof Answer.Assign x ? x : (Answer.Assign) b;
     Answer other = as == a ? b : a;
+    if (as.names().size() > 1 && other instanceof Answer.Several sv && sv.bare()
+        && as.value() instanceof Answer.Tuple t && t.items().size() == as.names().size()) {
+      // (p, q) = (3, 2) against q = 2, p = 3: match by name
+      Boolean byName = byName(as.names(), t.items(), sv.items());
+      if (byName != null) {
+        return byName;
+      }
+    }
     if (other instanceof Answer.Equation) {
       Answer.Equation e = asEquation(as);
       return e != null && equal(e, other);
     }
     return equal(as.value(), other);
+  }
+
+  /** Compares named values with single assignments; null when the names do not line up. */
+  private Boolean byName(List<String> names, List<Answer> values, List<Answer> assigns) {
+    if (assigns.size() != names.size()) {
+      return null;
+    }
+    Map<String, Answer> given = new HashMap<>();
+    for (Answer x : assigns) {
+      if (!(x instanceof Answer.Assign one) || one.names().size() != 1) {
+        return null;
+      }
+      given.put(one.names().get(0), one.value());
+    }
+    if (!given.keySet().containsAll(names)) {
+      return null;
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (!equal(values.get(i), given.get(names.get(i)))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Answer.Equation asEquation(Answer.Assign a) {
