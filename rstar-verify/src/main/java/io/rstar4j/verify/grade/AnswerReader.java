@@ -35,8 +35,9 @@ final class AnswerReader {
     if (s.isEmpty()) {
       return new Answer.Text("", "");
     }
-    Matcher cm = CHOICE.matcher(s);
-    if (cm.matches() && (s.length() == 1 || s.charAt(0) == '(' || s.charAt(1) == ')'
+    char first = s.charAt(0);
+    Matcher cm = first == '(' || first >= 'A' && first <= 'E' ? CHOICE.matcher(s) : null;
+    if (cm != null && cm.matches() && (s.length() == 1 || s.charAt(0) == '(' || s.charAt(1) == ')'
         || s.charAt(1) == '.' || s.charAt(1) == ':')) {
       return new Answer.Choice(cm.group(1).charAt(0));
     }

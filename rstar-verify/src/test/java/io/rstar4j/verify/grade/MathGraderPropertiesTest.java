@@ -114,6 +114,49 @@ class MathGraderPropertiesTest {
         });
   }
 
+  private static final String[] TOKENS = {"\\frac", "{", "}", "(", ")", "[", "]", "\\{", "\\}",
+      "1", "2", "0", "-", "+", ",", "=", "<", "\\le", "x", "y", "\\pm", "\\sqrt", "^", "\\%",
+      "\\text{", "cm", " ", "\\boxed{", "|", "!", "\\cup", "\\infty", ".", "or", "\\\\", "&",
+      "\\begin{pmatrix}", "\\end{pmatrix}", "i", "e", "\\pi", "\\circ", "$", "A", "(B)", "/",
+      "\\left(", "\\right)", "\\approx", "\\in", "\\sin", "\\log_", "\\overline{3}"};
+
+  private static String tokens(List<Integer> picks) {
+    StringBuilder sb = new StringBuilder();
+    for (int p : picks) {
+      sb.append(TOKENS[p]);
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void arbitraryTokenSoupNeverThrowsAndStaysSymmetric() {
+    qt().withExamples(3_000)
+        .forAll(org.quicktheories.generators.Generate.intArrays(integers().between(0, 12),
+                integers().between(0, TOKENS.length - 1)),
+            org.quicktheories.generators.Generate.intArrays(integers().between(0, 12),
+                integers().between(0, TOKENS.length - 1)))
+        .check((x, y) -> {
+          String a = tokens(java.util.Arrays.stream(x).boxed().toList());
+          String b = tokens(java.util.Arrays.stream(y).boxed().toList());
+          return GRADER.equivalent(a, b) == GRADER.equivalent(b, a)
+              && STRICT.equivalent(a, b) == STRICT.equivalent(b, a)
+              && GRADER.equivalent(a, a);
+        });
+  }
+
+  @Test
+  void hugeAndDeeplyNestedInputsAreHandled() {
+    String deep = "(".repeat(5_000) + "1" + ")".repeat(5_000);
+    org.junit.jupiter.api.Assertions.assertFalse(GRADER.equivalent(deep, "2"));
+    org.junit.jupiter.api.Assertions.assertTrue(GRADER.equivalent(deep, deep + " "));
+    String nested = "\\frac{".repeat(400) + "1" + "}{2}".repeat(400);
+    GRADER.equivalent(nested, "0");
+    STRICT.equivalent(nested, "0");
+    String longText = "x + ".repeat(2_000) + "1";
+    org.junit.jupiter.api.Assertions.assertTrue(GRADER.equivalent("\\boxed{2}" + longText,
+        "The answer is \\boxed{2}"));
+  }
+
   @Test
   void relationsKeepTheirDirection() {
     qt().forAll(integers().between(-1000, 1000))
