@@ -428,8 +428,7 @@ final class Equivalence {
       return iv.parts();
     }
     if (a instanceof Answer.Tuple t && t.items().size() == 2
-        && t.items().get(0) instanceof Answer.Scalar lo && t.items().get(1) instanceof Answer.Scalar hi
-        && numeric(lo.expr()) && numeric(hi.expr())) {
+        && t.items().get(0) instanceof Answer.Scalar lo && t.items().get(1) instanceof Answer.Scalar hi) {
       return List.of(new Answer.Interval(lo.expr(), t.open() == '[', hi.expr(), t.close() == ']'));
     }
     if (a instanceof Answer.Relation r) {
@@ -497,18 +496,28 @@ final class Equivalence {
   }
 
   private boolean sameInterval(Answer.Interval a, Answer.Interval b) {
-    Complex alo = a.lo().eval(Map.of());
-    Complex ahi = a.hi().eval(Map.of());
-    Complex blo = b.lo().eval(Map.of());
-    Complex bhi = b.hi().eval(Map.of());
-    if (alo.isNaN() || ahi.isNaN() || blo.isNaN() || bhi.isNaN()) {
+    if (!sameEnd(a.lo(), b.lo()) || !sameEnd(a.hi(), b.hi())) {
       return false;
     }
-    if (!Complex.close(alo, blo, relTol, 1e-12) || !Complex.close(ahi, bhi, relTol, 1e-12)) {
-      return false;
-    }
-    boolean loInf = !alo.isFinite();
-    boolean hiInf = !ahi.isFinite();
+    boolean loInf = infinite(a.lo());
+    boolean hiInf = infinite(a.hi());
     return (loInf || a.loClosed() == b.loClosed()) && (hiInf || a.hiClosed() == b.hiClosed());
+  }
+
+  private static boolean infinite(Expr e) {
+    return numeric(e) && !e.eval(Map.of()).isFinite();
+  }
+
+  /** Two interval ends: equal numbers (within the tolerance) or equal expressions. */
+  private boolean sameEnd(Expr x, Expr y) {
+    TreeSet<String> vars = new TreeSet<>();
+    x.vars(vars);
+    y.vars(vars);
+    if (vars.isEmpty()) {
+      Complex vx = x.eval(Map.of());
+      Complex vy = y.eval(Map.of());
+      return !vx.isNaN() && !vy.isNaN() && Complex.close(vx, vy, relTol, 1e-12);
+    }
+    return sameFunction(x, y, vars).orElse(false);
   }
 }
