@@ -386,19 +386,21 @@ final class Equivalence {
 
   // ---------------------------------------------------------------- relations and intervals
 
-  /** The relation as {@code g > 0}, {@code g >= 0} or {@code g != 0}: g and the kind. */
-  private static Object[] positiveForm(Answer.Relation r) {
-    switch (r.op()) {
-      case '<':
-        return new Object[] {diff(r.rhs(), r.lhs()), '<'};
-      case '≤':
-        return new Object[] {diff(r.rhs(), r.lhs()), '≤'};
-      case '>':
-        return new Object[] {diff(r.lhs(), r.rhs()), '<'};
-      case '≥':
-        return new Object[] {diff(r.lhs(), r.rhs()), '≤'};
-      default:
-        return new Object[] {diff(r.lhs(), r.rhs()), '≠'};
+  /** A relation moved to one side: {@code g > 0}, {@code g >= 0} or {@code g != 0}. */
+  private record OneSided(Expr g, char kind) {
+    static OneSided of(Answer.Relation r) {
+      switch (r.op()) {
+        case '<':
+          return new OneSided(diff(r.rhs(), r.lhs()), '>');
+        case '≤':
+          return new OneSided(diff(r.rhs(), r.lhs()), '≥');
+        case '>':
+          return new OneSided(diff(r.lhs(), r.rhs()), '>');
+        case '≥':
+          return new OneSided(diff(r.lhs(), r.rhs()), '≥');
+        default:
+          return new OneSided(diff(r.lhs(), r.rhs()), '≠');
+      }
     }
   }
 
@@ -408,12 +410,10 @@ final class Equivalence {
     if (x != null && y != null) {
       return sameIntervals(x, y);
     }
-    Object[] pa = positiveForm(a);
-    Object[] pb = positiveForm(b);
-    if (pa[1] != pb[1]) {
-      return false;
-    }
-    return proportional((Expr) pa[0], (Expr) pb[0], pa[1] != (Object) '≠');
+    OneSided pa = OneSided.of(a);
+    OneSided pb = OneSided.of(b);
+    // the same inequality up to a positive factor; != up to any non-zero factor
+    return pa.kind() == pb.kind() && proportional(pa.g(), pb.g(), pa.kind() != '≠');
   }
 
   private static boolean numeric(Expr e) {
