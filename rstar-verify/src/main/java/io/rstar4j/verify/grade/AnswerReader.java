@@ -12,7 +12,7 @@ final class AnswerReader {
   private static final Pattern CHOICE =
       Pattern.compile("^\\(?\\s*([A-E])\\s*\\)?(?:[.:)]|\\s.*)?$", Pattern.DOTALL);
   private static final Pattern NAME = Pattern.compile(
-      "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\([a-zA-Z, ]*\\))?$");
+      "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\^\\{?-1\\}?)?(?:\\([^()=]*\\))?$");
   private static final Pattern THOUSANDS =
       Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
   private static final Pattern MATRIX = Pattern.compile(

@@ -150,6 +150,12 @@ final class Equivalence {
       if (aa.names().equals(ab.names())) {
         return equal(aa.value(), ab.value());
       }
+      if (aa.names().size() == 1 && ab.names().size() == 1
+          && (aa.names().get(0).indexOf('(') > 0 || ab.names().get(0).indexOf('(') > 0)
+          && equal(aa.value(), ab.value())) {
+        // y = 3x + 2 and f(x) = 3x + 2 name the same function
+        return true;
+      }
       Answer.Equation ea = asEquation(aa);
       Answer.Equation eb = asEquation(ab);
       return ea != null && eb != null && equal(ea, eb);
