@@ -45,12 +45,17 @@ final class AnswerReader {
       String digits = s.replace(",", "");
       Expr n = ExprParser.tryParse(digits);
       if (n != null) {
+        Answer number = new Answer.Scalar(n, digits, percent, degree);
+        String[] groups = s.split(",");
         List<Answer> items = new ArrayList<>();
-        for (String p : s.split(",")) {
-          items.add(read(p, false));
+        for (int i = 0; i < groups.length; i++) {
+          if (i > 0 && groups[i].startsWith("0")) {
+            return number; // 4,000 cannot be the list 4, 0
+          }
+          items.add(read(groups[i], false));
         }
-        return new Answer.Either(new Answer.Scalar(n, digits, percent, degree),
-            new Answer.Several(items, true));
+        // 70,110 may also be the solutions 70 and 110
+        return new Answer.Either(number, new Answer.Several(items, true));
       }
     }
     // a list of answers: 1, 2 / x = 1 or x = 2 / a; b

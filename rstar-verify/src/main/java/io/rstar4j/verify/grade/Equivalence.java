@@ -20,12 +20,39 @@ final class Equivalence {
   private static final int POINTS = SAMPLES.length;
   private static final double EXPR_REL_TOL = 1e-8;
 
+  /** Relative tolerance between two numbers both written exactly (no decimal point). */
+  static final double EXACT_TOL = 1e-9;
+
   private final double relTol;
+  private final boolean toleranceForExact;
   private final SymbolicBackend backend;
 
-  Equivalence(double relTol, SymbolicBackend backend) {
+  Equivalence(double relTol, boolean toleranceForExact, SymbolicBackend backend) {
     this.relTol = relTol;
+    this.toleranceForExact = toleranceForExact;
     this.backend = backend;
+  }
+
+  /** Written as an approximation: a decimal point or a float exponent. */
+  static boolean approximate(String text) {
+    if (text.indexOf('.') >= 0) {
+      return true;
+    }
+    for (int i = 1; i + 1 < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c == 'e' || c == 'E') && Character.isDigit(text.charAt(i - 1))
+          && (Character.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == '-'
+              || text.charAt(i + 1) == '+')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The tolerance for a pair: the relative tolerance when either side is an approximation. */
+  private double tolerance(String a, String b) {
+    return toleranceForExact || approximate(a) || approximate(b) ? relTol
+        : Math.min(relTol, EXACT_TOL);
   }
 
   boolean equal(Answer a, Answer b) {
@@ -213,7 +240,8 @@ final class Equivalence {
       return anyOrder(sa.items(), b.items());
     }
     if (a instanceof Answer.Tuple ta) {
-      return b.bare() && inOrder(ta.items(), b.items());
+      // 1, 2 may be an ordered pair written without its parentheses, not an interval
+      return b.bare() && ta.open() == '(' && ta.close() == ')' && inOrder(ta.items(), b.items());
     }
     if (b.items().size() == 1) {
       return equal(a, b.items().get(0));
@@ -283,20 +311,23 @@ final class Equivalence {
       if (va.isNaN() || vb.isNaN() || overflowed(va, a.expr()) || overflowed(vb, b.expr())) {
         return symbolic(a.expr().sympy(), b.expr().sympy());
       }
+      double tol = tolerance(a.text(), b.text());
       if (a.percent() != b.percent()) {
         Complex p = a.percent() ? va : vb;
         Complex q = a.percent() ? vb : va;
-        return Complex.close(p, q, relTol, 1e-12)
-            || Complex.close(p.div(Complex.real(100)), q, relTol, 1e-12);
+        return Complex.close(p, q, tol, 1e-12)
+            || Complex.close(p.div(Complex.real(100)), q, tol, 1e-12);
       }
       if (a.degree() != b.degree()) {
-        // 30 degrees also equals pi/6 radians
+        // 30 degrees also equals pi/6 radians, when the other side is written with pi
         Complex d = a.degree() ? va : vb;
-        Complex q = a.degree() ? vb : va;
-        return Complex.close(d, q, relTol, 1e-12)
-            || Complex.close(d.times(Complex.real(Math.PI / 180)), q, relTol, 1e-12);
+        Answer.Scalar other = a.degree() ? b : a;
+        return Complex.close(d, a.degree() ? vb : va, tol, 1e-12)
+            || other.expr().sympy().contains("pi")
+            && Complex.close(d.times(Complex.real(Math.PI / 180)), a.degree() ? vb : va, tol,
+                1e-12);
       }
-      return Complex.close(va, vb, relTol, 1e-12);
+      return Complex.close(va, vb, tol, 1e-12);
     }
     if (a.percent() != b.percent()) {
       return false;
@@ -522,7 +553,8 @@ final class Equivalence {
     if (vars.isEmpty()) {
       Complex vx = x.eval(Map.of());
       Complex vy = y.eval(Map.of());
-      return !vx.isNaN() && !vy.isNaN() && Complex.close(vx, vy, relTol, 1e-12);
+      return !vx.isNaN() && !vy.isNaN()
+          && Complex.close(vx, vy, tolerance(x.sympy(), y.sympy()), 1e-12);
     }
     return sameFunction(x, y, vars).orElse(false);
   }

@@ -16,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * numbers and expressions, assignments ({@code x = 5}, {@code (p,q) = (3,2)}), equations,
  * inequalities and intervals, tuples, sets and solution lists ({@code 1, 2}, {@code x = 1 or x = 2},
  * {@code \pm}), matrices, multiple-choice letters and text. Numbers are equal within a relative
- * tolerance (1e-4 by default); a percentage also equals its value divided by 100, but only when one
- * side is written as a percentage; expressions with variables are equal when they agree at sample
+ * tolerance (1e-4 by default) when either is written as a decimal, and to 1e-9 when both are
+ * written exactly (see {@link Builder#toleranceForExactNumbers(boolean)}); a percentage also equals
+ * its value divided by 100, but only when one side is written as a percentage; an angle in degrees
+ * also equals its value in radians written with pi; expressions with variables are equal when they agree at sample
  * points; equations and inequalities are equal when one is a (positive, for inequalities) multiple
  * of the other after moving everything to one side; intervals keep their open and closed ends.
  * Everything above runs in Java. When a pair cannot be decided that way and a {@link
@@ -27,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the {@code math_equal} of the Qwen2.5-Math / rStar evaluation, with its {@code strip_string}),
  * false positives included, to reproduce published numbers.
  *
- * <p>Instances are immutable and thread-safe; symmetric: {@code equivalent(a, b) ==
+ * <p>Answers longer than 2,000 characters after taking their boxed part are compared as text
+ * (white space ignored). Instances are immutable and thread-safe; symmetric: {@code equivalent(a, b) ==
  * equivalent(b, a)}.
  */
 public final class MathGrader implements AnswerGrader {
@@ -40,6 +43,7 @@ public final class MathGrader implements AnswerGrader {
   private final boolean strict;
   private final double relativeTolerance;
   private final SymbolicBackend backend;
+  private final boolean toleranceForExact;
   private final int cacheSize;
   private final Equivalence equivalence;
   // two generations of parsed answers: a cheap approximation of an LRU cache
@@ -51,7 +55,8 @@ public final class MathGrader implements AnswerGrader {
     this.relativeTolerance = b.relativeTolerance;
     this.backend = b.backend;
     this.cacheSize = b.cacheSize;
-    this.equivalence = new Equivalence(relativeTolerance, backend);
+    this.toleranceForExact = b.toleranceForExact;
+    this.equivalence = new Equivalence(relativeTolerance, toleranceForExact, backend);
   }
 
   /** The default grader: pure Java, no symbolic back end, relative tolerance 1e-4. */
@@ -161,6 +166,10 @@ public final class MathGrader implements AnswerGrader {
     if (!isPlainNumber(a) || !isPlainNumber(b)) {
       return -1;
     }
+    boolean exact = a.indexOf('.') < 0 && b.indexOf('.') < 0;
+    if (exact && !toleranceForExact) {
+      return canonicalInteger(a).equals(canonicalInteger(b)) ? 1 : 0;
+    }
     double x = Double.parseDouble(a);
     double y = Double.parseDouble(b);
     if (x == y) {
@@ -169,9 +178,20 @@ public final class MathGrader implements AnswerGrader {
     return Math.abs(x - y) <= relativeTolerance * Math.max(Math.abs(x), Math.abs(y)) ? 1 : 0;
   }
 
+  /** An integer without leading zeros or a negative zero. */
+  private static String canonicalInteger(String s) {
+    boolean negative = s.charAt(0) == '-';
+    int i = negative ? 1 : 0;
+    while (i < s.length() - 1 && s.charAt(i) == '0') {
+      i++;
+    }
+    String digits = s.substring(i);
+    return negative && !digits.equals("0") ? "-" + digits : digits;
+  }
+
   private static boolean isPlainNumber(String s) {
     int n = s.length();
-    if (n == 0 || n > 15) {
+    if (n == 0 || n > 40) {
       return false;
     }
     int i = s.charAt(0) == '-' ? 1 : 0;
@@ -223,6 +243,7 @@ public final class MathGrader implements AnswerGrader {
     private double relativeTolerance = 1e-4;
     private SymbolicBackend backend;
     private int cacheSize = 16_384;
+    private boolean toleranceForExact;
 
     private Builder() {}
 
@@ -247,6 +268,20 @@ public final class MathGrader implements AnswerGrader {
         throw new IllegalArgumentException("relative tolerance must be in [0, 1), was " + tolerance);
       }
       this.relativeTolerance = tolerance;
+      return this;
+    }
+
+    /**
+     * Whether the relative tolerance also applies when both numbers are written exactly (integers,
+     * fractions, radicals: no decimal point). By default (false) such pairs must agree to 1e-9, so
+     * that {@code 123456} and {@code 123457}, or {@code \frac{4036082}{4036081}} and {@code 1},
+     * stay different, while {@code 0.3333} still equals {@code \frac{1}{3}}. The reference
+     * applies the tolerance to every pair ({@link #strictReference(boolean)} does too).
+     *
+     * @return this builder
+     */
+    public Builder toleranceForExactNumbers(boolean apply) {
+      this.toleranceForExact = apply;
       return this;
     }
 

@@ -68,19 +68,35 @@ class MathGraderPropertiesTest {
         .toPlainString();
   }
 
+  /** A decimal with a decimal point: an approximation, to which the tolerance applies. */
+  private static String decimal(double x) {
+    String p = plain(x);
+    return p.indexOf('.') < 0 ? p + ".0" : p;
+  }
+
   @Test
   void numbersWithinTheRelativeToleranceAreEqual() {
     qt().forAll(doubles().between(-1e9, 1e9), doubles().between(-0.9e-4, 0.9e-4))
         .assuming((x, e) -> Math.abs(x) > 1e-6)
-        .check((x, e) -> GRADER.equivalent(plain(x), plain(x * (1 + e))));
+        .check((x, e) -> GRADER.equivalent(decimal(x), decimal(x * (1 + e))));
+  }
+
+  @Test
+  void exactIntegersAreComparedExactlyUnlessAsked() {
+    MathGrader lenient = MathGrader.builder().toleranceForExactNumbers(true).build();
+    qt().forAll(integers().between(100_000, 1_000_000_000), integers().between(1, 9))
+        .check((n, d) -> !GRADER.equivalent(Integer.toString(n), Integer.toString(n + d))
+            && !GRADER.equivalent("\\frac{" + n + "}{1}", Integer.toString(n + d))
+            && lenient.equivalent(Integer.toString(n), Integer.toString(n + d))
+            && GRADER.equivalent(Integer.toString(n), n + ".0"));
   }
 
   @Test
   void numbersBeyondTheRelativeToleranceAreUnequal() {
     qt().forAll(doubles().between(-1e9, 1e9), doubles().between(1.1e-4, 10))
         .assuming((x, e) -> Math.abs(x) > 1e-6)
-        .check((x, e) -> !GRADER.equivalent(plain(x), plain(x * (1 + e)))
-            && !GRADER.equivalent(plain(x), plain(x / (1 + e))));
+        .check((x, e) -> !GRADER.equivalent(decimal(x), decimal(x * (1 + e)))
+            && !GRADER.equivalent(decimal(x), decimal(x / (1 + e))));
   }
 
   @Test
