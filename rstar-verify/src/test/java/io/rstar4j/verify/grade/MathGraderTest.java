@@ -192,6 +192,10 @@ class MathGraderTest {
     // and ignores open and closed interval ends
     assertTrue(strict.equivalent("(1, 2)", "[1, 2]"));
     assertFalse(grader.equivalent("(1, 2)", "[1, 2]"));
+    // and takes the right-hand side of any short equation as the answer
+    assertTrue(strict.equivalent("2x = 10", "10"));
+    assertFalse(grader.equivalent("2x = 10", "10"));
+    assertTrue(grader.equivalent("2x = 10", "x = 5"));
   }
 
   @Test
