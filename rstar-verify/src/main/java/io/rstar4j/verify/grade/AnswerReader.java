@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 final class AnswerReader {
 
   private static final Pattern CHOICE =
-      Pattern.compile("^\\(?\\s*([A-E])\\s*\\)?(?:[.:)]|\\s.*)?$", Pattern.DOTALL);
+      Pattern.compile("^\\(?\\s*([A-E])\\s*\\)?(?:[.:)]|\\s[^,;]*)?$", Pattern.DOTALL);
   private static final Pattern NAME = Pattern.compile(
       "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\^\\{?-1\\}?)?(?:\\([^()=]*\\))?$");
   private static final Pattern THOUSANDS =

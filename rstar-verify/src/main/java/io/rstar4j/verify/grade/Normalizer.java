@@ -140,7 +140,7 @@ final class Normalizer {
           .replace("\\emptyset", "\\{\\}").replace("\\varnothing", "\\{\\}")
           .replace("\\lt", "<").replace("\\gt", ">").replace("\\leftarrow", "")
           .replace("\\approx", "≈").replace("\\cup", "∪").replace("\\pm", "±").replace("\\mp", "∓")
-          .replace("\\infinity", "\\infty");
+          .replace("\\infinity", "\\infty").replace("\\langle", "(").replace("\\rangle", ")");
       if (s.contains("\\le")) {
         s = LE.matcher(s).replaceAll("≤");
       }
