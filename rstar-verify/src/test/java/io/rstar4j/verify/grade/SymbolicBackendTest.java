@@ -76,6 +76,19 @@ class SymbolicBackendTest {
   }
 
   @Test
+  void pythonLookingTextNeverReachesTheBackEnd() {
+    Scripted v = new Scripted(new ExecutionOutcome.Output("True", Duration.ZERO));
+    MathGrader g = MathGrader.builder().symbolicBackend(SymbolicBackend.sympy(v)).build();
+    assertFalse(g.equivalent("__import__('os').system('true')", "0"));
+    assertFalse(g.equivalent("eval('1')", "1"));
+    assertFalse(g.equivalent("open('/etc/passwd')", "1"));
+    assertEquals(0, v.programs.size());
+    // while ordinary undecided text does
+    assertTrue(g.equivalent("harmonic(3)", "\\frac{11}{6}"));
+    assertEquals(1, v.programs.size());
+  }
+
+  @Test
   void theFastPathNeverCallsTheBackEndOnBenchmarkRewrites() {
     Scripted v = new Scripted(new ExecutionOutcome.Output("False", Duration.ZERO));
     MathGrader g = MathGrader.builder().symbolicBackend(SymbolicBackend.sympy(v)).build();
