@@ -45,7 +45,7 @@ final class Normalizer {
   private Normalizer() {}
 
   static Normalized normalize(String raw) {
-    String s = raw.strip();
+    String s = repairControlEscapes(raw).strip();
     if (isPlain(s)) {
       while (s.endsWith(".")) {
         s = s.substring(0, s.length() - 1);
@@ -57,7 +57,6 @@ final class Normalizer {
     } else if (s.length() > 12 && s.contains("nswer")) {
       s = afterAnswerIs(s);
     }
-    s = repairControlEscapes(s);
     s = s.replace('\n', ' ').replace('\t', ' ');
     if (s.indexOf('$') >= 0) {
       s = s.replace("\\$", "").replace("$", "");
