@@ -180,7 +180,7 @@ class MathGraderTest {
     // "\tfrac" and "\frac" written with one backslash in JSON arrive as a tab or a form feed
     eq("\tfrac{3}{2}", "1.5");
     eq("\frac{1}{4}", "0.25");
-    eq("\left(\tfrac32, -\tfrac52\right)", "(1.5, -2.5)");
+    eq("\\left(\tfrac32, -\tfrac52\\right)", "(1.5, -2.5)");
     eq("\boxed{7}", "7");
   }
 
