@@ -141,7 +141,8 @@ public final class GradeCommand implements Command {
     try {
       root = JsonParser.parseString(line);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not valid JSON: " + firstLine(e.getMessage()));
+      Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+      throw new IllegalArgumentException("not valid JSON: " + firstLine(why.getMessage()));
     }
     if (!root.isJsonObject()) {
       throw new IllegalArgumentException("expected a JSON object {\"gold\": ..., \"pred\": ...}");
