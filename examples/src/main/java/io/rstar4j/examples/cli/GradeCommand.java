@@ -142,7 +142,10 @@ public final class GradeCommand implements Command {
       root = JsonParser.parseString(line);
     } catch (RuntimeException e) {
       Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
-      throw new IllegalArgumentException("not valid JSON: " + firstLine(why.getMessage()));
+      String msg = firstLine(why.getMessage()).replaceFirst(
+          "^Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON",
+          "malformed JSON");
+      throw new IllegalArgumentException("not valid JSON: " + msg);
     }
     if (!root.isJsonObject()) {
       throw new IllegalArgumentException("expected a JSON object {\"gold\": ..., \"pred\": ...}");
