@@ -50,7 +50,8 @@ public final class GradeCommand implements Command {
   @Override
   public String usage() {
     return String.join("\n",
-        "usage: rstar grade [--strict] [--tolerance REL] [--python-path DIR] < pairs.jsonl",
+        "usage: rstar grade [--strict] [--tolerance REL] [--python-path DIR [--sympy-timeout MS]]",
+        "                   < pairs.jsonl",
         "",
         "Reads one JSON object {\"gold\": ..., \"pred\": ...} per line on stdin. gold is a string,",
         "a number or a list of them (the prediction may match any element); pred is a string or a",
@@ -61,7 +62,8 @@ public final class GradeCommand implements Command {
         "options:",
         "  --strict          the reference implementation's rules (math_equal after strip_string),",
         "                    false positives included, to reproduce published numbers",
-        "  --tolerance REL   relative tolerance for numbers (default 1e-4)",
+        "  --tolerance REL   relative tolerance when either number is written as a decimal",
+        "                    (default 1e-4); numbers written exactly agree to 1e-9",
         "  --python-path DIR decide the pairs the Java checks cannot with sympy, imported from DIR",
         "                    (e.g. /usr/lib/python3/dist-packages) by a python3 worker process",
         "  --sympy-timeout MS  time limit of one sympy check (default 10000)");
