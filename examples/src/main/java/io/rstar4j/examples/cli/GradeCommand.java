@@ -5,15 +5,29 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.Verifier;
 import io.rstar4j.verify.grade.MathGrader;
+import io.rstar4j.verify.grade.SymbolicBackend;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code rstar grade}: grades answer pairs. Reads JSON lines {@code {"gold": ..., "pred": ...}} on
@@ -36,7 +50,8 @@ public final class GradeCommand implements Command {
   @Override
   public String usage() {
     return String.join("\n",
-        "usage: rstar grade [--strict] [--tolerance REL] < pairs.jsonl",
+        "usage: rstar grade [--strict] [--tolerance REL] [--python-path DIR [--sympy-timeout MS]]",
+        "                   < pairs.jsonl",
         "",
         "Reads one JSON object {\"gold\": ..., \"pred\": ...} per line on stdin. gold is a string,",
         "a number or a list of them (the prediction may match any element); pred is a string or a",
@@ -47,23 +62,52 @@ public final class GradeCommand implements Command {
         "options:",
         "  --strict          the reference implementation's rules (math_equal after strip_string),",
         "                    false positives included, to reproduce published numbers",
-        "  --tolerance REL   relative tolerance for numbers (default 1e-4)");
+        "  --tolerance REL   relative tolerance when either number is written as a decimal",
+        "                    (default 1e-4); numbers written exactly agree to 1e-9",
+        "  --python-path DIR decide the pairs the Java checks cannot with sympy, imported from DIR",
+        "                    (e.g. /usr/lib/python3/dist-packages) by a python3 worker process",
+        "  --sympy-timeout MS  time limit of one sympy check (default 10000)");
   }
 
   @Override
   public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
-    Args a = Args.parse(args, Set.of("tolerance"), Set.of("strict"));
+    Args a = Args.parse(args, Set.of("tolerance", "python-path", "sympy-timeout"),
+        Set.of("strict"));
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
     }
     double tol = a.getDouble("tolerance", 1e-4);
-    MathGrader grader;
+    int sympyTimeout = a.getInt("sympy-timeout", 10_000);
+    if (sympyTimeout <= 0) {
+      throw new UsageException("--sympy-timeout must be positive");
+    }
+    MathGrader.Builder builder;
     try {
-      grader = MathGrader.builder().strictReference(a.has("strict")).relativeTolerance(tol).build();
+      builder = MathGrader.builder().strictReference(a.has("strict")).relativeTolerance(tol);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    PythonWorker worker = null;
+    if (a.has("python-path")) {
+      Path dir = Path.of(a.get("python-path", ""));
+      if (!Files.isDirectory(dir)) {
+        throw new UsageException("--python-path " + dir + " is not a directory");
+      }
+      worker = new PythonWorker(dir, Duration.ofMillis(sympyTimeout));
+      builder.symbolicBackend(SymbolicBackend.sympy(worker));
+    }
+    try {
+      return grade(builder.build(), in, out, err);
+    } finally {
+      if (worker != null) {
+        worker.close();
+      }
+    }
+  }
+
+  private int grade(MathGrader grader, InputStream in, PrintStream out, PrintStream err)
+      throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String line;
     long lineNo = 0;
@@ -99,7 +143,11 @@ public final class GradeCommand implements Command {
     try {
       root = JsonParser.parseString(line);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not valid JSON: " + firstLine(e.getMessage()));
+      Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+      String msg = firstLine(why.getMessage()).replaceFirst(
+          "^Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON",
+          "malformed JSON");
+      throw new IllegalArgumentException("not valid JSON: " + msg);
     }
     if (!root.isJsonObject()) {
       throw new IllegalArgumentException("expected a JSON object {\"gold\": ..., \"pred\": ...}");
@@ -139,6 +187,105 @@ public final class GradeCommand implements Command {
       throw new IllegalArgumentException("\"" + what + "\" must be a string or a number");
     }
     return p.getAsString();
+  }
+
+  /**
+   * A {@link Verifier} on one persistent {@code python3} worker (JSON lines over stdin/stdout),
+   * enough for the grader's sympy checks; restarted after a timeout. The GraalPy verifier can
+   * replace it once it ships.
+   */
+  static final class PythonWorker implements Verifier {
+    private static final String LOOP = String.join("\n",
+        "import sys, json, io, contextlib",
+        "sys.path.insert(0, sys.argv[1])",
+        "for line in sys.stdin:",
+        "    buf = io.StringIO()",
+        "    try:",
+        "        with contextlib.redirect_stdout(buf):",
+        "            exec(compile(json.loads(line), '<grade>', 'exec'), {'__name__': '__grade__'})",
+        "        res = {'ok': True, 'out': buf.getvalue()}",
+        "    except BaseException as e:",
+        "        res = {'ok': False, 'out': type(e).__name__ + ': ' + str(e)}",
+        "    sys.stdout.write(json.dumps(res) + '\\n')",
+        "    sys.stdout.flush()",
+        "");
+
+    private final Path dir;
+    private final Duration timeout;
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "grade-python-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    private Process process;
+    private BufferedWriter stdin;
+    private BufferedReader stdout;
+
+    PythonWorker(Path dir, Duration timeout) {
+      this.dir = dir;
+      this.timeout = timeout;
+    }
+
+    @Override
+    public synchronized ExecutionOutcome execute(String program) {
+      long t0 = System.nanoTime();
+      try {
+        if (process == null || !process.isAlive()) {
+          start();
+        }
+        stdin.write(new JsonPrimitive(program).toString());
+        stdin.write('\n');
+        stdin.flush();
+        Future<String> line = reader.submit(stdout::readLine);
+        String reply = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (reply == null) {
+          stop();
+          return new ExecutionOutcome.Error("RuntimeError: python3 worker exited", since(t0));
+        }
+        JsonObject o = JsonParser.parseString(reply).getAsJsonObject();
+        String text = o.get("out").getAsString();
+        return o.get("ok").getAsBoolean() ? new ExecutionOutcome.Output(text.strip(), since(t0))
+            : new ExecutionOutcome.Error(text, since(t0));
+      } catch (TimeoutException e) {
+        stop();
+        return new ExecutionOutcome.Timeout(timeout, since(t0));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stop();
+        return new ExecutionOutcome.Error("InterruptedError", since(t0));
+      } catch (Exception e) {
+        stop();
+        return new ExecutionOutcome.Error("OSError: " + e.getMessage(), since(t0));
+      }
+    }
+
+    private void start() throws IOException {
+      ProcessBuilder pb = new ProcessBuilder("python3", "-u", "-c", LOOP, dir.toString())
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put("PYTHONPATH", dir.toString());
+      process = pb.start();
+      stdin = new BufferedWriter(
+          new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+      stdout = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private void stop() {
+      if (process != null) {
+        process.destroyForcibly();
+        process = null;
+      }
+    }
+
+    private static Duration since(long t0) {
+      return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    @Override
+    public synchronized void close() {
+      stop();
+      reader.shutdownNow();
+    }
   }
 
   private static String firstLine(String s) {

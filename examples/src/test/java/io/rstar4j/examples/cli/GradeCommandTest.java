@@ -87,6 +87,57 @@ class GradeCommandTest {
     assertEquals(List.of("{\"equal\": true}", "{\"equal\": true}"), run(in, "--strict").lines());
   }
 
+  /** The directory holding the local python3's sympy, or null. */
+  private static String sympyDir() {
+    try {
+      Process p = new ProcessBuilder("python3", "-c",
+          "import sympy, os; print(os.path.dirname(os.path.dirname(sympy.__file__)))").start();
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        return null;
+      }
+      return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  @Test
+  void pythonPathEnablesSympyForWhatJavaCannotDecide() {
+    String dir = sympyDir();
+    org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "python3 with sympy not available");
+    String in = "{\"gold\": \"\\\\frac{11}{6}\", \"pred\": \"harmonic(3)\"}\n"
+        + "{\"gold\": \"\\\\frac{13}{6}\", \"pred\": \"harmonic(3)\"}\n"
+        + "{\"gold\": \"2\", \"pred\": \"2.0\"}\n";
+    assertEquals(List.of("{\"equal\": false}", "{\"equal\": false}", "{\"equal\": true}"),
+        run(in).lines());
+    Result r = run(in, "--python-path", dir);
+    assertEquals(0, r.code(), r.err());
+    assertEquals(List.of("{\"equal\": true}", "{\"equal\": false}", "{\"equal\": true}"),
+        r.lines());
+  }
+
+  @Test
+  void theSympyWorkerStopsRunawayProgramsAndRecovers() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(sympyDir() != null, "python3 not available");
+    try (GradeCommand.PythonWorker w = new GradeCommand.PythonWorker(
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+        java.time.Duration.ofMillis(1500))) {
+      assertTrue(w.execute("while True: pass")
+          instanceof io.rstar4j.core.ExecutionOutcome.Timeout);
+      io.rstar4j.core.ExecutionOutcome ok = w.execute("print(1 + 1)");
+      assertEquals("2", ok.text());
+      assertTrue(w.execute("1/0").text().startsWith("ZeroDivisionError"));
+      assertEquals("3", w.execute("x = 3\nprint(x)").text());
+    }
+  }
+
+  @Test
+  void pythonPathMustBeADirectory() {
+    Result r = run("", "--python-path", "/nonexistent/dir/for/rstar");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("not a directory"), r.err());
+  }
+
   @Test
   void emptyInputGivesNoOutput() {
     Result r = run("");

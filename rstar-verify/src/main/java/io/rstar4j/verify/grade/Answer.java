@@ -31,8 +31,9 @@ sealed interface Answer {
    * A number or an expression.
    *
    * @param percent written with a percent sign
+   * @param degree written with a degree sign
    */
-  record Scalar(Expr expr, String text, boolean percent) implements Answer {
+  record Scalar(Expr expr, String text, boolean percent, boolean degree) implements Answer {
     @Override
     public int rank() {
       return 2;

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 final class AnswerReader {
 
   private static final Pattern CHOICE =
-      Pattern.compile("^\\(?\\s*([A-E])\\s*\\)?(?:[.:)]|\\s.*)?$", Pattern.DOTALL);
+      Pattern.compile("^\\(?\\s*([A-E])\\s*\\)?(?:[.:)]|\\s[^,;]*)?$", Pattern.DOTALL);
   private static final Pattern NAME = Pattern.compile(
-      "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\([a-zA-Z, ]*\\))?$");
+      "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\^\\{?-1\\}?)?(?:\\([^()=]*\\))?$");
   private static final Pattern THOUSANDS =
       Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
   private static final Pattern MATRIX = Pattern.compile(
@@ -23,16 +23,21 @@ final class AnswerReader {
   /** Normalises and reads a raw answer. */
   static Answer read(String raw) {
     Normalizer.Normalized n = Normalizer.normalize(raw);
-    return read(n.text(), n.percent());
+    return read(n.text(), n.percent(), n.degree());
   }
 
   static Answer read(String s, boolean percent) {
+    return read(s, percent, false);
+  }
+
+  static Answer read(String s, boolean percent, boolean degree) {
     s = s.strip();
     if (s.isEmpty()) {
       return new Answer.Text("", "");
     }
-    Matcher cm = CHOICE.matcher(s);
-    if (cm.matches() && (s.length() == 1 || s.charAt(0) == '(' || s.charAt(1) == ')'
+    char first = s.charAt(0);
+    Matcher cm = first == '(' || first >= 'A' && first <= 'E' ? CHOICE.matcher(s) : null;
+    if (cm != null && cm.matches() && (s.length() == 1 || s.charAt(0) == '(' || s.charAt(1) == ')'
         || s.charAt(1) == '.' || s.charAt(1) == ':')) {
       return new Answer.Choice(cm.group(1).charAt(0));
     }
@@ -40,12 +45,17 @@ final class AnswerReader {
       String digits = s.replace(",", "");
       Expr n = ExprParser.tryParse(digits);
       if (n != null) {
+        Answer number = new Answer.Scalar(n, digits, percent, degree);
+        String[] groups = s.split(",");
         List<Answer> items = new ArrayList<>();
-        for (String p : s.split(",")) {
-          items.add(read(p, false));
+        for (int i = 0; i < groups.length; i++) {
+          if (i > 0 && groups[i].startsWith("0")) {
+            return number; // 4,000 cannot be the list 4, 0
+          }
+          items.add(read(groups[i], false));
         }
-        return new Answer.Either(new Answer.Scalar(n, digits, percent),
-            new Answer.Several(items, true));
+        // 70,110 may also be the solutions 70 and 110
+        return new Answer.Either(number, new Answer.Several(items, true));
       }
     }
     // a list of answers: 1, 2 / x = 1 or x = 2 / a; b
@@ -60,8 +70,23 @@ final class AnswerReader {
     List<String> union = splitOn(s, '∪');
     if (union.size() > 1) {
       List<Answer> items = new ArrayList<>(union.size());
+      boolean finiteSets = true;
       for (String p : union) {
-        items.add(read(p, false));
+        Answer a = read(p, false);
+        items.add(a);
+        finiteSets &= a instanceof Answer.Several sv && !sv.bare();
+      }
+      if (finiteSets) {
+        // {1, 2} ∪ {3} is the set {1, 2, 3}
+        List<Answer> flat = new ArrayList<>();
+        for (Answer a : items) {
+          for (Answer x : ((Answer.Several) a).items()) {
+            if (!flat.contains(x)) {
+              flat.add(x);
+            }
+          }
+        }
+        return new Answer.Several(flat, false);
       }
       return new Answer.Several(items, false);
     }
@@ -82,15 +107,19 @@ final class AnswerReader {
       }
     }
     int pm = topIndexOf(s, '±', '∓');
+    if (pm < 0) {
+      pm = Math.max(s.indexOf('±'), s.indexOf('∓'));
+    }
     if (pm >= 0) {
       char c = s.charAt(pm);
       String plus = s.substring(0, pm) + (c == '±' ? "+" : "-") + s.substring(pm + 1);
       String minus = s.substring(0, pm) + (c == '±' ? "-" : "+") + s.substring(pm + 1);
-      return new Answer.Several(List.of(read(plus, percent), read(minus, percent)), false);
+      return new Answer.Several(List.of(read(plus, percent, degree), read(minus, percent, degree)),
+          false);
     }
     Expr e = ExprParser.tryParse(s);
     if (e != null) {
-      return new Answer.Scalar(e, s, percent);
+      return new Answer.Scalar(e, s, percent, degree);
     }
     return new Answer.Text(textKey(s), s);
   }

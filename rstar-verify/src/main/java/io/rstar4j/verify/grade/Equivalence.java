@@ -20,12 +20,39 @@ final class Equivalence {
   private static final int POINTS = SAMPLES.length;
   private static final double EXPR_REL_TOL = 1e-8;
 
+  /** Relative tolerance between two numbers both written exactly (no decimal point). */
+  static final double EXACT_TOL = 1e-9;
+
   private final double relTol;
+  private final boolean toleranceForExact;
   private final SymbolicBackend backend;
 
-  Equivalence(double relTol, SymbolicBackend backend) {
+  Equivalence(double relTol, boolean toleranceForExact, SymbolicBackend backend) {
     this.relTol = relTol;
+    this.toleranceForExact = toleranceForExact;
     this.backend = backend;
+  }
+
+  /** Written as an approximation: a decimal point or a float exponent. */
+  static boolean approximate(String text) {
+    if (text.indexOf('.') >= 0) {
+      return true;
+    }
+    for (int i = 1; i + 1 < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c == 'e' || c == 'E') && Character.isDigit(text.charAt(i - 1))
+          && (Character.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == '-'
+              || text.charAt(i + 1) == '+')) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The tolerance for a pair: the relative tolerance when either side is an approximation. */
+  private double tolerance(String a, String b) {
+    return toleranceForExact || approximate(a) || approximate(b) ? relTol
+        : Math.min(relTol, EXACT_TOL);
   }
 
   boolean equal(Answer a, Answer b) {
@@ -56,6 +83,10 @@ final class Equivalence {
       return severalEqual(a, sb);
     }
     if (a instanceof Answer.Choice ca) {
+      if (b instanceof Answer.Scalar sb && sb.text().length() == 1 && !sb.text().equals("e")) {
+        // a choice written in lower case: b vs (B) (but e is Euler's number)
+        return Character.toUpperCase(sb.text().charAt(0)) == ca.letter();
+      }
       return b instanceof Answer.Choice cb && ca.letter() == cb.letter();
     }
     if (a instanceof Answer.Text ta) {
@@ -81,7 +112,20 @@ final class Equivalence {
       }
       if (b instanceof Answer.Matrix mb) {
         List<Answer> cells = vector(mb);
-        return cells != null && inOrder(ta.items(), cells);
+        if (cells != null && inOrder(ta.items(), cells)) {
+          return true;
+        }
+        // [[1, 2], [3, 4]] written as nested lists
+        if (ta.items().size() != mb.rows().size()) {
+          return false;
+        }
+        for (int i = 0; i < ta.items().size(); i++) {
+          if (!(ta.items().get(i) instanceof Answer.Tuple row)
+              || !inOrder(row.items(), mb.rows().get(i))) {
+            return false;
+          }
+        }
+        return true;
       }
       return false;
     }
@@ -110,10 +154,32 @@ final class Equivalence {
   }
 
   private boolean symbolic(String a, String b) {
-    if (backend == null || a == null || b == null || a.isEmpty() || b.isEmpty()) {
+    if (backend == null || a == null || b == null || a.isEmpty() || b.isEmpty()
+        || words(a) && words(b) || suspicious(a) || suspicious(b)) {
       return false;
     }
     return backend.equivalent(a, b).orElse(false);
+  }
+
+  /**
+   * Text that is Python rather than mathematics: sympy's parser evaluates Python, so such text is
+   * never sent to the back end (which should run in a sandbox anyway).
+   */
+  private static boolean suspicious(String s) {
+    return s.contains("__") || s.contains("import") || s.contains("lambda") || s.contains("exec")
+        || s.contains("eval") || s.contains("open") || s.contains("getattr") || s.indexOf(';') >= 0
+        || s.indexOf('\n') >= 0 || s.length() > 500;
+  }
+
+  /** Only letters and spaces: text that sympy could only read as unrelated symbols. */
+  private static boolean words(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!Character.isLetter(c) && c != ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean assignEqual(Answer a, Answer b) {
@@ -121,17 +187,54 @@ final class Equivalence {
       if (aa.names().equals(ab.names())) {
         return equal(aa.value(), ab.value());
       }
+      if (aa.names().size() == 1 && ab.names().size() == 1
+          && (aa.names().get(0).indexOf('(') > 0 || ab.names().get(0).indexOf('(') > 0)
+          && equal(aa.value(), ab.value())) {
+        // y = 3x + 2 and f(x) = 3x + 2 name the same function
+        return true;
+      }
       Answer.Equation ea = asEquation(aa);
       Answer.Equation eb = asEquation(ab);
       return ea != null && eb != null && equal(ea, eb);
     }
     Answer.Assign as = a instanceof Answer.Assign x ? x : (Answer.Assign) b;
     Answer other = as == a ? b : a;
+    if (as.names().size() > 1 && other instanceof Answer.Several sv && sv.bare()
+        && as.value() instanceof Answer.Tuple t && t.items().size() == as.names().size()) {
+      // (p, q) = (3, 2) against q = 2, p = 3: match by name
+      Boolean byName = byName(as.names(), t.items(), sv.items());
+      if (byName != null) {
+        return byName;
+      }
+    }
     if (other instanceof Answer.Equation) {
       Answer.Equation e = asEquation(as);
       return e != null && equal(e, other);
     }
     return equal(as.value(), other);
+  }
+
+  /** Compares named values with single assignments; null when the names do not line up. */
+  private Boolean byName(List<String> names, List<Answer> values, List<Answer> assigns) {
+    if (assigns.size() != names.size()) {
+      return null;
+    }
+    Map<String, Answer> given = new HashMap<>();
+    for (Answer x : assigns) {
+      if (!(x instanceof Answer.Assign one) || one.names().size() != 1) {
+        return null;
+      }
+      given.put(one.names().get(0), one.value());
+    }
+    if (!given.keySet().containsAll(names)) {
+      return null;
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (!equal(values.get(i), given.get(names.get(i)))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Answer.Equation asEquation(Answer.Assign a) {
@@ -147,7 +250,8 @@ final class Equivalence {
       return anyOrder(sa.items(), b.items());
     }
     if (a instanceof Answer.Tuple ta) {
-      return b.bare() && inOrder(ta.items(), b.items());
+      // 1, 2 may be an ordered pair written without its parentheses, not an interval
+      return b.bare() && ta.open() == '(' && ta.close() == ')' && inOrder(ta.items(), b.items());
     }
     if (b.items().size() == 1) {
       return equal(a, b.items().get(0));
@@ -205,7 +309,7 @@ final class Equivalence {
   // ---------------------------------------------------------------- scalars
 
   private boolean scalarEqual(Answer.Scalar a, Answer.Scalar b) {
-    if (a.percent() == b.percent() && a.text().equals(b.text())) {
+    if (a.text().equals(b.text()) && a.percent() == b.percent()) {
       return true;
     }
     TreeSet<String> vars = new TreeSet<>();
@@ -217,13 +321,23 @@ final class Equivalence {
       if (va.isNaN() || vb.isNaN() || overflowed(va, a.expr()) || overflowed(vb, b.expr())) {
         return symbolic(a.expr().sympy(), b.expr().sympy());
       }
+      double tol = tolerance(a.text(), b.text());
       if (a.percent() != b.percent()) {
         Complex p = a.percent() ? va : vb;
         Complex q = a.percent() ? vb : va;
-        return Complex.close(p, q, relTol, 1e-12)
-            || Complex.close(p.div(Complex.real(100)), q, relTol, 1e-12);
+        return Complex.close(p, q, tol, 1e-12)
+            || Complex.close(p.div(Complex.real(100)), q, tol, 1e-12);
       }
-      return Complex.close(va, vb, relTol, 1e-12);
+      if (a.degree() != b.degree()) {
+        // 30 degrees also equals pi/6 radians, when the other side is written with pi
+        Complex d = a.degree() ? va : vb;
+        Answer.Scalar other = a.degree() ? b : a;
+        return Complex.close(d, a.degree() ? vb : va, tol, 1e-12)
+            || other.expr().sympy().contains("pi")
+            && Complex.close(d.times(Complex.real(Math.PI / 180)), a.degree() ? vb : va, tol,
+                1e-12);
+      }
+      return Complex.close(va, vb, tol, 1e-12);
     }
     if (a.percent() != b.percent()) {
       return false;
@@ -319,19 +433,21 @@ final class Equivalence {
 
   // ---------------------------------------------------------------- relations and intervals
 
-  /** The relation as {@code g > 0}, {@code g >= 0} or {@code g != 0}: g and the kind. */
-  private static Object[] positiveForm(Answer.Relation r) {
-    switch (r.op()) {
-      case '<':
-        return new Object[] {diff(r.rhs(), r.lhs()), '<'};
-      case '≤':
-        return new Object[] {diff(r.rhs(), r.lhs()), '≤'};
-      case '>':
-        return new Object[] {diff(r.lhs(), r.rhs()), '<'};
-      case '≥':
-        return new Object[] {diff(r.lhs(), r.rhs()), '≤'};
-      default:
-        return new Object[] {diff(r.lhs(), r.rhs()), '≠'};
+  /** A relation moved to one side: {@code g > 0}, {@code g >= 0} or {@code g != 0}. */
+  private record OneSided(Expr g, char kind) {
+    static OneSided of(Answer.Relation r) {
+      switch (r.op()) {
+        case '<':
+          return new OneSided(diff(r.rhs(), r.lhs()), '>');
+        case '≤':
+          return new OneSided(diff(r.rhs(), r.lhs()), '≥');
+        case '>':
+          return new OneSided(diff(r.lhs(), r.rhs()), '>');
+        case '≥':
+          return new OneSided(diff(r.lhs(), r.rhs()), '≥');
+        default:
+          return new OneSided(diff(r.lhs(), r.rhs()), '≠');
+      }
     }
   }
 
@@ -341,12 +457,10 @@ final class Equivalence {
     if (x != null && y != null) {
       return sameIntervals(x, y);
     }
-    Object[] pa = positiveForm(a);
-    Object[] pb = positiveForm(b);
-    if (pa[1] != pb[1]) {
-      return false;
-    }
-    return proportional((Expr) pa[0], (Expr) pb[0], pa[1] != (Object) '≠');
+    OneSided pa = OneSided.of(a);
+    OneSided pb = OneSided.of(b);
+    // the same inequality up to a positive factor; != up to any non-zero factor
+    return pa.kind() == pb.kind() && proportional(pa.g(), pb.g(), pa.kind() != '≠');
   }
 
   private static boolean numeric(Expr e) {
@@ -361,8 +475,7 @@ final class Equivalence {
       return iv.parts();
     }
     if (a instanceof Answer.Tuple t && t.items().size() == 2
-        && t.items().get(0) instanceof Answer.Scalar lo && t.items().get(1) instanceof Answer.Scalar hi
-        && numeric(lo.expr()) && numeric(hi.expr())) {
+        && t.items().get(0) instanceof Answer.Scalar lo && t.items().get(1) instanceof Answer.Scalar hi) {
       return List.of(new Answer.Interval(lo.expr(), t.open() == '[', hi.expr(), t.close() == ']'));
     }
     if (a instanceof Answer.Relation r) {
@@ -430,18 +543,29 @@ final class Equivalence {
   }
 
   private boolean sameInterval(Answer.Interval a, Answer.Interval b) {
-    Complex alo = a.lo().eval(Map.of());
-    Complex ahi = a.hi().eval(Map.of());
-    Complex blo = b.lo().eval(Map.of());
-    Complex bhi = b.hi().eval(Map.of());
-    if (alo.isNaN() || ahi.isNaN() || blo.isNaN() || bhi.isNaN()) {
+    if (!sameEnd(a.lo(), b.lo()) || !sameEnd(a.hi(), b.hi())) {
       return false;
     }
-    if (!Complex.close(alo, blo, relTol, 1e-12) || !Complex.close(ahi, bhi, relTol, 1e-12)) {
-      return false;
-    }
-    boolean loInf = !alo.isFinite();
-    boolean hiInf = !ahi.isFinite();
+    boolean loInf = infinite(a.lo());
+    boolean hiInf = infinite(a.hi());
     return (loInf || a.loClosed() == b.loClosed()) && (hiInf || a.hiClosed() == b.hiClosed());
+  }
+
+  private static boolean infinite(Expr e) {
+    return numeric(e) && !e.eval(Map.of()).isFinite();
+  }
+
+  /** Two interval ends: equal numbers (within the tolerance) or equal expressions. */
+  private boolean sameEnd(Expr x, Expr y) {
+    TreeSet<String> vars = new TreeSet<>();
+    x.vars(vars);
+    y.vars(vars);
+    if (vars.isEmpty()) {
+      Complex vx = x.eval(Map.of());
+      Complex vy = y.eval(Map.of());
+      return !vx.isNaN() && !vy.isNaN()
+          && Complex.close(vx, vy, tolerance(x.sympy(), y.sympy()), 1e-12);
+    }
+    return sameFunction(x, y, vars).orElse(false);
   }
 }

@@ -224,12 +224,13 @@ final class ExprParser {
     return p;
   }
 
+  /**
+   * Whether an implicit product can continue here. A number cannot: "1 000" or "x 2" is not a
+   * product.
+   */
   private boolean startsPrimary() {
     char c = peek();
-    if (Character.isDigit(c) || c == '(' || c == '{') {
-      return true;
-    }
-    if (c == '.' && pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1))) {
+    if (c == '(' || c == '{') {
       return true;
     }
     if (Character.isLetter(c) && c < 128) {

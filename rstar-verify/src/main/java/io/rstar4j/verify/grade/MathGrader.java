@@ -16,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * numbers and expressions, assignments ({@code x = 5}, {@code (p,q) = (3,2)}), equations,
  * inequalities and intervals, tuples, sets and solution lists ({@code 1, 2}, {@code x = 1 or x = 2},
  * {@code \pm}), matrices, multiple-choice letters and text. Numbers are equal within a relative
- * tolerance (1e-4 by default); a percentage also equals its value divided by 100, but only when one
- * side is written as a percentage; expressions with variables are equal when they agree at sample
+ * tolerance (1e-4 by default) when either is written as a decimal, and to 1e-9 when both are
+ * written exactly (see {@link Builder#toleranceForExactNumbers(boolean)}); a percentage also equals
+ * its value divided by 100, but only when one side is written as a percentage; an angle in degrees
+ * also equals its value in radians written with pi; expressions with variables are equal when they agree at sample
  * points; equations and inequalities are equal when one is a (positive, for inequalities) multiple
  * of the other after moving everything to one side; intervals keep their open and closed ends.
  * Everything above runs in Java. When a pair cannot be decided that way and a {@link
@@ -27,24 +29,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the {@code math_equal} of the Qwen2.5-Math / rStar evaluation, with its {@code strip_string}),
  * false positives included, to reproduce published numbers.
  *
- * <p>Instances are immutable and thread-safe; symmetric: {@code equivalent(a, b) ==
+ * <p>Answers longer than 2,000 characters after taking their boxed part are compared as text
+ * (white space ignored). Instances are immutable and thread-safe; symmetric: {@code equivalent(a, b) ==
  * equivalent(b, a)}.
  */
 public final class MathGrader implements AnswerGrader {
 
+  /** Answers longer than this (after taking the boxed part) are compared as text only. */
+  static final int MAX_LENGTH = 2_000;
+  private static final java.util.regex.Pattern WHITE = java.util.regex.Pattern.compile("\\s+");
+  private static final System.Logger LOG = System.getLogger(MathGrader.class.getName());
+
   private final boolean strict;
   private final double relativeTolerance;
   private final SymbolicBackend backend;
+  private final boolean toleranceForExact;
   private final int cacheSize;
   private final Equivalence equivalence;
-  private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+  // two generations of parsed answers: a cheap approximation of an LRU cache
+  private volatile ConcurrentHashMap<String, Answer> young = new ConcurrentHashMap<>();
+  private volatile ConcurrentHashMap<String, Answer> old = new ConcurrentHashMap<>();
 
   private MathGrader(Builder b) {
     this.strict = b.strict;
     this.relativeTolerance = b.relativeTolerance;
     this.backend = b.backend;
     this.cacheSize = b.cacheSize;
-    this.equivalence = new Equivalence(relativeTolerance, backend);
+    this.toleranceForExact = b.toleranceForExact;
+    this.equivalence = new Equivalence(relativeTolerance, toleranceForExact, backend);
   }
 
   /** The default grader: pure Java, no symbolic back end, relative tolerance 1e-4. */
@@ -106,6 +118,33 @@ public final class MathGrader implements AnswerGrader {
       a = gold;
       b = predicted;
     }
+    int plain = plainNumbers(a, b);
+    if (plain >= 0 && !strict) {
+      return plain == 1;
+    }
+    if (a.length() > MAX_LENGTH || b.length() > MAX_LENGTH) {
+      String x = extractAnswer(a);
+      String y = extractAnswer(b);
+      if (x.length() > MAX_LENGTH || y.length() > MAX_LENGTH) {
+        // not a final answer: compare the text, ignoring white space
+        return WHITE.matcher(x).replaceAll("").equals(WHITE.matcher(y).replaceAll(""));
+      }
+      a = x;
+      b = y;
+      if (a.compareTo(b) > 0) {
+        a = y;
+        b = x;
+      }
+    }
+    try {
+      return decide(a, b);
+    } catch (StackOverflowError e) {
+      LOG.log(System.Logger.Level.DEBUG, "answers nested too deeply to grade");
+      return false;
+    }
+  }
+
+  private boolean decide(String a, String b) {
     if (strict) {
       return ReferenceGrader.equal(a, b, relativeTolerance, backend)
           || ReferenceGrader.equal(b, a, relativeTolerance, backend);
@@ -119,18 +158,80 @@ public final class MathGrader implements AnswerGrader {
     return AnswerGrader.super.matchesAny(predicted, golds);
   }
 
+  /**
+   * The fast path for two plain decimal numbers ({@code -12}, {@code 0.5}): 1 equal, 0 unequal, -1
+   * when either is anything else.
+   */
+  private int plainNumbers(String a, String b) {
+    if (!isPlainNumber(a) || !isPlainNumber(b)) {
+      return -1;
+    }
+    boolean exact = a.indexOf('.') < 0 && b.indexOf('.') < 0;
+    if (exact && !toleranceForExact) {
+      return canonicalInteger(a).equals(canonicalInteger(b)) ? 1 : 0;
+    }
+    double x = Double.parseDouble(a);
+    double y = Double.parseDouble(b);
+    if (x == y) {
+      return 1;
+    }
+    return Math.abs(x - y) <= relativeTolerance * Math.max(Math.abs(x), Math.abs(y)) ? 1 : 0;
+  }
+
+  /** An integer without leading zeros or a negative zero. */
+  private static String canonicalInteger(String s) {
+    boolean negative = s.charAt(0) == '-';
+    int i = negative ? 1 : 0;
+    while (i < s.length() - 1 && s.charAt(i) == '0') {
+      i++;
+    }
+    String digits = s.substring(i);
+    return negative && !digits.equals("0") ? "-" + digits : digits;
+  }
+
+  private static boolean isPlainNumber(String s) {
+    int n = s.length();
+    if (n == 0 || n > 40) {
+      return false;
+    }
+    int i = s.charAt(0) == '-' ? 1 : 0;
+    boolean digit = false;
+    boolean dot = false;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c == '.' && !dot && i < n - 1) {
+        dot = true;
+      } else {
+        return false;
+      }
+    }
+    return digit;
+  }
+
   private Answer read(String s) {
     if (cacheSize == 0) {
       return AnswerReader.read(s);
     }
-    Answer a = answers.get(s);
+    Answer a = young.get(s);
+    if (a != null) {
+      return a;
+    }
+    a = old.get(s);
     if (a == null) {
       a = AnswerReader.read(s);
-      if (answers.size() >= cacheSize) {
-        answers.clear();
-      }
-      answers.put(s, a);
     }
+    ConcurrentHashMap<String, Answer> y = young;
+    if (y.size() >= cacheSize / 2) {
+      synchronized (this) {
+        if (young == y) {
+          old = y;
+          young = new ConcurrentHashMap<>();
+        }
+      }
+    }
+    young.put(s, a);
     return a;
   }
 
@@ -141,7 +242,8 @@ public final class MathGrader implements AnswerGrader {
     private boolean strict;
     private double relativeTolerance = 1e-4;
     private SymbolicBackend backend;
-    private int cacheSize = 4096;
+    private int cacheSize = 16_384;
+    private boolean toleranceForExact;
 
     private Builder() {}
 
@@ -170,6 +272,20 @@ public final class MathGrader implements AnswerGrader {
     }
 
     /**
+     * Whether the relative tolerance also applies when both numbers are written exactly (integers,
+     * fractions, radicals: no decimal point). By default (false) such pairs must agree to 1e-9, so
+     * that {@code 123456} and {@code 123457}, or {@code \frac{4036082}{4036081}} and {@code 1},
+     * stay different, while {@code 0.3333} still equals {@code \frac{1}{3}}. The reference
+     * applies the tolerance to every pair ({@link #strictReference(boolean)} does too).
+     *
+     * @return this builder
+     */
+    public Builder toleranceForExactNumbers(boolean apply) {
+      this.toleranceForExact = apply;
+      return this;
+    }
+
+    /**
      * The symbolic back end for pairs the Java checks cannot decide (default none).
      *
      * @return this builder
@@ -185,7 +301,7 @@ public final class MathGrader implements AnswerGrader {
 
     /**
      * How many parsed answers to keep (gold answers repeat across predictions); 0 for none
-     * (default 4096).
+     * (default 16,384).
      *
      * @return this builder
      * @throws IllegalArgumentException if {@code size} is negative

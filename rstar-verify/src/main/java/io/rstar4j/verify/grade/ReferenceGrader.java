@@ -33,6 +33,8 @@ final class ReferenceGrader {
     "pi sq m", "s .", "metre", "meter", "inch"
   };
   private static final Pattern[] UNIT_PATTERNS;
+  /** For each unit pattern, a literal its matches must contain (a cheap pre-check). */
+  private static final String[] UNIT_LITERALS;
 
   static {
     List<String> all = new ArrayList<>(List.of(UNIT_TEXTS));
@@ -40,7 +42,11 @@ final class ReferenceGrader {
       all.add(t + "s");
     }
     UNIT_PATTERNS = new Pattern[all.size()];
+    UNIT_LITERALS = new String[all.size()];
     for (int i = 0; i < all.size(); i++) {
+      String t = all.get(i);
+      int dot = t.indexOf('.');
+      UNIT_LITERALS[i] = dot < 0 ? t : t.substring(0, dot);
       UNIT_PATTERNS[i] = Pattern.compile("(^|\\W)" + all.get(i) + "($|\\W)",
           Pattern.UNICODE_CHARACTER_CLASS);
     }
@@ -93,8 +99,11 @@ final class ReferenceGrader {
       s = t;
     }
     for (int round = 0; round < 2; round++) {
-      for (Pattern unit : UNIT_PATTERNS) {
-        String u = unit.matcher(s).replaceAll("$1$2");
+      for (int i = 0; i < UNIT_PATTERNS.length; i++) {
+        if (!s.contains(UNIT_LITERALS[i])) {
+          continue;
+        }
+        String u = UNIT_PATTERNS[i].matcher(s).replaceAll("$1$2");
         if (!u.isEmpty()) {
           s = u;
         }

@@ -8,6 +8,10 @@ import java.util.Optional;
  * Decides symbolic equality of two expressions when the grader's own checks cannot: the slow path
  * of {@link MathGrader}. Each expression is given in sympy syntax when the grader could parse it
  * ({@code sqrt(2)/2}, {@code Symbol('x')**2}), otherwise as the normalised answer text.
+ *
+ * <p>sympy's parser evaluates Python: run the back end in a sandbox (the GraalPy verifier). The
+ * grader never sends text that looks like Python code ({@code __}, {@code import}, {@code eval},
+ * {@code ;}...) or longer than 500 characters.
  */
 @FunctionalInterface
 public interface SymbolicBackend {

@@ -31,6 +31,8 @@ final class GoldAnswerRewrites {
   private static final Pattern TWO_ITEM_BRACKETS =
       Pattern.compile("^(\\\\left)?([\\(\\[])([^,\\(\\)\\[\\]]+),([^,\\(\\)\\[\\]]+?)(\\\\right)?([\\)\\]])$");
   private static final Pattern DIGIT = Pattern.compile("\\d");
+  private static final Pattern THOUSANDS =
+      Pattern.compile("^(\\\\\\$)?-?\\d{1,3}(,(\\\\!)?\\d{3})+(\\.\\d+)?$");
 
   private GoldAnswerRewrites() {}
 
@@ -71,7 +73,8 @@ final class GoldAnswerRewrites {
     if (g.contains("\\dfrac") || g.contains("\\tfrac")) {
       add(out, g, g.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac"), true, "frac");
     }
-    if (g.contains(",") && !g.contains(", ")) {
+    boolean thousands = THOUSANDS.matcher(g).matches();
+    if (g.contains(",") && !g.contains(", ") && !thousands) {
       add(out, g, g.replaceAll(",(?!\\})", ", "), true, "space-after-comma");
     }
     if (g.contains(", ")) {

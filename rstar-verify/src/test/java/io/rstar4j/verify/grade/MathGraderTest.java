@@ -176,6 +176,15 @@ class MathGraderTest {
   }
 
   @Test
+  void backslashEscapesLostInJsonAreRepaired() {
+    // "\tfrac" and "\frac" written with one backslash in JSON arrive as a tab or a form feed
+    eq("\tfrac{3}{2}", "1.5");
+    eq("\frac{1}{4}", "0.25");
+    eq("\\left(\tfrac32, -\tfrac52\\right)", "(1.5, -2.5)");
+    eq("\boxed{7}", "7");
+  }
+
+  @Test
   void nullIsNeverEqual() {
     assertFalse(grader.equivalent(null, "1"));
     assertFalse(grader.equivalent("1", null));
@@ -192,6 +201,10 @@ class MathGraderTest {
     // and ignores open and closed interval ends
     assertTrue(strict.equivalent("(1, 2)", "[1, 2]"));
     assertFalse(grader.equivalent("(1, 2)", "[1, 2]"));
+    // and takes the right-hand side of any short equation as the answer
+    assertTrue(strict.equivalent("2x = 10", "10"));
+    assertFalse(grader.equivalent("2x = 10", "10"));
+    assertTrue(grader.equivalent("2x = 10", "x = 5"));
   }
 
   @Test
