@@ -11,7 +11,8 @@ import java.util.Map;
 public final class Rstar {
 
   /** Every subcommand, in the order {@code --help} lists them. */
-  static final List<Command> COMMANDS = List.of();
+  static final List<Command> COMMANDS = List.of(
+      new RunPythonCommand());
 
   private Rstar() {}
 
