@@ -298,6 +298,68 @@ def _value_text(v):
     return str(v)
 
 
+_STATEMENT_START = None
+
+
+def _bracket_balance(text):
+    return (text.count("(") + text.count("[") + text.count("{")
+            - text.count(")") - text.count("]") - text.count("}"))
+
+
+def _ends_with_statement(code):
+    """True only when the last top-level statement is certainly not an expression with a value.
+
+    A cheap look at the source text; anything unusual (triple quotes, backslash continuations,
+    brackets still open, quotes that do not pair up) answers False, and the caller then parses
+    the program exactly."""
+    global _STATEMENT_START
+    if _STATEMENT_START is None:
+        import re
+        _STATEMENT_START = (
+            re.compile(r"(import|from|def|class|return|pass|break|continue|raise|del|assert|"
+                       r"global|nonlocal)\b"),
+            re.compile(r"[A-Za-z_][A-Za-z0-9_.]*(\s*\[[^\[\]=]*\])?"
+                       r"(\s*,\s*[A-Za-z_][A-Za-z0-9_.]*(\s*\[[^\[\]=]*\])?)*\s*"
+                       r"(\*\*|//|>>|<<|[-+*/%&|^@])?=(?!=)"),
+            re.compile(r"(if|elif|else|for|while|with|try|except|finally|def|class|async)\b"),
+            re.compile(r"print\("))
+    if '"""' in code or "'''" in code or "\\\n" in code:
+        return False
+    lines = code.split("\n")
+    last = -1
+    for i in range(len(lines) - 1, -1, -1):
+        t = lines[i].strip()
+        if t and not t.startswith("#"):
+            last = i
+            break
+    if last < 0:
+        return True  # only comments and blank lines
+    keyword, assign, compound, printcall = _STATEMENT_START
+    line = lines[last]
+    if line[0] in " \t":
+        top = -1
+        for i in range(last - 1, -1, -1):
+            t = lines[i]
+            if t and t[0] not in " \t#" and t.strip():
+                top = i
+                break
+        if top < 0:
+            return False
+        head = lines[top].split("#", 1)[0].rstrip()
+        before = "\n".join(l.split("#", 1)[0] for l in lines[:top])
+        return (compound.match(head) is not None and head.endswith(":")
+                and _bracket_balance(head) == 0 and _bracket_balance(before) == 0
+                and before.count('"') % 2 == 0 and before.count("'") % 2 == 0)
+    body = line.split("#", 1)[0].rstrip()
+    before = "\n".join(l.split("#", 1)[0] for l in lines[:last])
+    if (_bracket_balance(before) != 0 or _bracket_balance(body) != 0 or body.endswith(",")
+            or ";" in body
+            or before.count('"') % 2 or before.count("'") % 2):
+        return False
+    return (keyword.match(body) is not None or assign.match(body) is not None
+            or printcall.match(body) is not None)
+
+
 def rstar_run(code):
     """Runs one program from a fresh namespace; returns (kind, text)."""
     import ast
@@ -313,14 +375,19 @@ def rstar_run(code):
     _sys.stdin = _NoInput()
     _state["globals"] = g
     try:
-        tree = ast.parse(code, "<step>", "exec")
         last = None
-        if tree.body and isinstance(tree.body[-1], ast.Expr):
-            tail = ast.Expression(tree.body.pop().value)
-            exec(compile(tree, "<step>", "exec"), g)
-            last = eval(compile(tail, "<step>", "eval"), g)
+        if _ends_with_statement(code):
+            # fast path: no trailing expression, so no AST round trip (ast.parse + compile of
+            # the tree costs several times a plain compile on GraalPy)
+            exec(compile(code, "<step>", "exec"), g)
         else:
-            exec(compile(tree, "<step>", "exec"), g)
+            tree = ast.parse(code, "<step>", "exec")
+            if tree.body and isinstance(tree.body[-1], ast.Expr):
+                tail = ast.Expression(tree.body.pop().value)
+                exec(compile(tree, "<step>", "exec"), g)
+                last = eval(compile(tail, "<step>", "eval"), g)
+            else:
+                exec(compile(tree, "<step>", "exec"), g)
         printed = out.getvalue()
         text = printed if printed else _value_text(last)
         text = text.strip()

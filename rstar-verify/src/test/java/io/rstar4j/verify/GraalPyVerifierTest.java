@@ -61,6 +61,11 @@ class GraalPyVerifierTest {
     assertEquals("", output("None"));
     assertEquals("", output("# only a comment\n"));
     assertEquals("hi", output("'hi'"));
+    // trailing expressions that look like statements line by line
+    assertEquals("6", output("def f(x=1):\n    return x\nf(\nx = 6)"));
+    assertEquals("2", output("x = 1; x + 1"));
+    assertEquals("(1, 2)", output("a = 1\n(a,\n 2)"));
+    assertEquals("", output("for i in range(3):\n    i * 2\n# done"));
   }
 
   @Test

@@ -72,12 +72,15 @@ public final class VerifierBenchmark {
       gb.pythonPath(pythonPath);
     }
     Map<String, Double> throughput = new LinkedHashMap<>();
+    List<ExecutionOutcome> graalSft;
+    List<ExecutionOutcome> cpySft;
     try (GraalPyVerifier graal = gb.build()) {
       graal.execute("print(1)");
       double cold = (System.nanoTime() - t0) / 1e6;
       System.out.printf(Locale.ROOT, "%nGraalPy: cold start (first run answered) %.0f ms%n", cold);
       measureAll("GraalPy", graal, sft, rounds, synthetic, throughput);
       System.out.println("GraalPy stats: " + graal.stats());
+      graalSft = graal.executeAll(sft);
     }
 
     t0 = System.nanoTime();
@@ -90,7 +93,21 @@ public final class VerifierBenchmark {
       double cold = (System.nanoTime() - t0) / 1e6;
       System.out.printf(Locale.ROOT, "%nCPython pool: cold start (first run answered) %.0f ms%n", cold);
       measureAll("CPython", cpy, sft, rounds, synthetic, throughput);
+      cpySft = cpy.executeAll(sft);
     }
+    int differ = 0;
+    for (int i = 0; i < sft.size(); i++) {
+      ExecutionOutcome g = graalSft.get(i);
+      ExecutionOutcome c = cpySft.get(i);
+      if (g.getClass() != c.getClass() || !g.text().equals(c.text())) {
+        differ++;
+        System.out.printf(
+            Locale.ROOT, "outcomes differ on SFT step program %d: GraalPy %s | CPython %s%n", i, g, c);
+      }
+    }
+    System.out.printf(
+        Locale.ROOT, "%nSFT step programs with the same outcome on both: %d of %d%n",
+        sft.size() - differ, sft.size());
 
     System.out.println();
     for (String w : List.of("synthetic", "sft")) {
