@@ -90,20 +90,27 @@ public final class CPythonVerifier implements Verifier {
     };
   }
 
-  /** A builder with the defaults: {@code python3}, 2 workers, 1 s timeout, 1 GiB per worker. */
+  /**
+   * A builder with the defaults: {@code python3}, 2 workers, 1 s timeout, 1 GiB per worker, the
+   * common standard modules and sympy (when installed) imported by each worker at start.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Time the first worker took to start and import its modules. */
-  public Duration coldStart() {
-    return coldStart;
+  /** Counters of this pool. */
+  public Stats stats() {
+    return new Stats(runs.get(), replaced.get(), coldStart);
   }
 
-  /** Programs run and workers replaced (after timeouts, deaths and run limits) so far. */
-  public long[] counters() {
-    return new long[] {runs.get(), replaced.get()};
-  }
+  /**
+   * Counters of a CPython pool.
+   *
+   * @param runs programs run
+   * @param workersReplaced workers killed and replaced (timeouts, deaths, run limits)
+   * @param coldStart time the first worker took to start and import its modules
+   */
+  public record Stats(long runs, long workersReplaced, Duration coldStart) {}
 
   private void addWorker() {
     if (closed) {
@@ -235,7 +242,7 @@ public final class CPythonVerifier implements Verifier {
         new LinkedHashSet<>(
             List.of(
                 "math", "cmath", "fractions", "decimal", "itertools", "functools",
-                "collections", "statistics", "random", "re", "string", "operator"));
+                "collections", "statistics", "random", "re", "string", "operator", "sympy"));
 
     private Builder() {}
 

@@ -455,7 +455,7 @@ def _worker_main():
 def _install_audit_hook(read_roots):
     import os
     roots = tuple(os.path.realpath(r) for r in list(read_roots) + list(_sys.path) if r)
-    denied_prefixes = ("socket.", "subprocess.", "os.", "shutil.", "ctypes.", "urllib.",
+    denied_prefixes = ("socket.", "subprocess.", "os.", "shutil.", "urllib.",
                        "http.", "ftplib.", "smtplib.", "webbrowser.", "pty.", "mmap.",
                        "sqlite3.", "fcntl.", "resource.", "signal.", "_thread.")
     allowed = frozenset(["os.listdir", "os.scandir", "os.walk"])
@@ -479,6 +479,11 @@ def _install_audit_hook(read_roots):
                 _refuse("open(" + repr(os.fsdecode(path)) + ")")
         elif event == "builtins.input":
             _refuse("input()")
+        elif event.startswith("ctypes."):
+            # libraries (mpmath, sympy) load shared libraries through ctypes while they import
+            # lazily; program code itself may not (its own "import ctypes" is refused anyway)
+            if _called_from_user(2) or _called_from_user(3):
+                _refuse(event)
         elif event.startswith(denied_prefixes) and event not in allowed:
             _refuse(event)
 

@@ -94,6 +94,17 @@ class CPythonVerifierTest {
   }
 
   @Test
+  void sympyWorksWhenInstalledAndIsPreloaded() {
+    ExecutionOutcome has = verifier.execute("import sys\nprint('sympy' in sys.modules)");
+    assumeTrue(has.text().equals("True"), "sympy is not installed for python3");
+    ExecutionOutcome o =
+        verifier.execute("import sympy as sp\nx = sp.symbols('x')\nprint(sp.solve(x**2 - 4, x))");
+    assertEquals("[-2, 2]", o.text(), o::toString);
+    assertInstanceOf(
+        ExecutionOutcome.Refused.class, verifier.execute("import ctypes\nctypes.CDLL(None)"));
+  }
+
+  @Test
   void freshNamespaceEachRun() {
     verifier.execute("leaked = 1");
     for (int i = 0; i < 4; i++) {
