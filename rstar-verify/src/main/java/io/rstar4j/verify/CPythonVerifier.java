@@ -148,7 +148,7 @@ public final class CPythonVerifier implements Verifier {
     boolean replace;
     if (reply instanceof CPythonWorker.Reply.Done d) {
       out = PythonScripts.outcome(d.kind(), d.text(), elapsed);
-      replace = w.runs >= maxRunsPerWorker;
+      replace = w.runs >= maxRunsPerWorker || !d.intact();
     } else if (reply instanceof CPythonWorker.Reply.TimedOut) {
       out = new ExecutionOutcome.Timeout(timeout, elapsed);
       replace = true;

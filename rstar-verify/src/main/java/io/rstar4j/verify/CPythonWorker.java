@@ -135,7 +135,7 @@ final class CPythonWorker {
 
   /** The answer to one run: kind and text, or a failure of the worker itself. */
   sealed interface Reply permits Reply.Done, Reply.TimedOut, Reply.Died {
-    record Done(String kind, String text) implements Reply {}
+    record Done(String kind, String text, boolean intact) implements Reply {}
 
     record TimedOut() implements Reply {}
 
@@ -165,7 +165,10 @@ final class CPythonWorker {
       if (!r.has("id") || r.get("id").getAsLong() != id) {
         return new Reply.Died("python worker answered out of turn");
       }
-      return new Reply.Done(r.get("kind").getAsString(), r.get("text").getAsString());
+      return new Reply.Done(
+          r.get("kind").getAsString(),
+          r.get("text").getAsString(),
+          r.has("intact") && r.get("intact").getAsBoolean());
     } catch (RuntimeException e) {
       return new Reply.Died("python worker sent a malformed answer");
     }

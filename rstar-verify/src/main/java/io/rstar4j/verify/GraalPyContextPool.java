@@ -247,9 +247,14 @@ final class GraalPyContextPool implements AutoCloseable {
       Value r = s.run.execute(program);
       String kind = r.getArrayElement(0).asString();
       String text = r.getArrayElement(1).asString();
+      boolean intact = r.getArrayElement(2).asBoolean();
       awaitWatchdog(dog);
       out = PythonScripts.outcome(kind, text, elapsedSince(t0));
-      recycle = false;
+      if (intact) {
+        recycle = false;
+      } else {
+        LOG.log(Level.WARNING, "a program changed the runner's state; recycling its context");
+      }
     } catch (PolyglotException e) {
       awaitWatchdog(dog);
       out = classify(e, s.stopped, elapsedSince(t0));

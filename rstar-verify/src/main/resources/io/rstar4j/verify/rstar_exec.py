@@ -1,7 +1,8 @@
 # rstar4j program runner: the reference's output semantics, shared by the GraalPy sandbox and the
 # CPython worker pool so that both give the same outcome for the same program.
 #
-# rstar_run(code) runs one program in a fresh namespace and returns (kind, text):
+# rstar_run(code) runs one program in a fresh namespace and returns (kind, text, intact), intact
+# saying whether the runner's own state survived the program (else the interpreter is replaced):
 #   kind "output":  text = captured stdout, else the value of a trailing expression, stripped,
 #                   a float rounded to 4 decimals when that is shorter, 512 + "..." + 512 truncation
 #   kind "error":   text = "TypeName: message" (the last line of the traceback), truncated alike
@@ -245,6 +246,8 @@ def rstar_setup(max_output_chars, recursion_limit, preload):
             loaded.append(name)
         except BaseException as e:
             failed.append(name + " (" + _error_text(e) + ")")
+    _ends_with_statement("x = 1")  # compiles its patterns before the integrity snapshot
+    _snapshot_integrity()
     return ",".join(loaded) + "\n" + "; ".join(failed)
 
 
@@ -360,7 +363,7 @@ def _ends_with_statement(code):
             or printcall.match(body) is not None)
 
 
-def rstar_run(code):
+def _run(code):
     """Runs one program from a fresh namespace; returns (kind, text)."""
     import ast
     out = _CappedWriter(_MAX_OUTPUT_CHARS)
@@ -410,6 +413,36 @@ def rstar_run(code):
     return (kind, _truncate(text))
 
 
+_integrity = None
+_STATE_KEYS = frozenset(_state)
+
+
+def _snapshot_integrity():
+    global _integrity
+    g = globals()
+    _integrity = (tuple((k, g[k]) for k in sorted(g) if k not in ("_state", "_integrity")),
+                  _builtins_snapshot, len(_builtins_snapshot), _state)
+
+
+def _intact():
+    """Whether this interpreter's runner state is as rstar_setup left it (a program that reached
+    it through frames or gc can change it; the pool then recycles the interpreter)."""
+    g = globals()
+    names, snapshot, size, state = _integrity
+    for k, v in names:
+        if g.get(k) is not v:
+            return False
+    return (g.get("_state") is state and _builtins_snapshot is snapshot
+            and len(snapshot) == size and frozenset(state) == _STATE_KEYS
+            and _sys.stdout is not None)
+
+
+def rstar_run(code, _run=_run, _intact=_intact):
+    """Runs one program from a fresh namespace; returns (kind, text, intact)."""
+    kind, text = _run(code)
+    return (kind, text, _intact())
+
+
 def _worker_main():
     """CPython worker: JSON lines {"id", "code"} in, {"id", "kind", "text"} out."""
     import json
@@ -439,16 +472,18 @@ def _worker_main():
         pass
     loaded = rstar_setup(cfg["maxOutputChars"], cfg["recursionLimit"], cfg.get("preload", []))
     _install_audit_hook(cfg.get("readRoots", []))
+    run = rstar_run
     proto_out.write(json.dumps({"ready": True, "loaded": loaded}) + "\n")
     proto_out.flush()
     for line in proto_in:
         req = json.loads(line)
         _state["active"] = True
         try:
-            kind, text = rstar_run(req["code"])
+            kind, text, intact = run(req["code"])
         finally:
             _state["active"] = False
-        proto_out.write(json.dumps({"id": req["id"], "kind": kind, "text": text}) + "\n")
+        proto_out.write(json.dumps({"id": req["id"], "kind": kind, "text": text,
+                                    "intact": intact}) + "\n")
         proto_out.flush()
 
 

@@ -158,6 +158,16 @@ class CPythonVerifierTest {
   }
 
   @Test
+  void tamperingWithTheRunnerReplacesTheWorker() {
+    long before = verifier.stats().workersReplaced();
+    verifier.execute("import sys\nsys._getframe().f_back.f_globals['_TRUNCATE'] = 5");
+    for (int i = 0; i < 4; i++) {
+      assertEquals(512 + 3 + 512, verifier.execute("print('z' * 2000)").text().length());
+    }
+    assertTrue(verifier.stats().workersReplaced() > before);
+  }
+
+  @Test
   void executeAllKeepsOrder() {
     List<String> programs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {

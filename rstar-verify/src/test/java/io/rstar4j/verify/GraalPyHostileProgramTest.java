@@ -240,6 +240,18 @@ class GraalPyHostileProgramTest {
     }
   }
 
+  @Test
+  void tamperingWithTheRunnerThroughFramesDoesNotLeak() {
+    long recycledBefore = verifier.stats().contextsRecycled();
+    verifier.execute(
+        "import sys\nf = sys._getframe().f_back\nf.f_globals['_TRUNCATE'] = 5\n"
+            + "f.f_globals['_DENIED_IMPORTS'] = frozenset()");
+    for (int i = 0; i < 4; i++) {
+      assertEquals(512 + 3 + 512, verifier.execute("print('z' * 2000)").text().length());
+    }
+    assertTrue(verifier.stats().contextsRecycled() > recycledBefore);
+  }
+
   private static String pyString(Path p) {
     return "'" + p.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
