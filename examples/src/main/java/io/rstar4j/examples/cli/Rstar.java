@@ -14,6 +14,7 @@ public final class Rstar {
   static final List<Command> COMMANDS = List.of(
       new MctsDemoCommand(),
       new MctsReplayCommand(),
+      new RunPythonCommand(),
       new GradeCommand(),
       new ExtractCommand(),
       new TokenizeCommand(),
