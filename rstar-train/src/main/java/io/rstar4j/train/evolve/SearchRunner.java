@@ -1,0 +1,281 @@
+package io.rstar4j.train.evolve;
+
+import io.rstar4j.core.AnswerGrader;
+import io.rstar4j.core.Problem;
+import io.rstar4j.core.tree.NodeKind;
+import io.rstar4j.core.tree.ReasoningNode;
+import io.rstar4j.core.tree.ReasoningTree;
+import io.rstar4j.core.tree.ReasoningTrees;
+import io.rstar4j.mcts.ReasoningSearch;
+import io.rstar4j.mcts.ScoredAnswer;
+import io.rstar4j.mcts.SearchResult;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Runs a {@link ReasoningSearch} over many problems, a lock-step group of {@code batchProblems}
+ * at a time, and streams each finished tree to a JSON-lines file ({@link
+ * ReasoningTrees#toJsonLine}, one tree per problem, flushed after each group): the file feeds
+ * {@code TrainingDataExtractor} directly.
+ *
+ * <p>Resumable: problems whose trees the file already holds are not searched again; their
+ * outcomes are read back from the saved trees. A torn last line (an interrupted write) is dropped.
+ *
+ * <pre>{@code
+ * SearchRunner runner = SearchRunner.builder(search).batchProblems(8).grader(MathGrader.standard())
+ *     .onOutcome(o -> System.out.println(o)).build();
+ * List<SolveOutcome> outcomes = runner.run(problems, Path.of("trees.jsonl"));
+ * }</pre>
+ */
+public final class SearchRunner {
+  private static final System.Logger LOG = System.getLogger(SearchRunner.class.getName());
+
+  private final ReasoningSearch search;
+  private final int batchProblems;
+  private final AnswerGrader grader;
+  private final Consumer<SolveOutcome> onOutcome;
+  private final Consumer<SolveProgress> onProgress;
+
+  private SearchRunner(Builder b) {
+    this.search = b.search;
+    this.batchProblems = b.batchProblems;
+    this.grader = b.grader;
+    this.onOutcome = b.onOutcome;
+    this.onProgress = b.onProgress;
+  }
+
+  /** A builder over a configured search. */
+  public static Builder builder(ReasoningSearch search) {
+    return new Builder(search);
+  }
+
+  /**
+   * Searches every problem whose tree is not yet in {@code treesFile}, appending the new trees.
+   *
+   * @return one outcome per problem, in the problems' order
+   * @throws IllegalArgumentException when two problems share an id
+   * @throws IOException when the tree file cannot be read or written
+   */
+  public List<SolveOutcome> run(List<Problem> problems, Path treesFile) throws IOException {
+    Set<String> ids = new HashSet<>();
+    for (Problem p : problems) {
+      if (!ids.add(p.id())) {
+        throw new IllegalArgumentException("duplicate problem id " + p.id());
+      }
+    }
+    Map<String, ReasoningTree> saved = readSaved(treesFile, ids);
+    if (treesFile.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(treesFile.toAbsolutePath().getParent());
+    }
+    int total = problems.size();
+    int resumed = 0;
+    for (Problem p : problems) {
+      if (saved.containsKey(p.id())) {
+        resumed++;
+      }
+    }
+    int toSearch = total - resumed;
+    List<SolveOutcome> out = new ArrayList<>(total);
+    long start = System.nanoTime();
+    int searched = 0;
+    try (Writer w = new BufferedWriter(Files.newBufferedWriter(treesFile, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+      List<Problem> window = new ArrayList<>();
+      List<Problem> group = new ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        Problem p = problems.get(i);
+        window.add(p);
+        if (!saved.containsKey(p.id())) {
+          group.add(p);
+        }
+        boolean last = i == total - 1;
+        if (group.size() == batchProblems || last) {
+          Map<String, SolveOutcome> fresh = new HashMap<>();
+          if (!group.isEmpty()) {
+            List<SearchResult> results = search.searchAll(group).results();
+            for (SearchResult r : results) {
+              w.write(ReasoningTrees.toJsonLine(r.tree()));
+              w.write('\n');
+              fresh.put(r.problem().id(), outcome(r.problem(), r.bestAnswer(), false));
+            }
+            w.flush();
+            searched += group.size();
+          }
+          for (Problem q : window) {
+            SolveOutcome o = fresh.get(q.id());
+            if (o == null) {
+              o = outcome(q, bestAnswer(saved.get(q.id())), true);
+            }
+            out.add(o);
+            if (onOutcome != null) {
+              onOutcome.accept(o);
+            }
+          }
+          if (onProgress != null && (!group.isEmpty() || last)) {
+            double secs = (System.nanoTime() - start) / 1e9;
+            double rate = searched / Math.max(secs, 1e-9);
+            double eta = searched == 0 ? (toSearch == searched ? 0 : Double.NaN)
+                : (toSearch - searched) / rate;
+            onProgress.accept(new SolveProgress(out.size(), total, resumed, rate, eta));
+          }
+          window.clear();
+          group.clear();
+        }
+      }
+    }
+    if (resumed > 0) {
+      LOG.log(System.Logger.Level.INFO, "{0}: {1} of {2} problems resumed from saved trees",
+          treesFile, resumed, total);
+    }
+    return out;
+  }
+
+  private SolveOutcome outcome(Problem p, Optional<ScoredAnswer> best, boolean resumed) {
+    if (best.isEmpty()) {
+      return new SolveOutcome(p.id(), null, p.hasGold() ? Boolean.FALSE : null, Double.NaN, resumed);
+    }
+    ScoredAnswer a = best.get();
+    Boolean correct = p.hasGold() ? grader.matchesAny(a.answer(), p.goldAnswers()) : null;
+    return new SolveOutcome(p.id(), a.answer(), correct, a.score(), resumed);
+  }
+
+  /**
+   * The answer leaf with the highest Q (the first in depth-first pre-order on ties), as {@link
+   * SearchResult#bestAnswer()} picks it.
+   */
+  static Optional<ScoredAnswer> bestAnswer(ReasoningTree tree) {
+    ScoredAnswer[] best = new ScoredAnswer[1];
+    walk(tree.root(), best);
+    return Optional.ofNullable(best[0]);
+  }
+
+  private static void walk(ReasoningNode n, ScoredAnswer[] best) {
+    if (n.isLeaf()) {
+      if (n.kind() == NodeKind.ANSWER && (best[0] == null || n.q() > best[0].score())) {
+        best[0] = new ScoredAnswer(n.answer(), n.q());
+      }
+      return;
+    }
+    for (ReasoningNode c : n.children()) {
+      walk(c, best);
+    }
+  }
+
+  /**
+   * The saved trees of the wanted problems, by id. Malformed lines are dropped from the file (a
+   * torn last line is what an interrupted run leaves) with a warning.
+   */
+  static Map<String, ReasoningTree> readSaved(Path file, Set<String> wanted) throws IOException {
+    Map<String, ReasoningTree> saved = new HashMap<>();
+    if (!Files.exists(file)) {
+      return saved;
+    }
+    List<String> good = new ArrayList<>();
+    int bad = 0;
+    long lineNo = 0;
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        ReasoningTree t;
+        try {
+          t = ReasoningTrees.fromJsonLine(line);
+        } catch (RuntimeException e) {
+          bad++;
+          LOG.log(System.Logger.Level.WARNING, "{0}:{1}: dropping a malformed tree line: {2}",
+              file, lineNo, e.getMessage());
+          continue;
+        }
+        good.add(line);
+        if (wanted.contains(t.problem().id())) {
+          saved.putIfAbsent(t.problem().id(), t);
+        }
+      }
+    }
+    if (bad > 0) {
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.write(tmp, good, StandardCharsets.UTF_8);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } else if (Files.size(file) > 0 && !endsWithNewline(file)) {
+      Files.writeString(file, "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+    return saved;
+  }
+
+  private static boolean endsWithNewline(Path file) throws IOException {
+    try (var ch = Files.newByteChannel(file)) {
+      ch.position(ch.size() - 1);
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+      ch.read(b);
+      return b.get(0) == '\n';
+    }
+  }
+
+  /** Builder of {@link SearchRunner}; setters validate at once. */
+  public static final class Builder {
+    private final ReasoningSearch search;
+    private int batchProblems = 16;
+    private AnswerGrader grader = AnswerGrader.whitespaceInsensitive();
+    private Consumer<SolveOutcome> onOutcome;
+    private Consumer<SolveProgress> onProgress;
+
+    private Builder(ReasoningSearch search) {
+      this.search = Objects.requireNonNull(search, "search");
+    }
+
+    /**
+     * Problems searched together in one lock-step group (default 16).
+     *
+     * @throws IllegalArgumentException if below 1
+     */
+    public Builder batchProblems(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("batchProblems must be >= 1, was " + n);
+      }
+      batchProblems = n;
+      return this;
+    }
+
+    /** Grades the chosen answers against the gold answers (default: whitespace-insensitive). */
+    public Builder grader(AnswerGrader g) {
+      grader = Objects.requireNonNull(g, "grader");
+      return this;
+    }
+
+    /** Told of each outcome, in the problems' order, as its group finishes. */
+    public Builder onOutcome(Consumer<SolveOutcome> c) {
+      onOutcome = Objects.requireNonNull(c, "onOutcome");
+      return this;
+    }
+
+    /** Told of the progress after each group. */
+    public Builder onProgress(Consumer<SolveProgress> c) {
+      onProgress = Objects.requireNonNull(c, "onProgress");
+      return this;
+    }
+
+    /** The runner. */
+    public SearchRunner build() {
+      return new SearchRunner(this);
+    }
+  }
+}
