@@ -1,0 +1,195 @@
+package io.rstar4j.train.evolve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.rstar4j.core.Problem;
+import io.rstar4j.core.model.OnnxPolicy;
+import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.mcts.SearchConfig;
+import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.ppm.BackboneSettings;
+import io.rstar4j.train.ppm.ProcessPreferenceModel;
+import io.rstar4j.train.ppm.TrainingConfig;
+import io.rstar4j.verify.CPythonVerifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SelfEvolutionTest {
+  static CPythonVerifier verifier;
+  @TempDir static Path shared;
+  static Path backbone;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    verifier = CPythonVerifier.builder().workers(2).timeout(Duration.ofSeconds(5)).build();
+    backbone = TinyDecoder.writeBackbone(shared.resolve("backbone"));
+  }
+
+  @AfterAll
+  static void stop() {
+    verifier.close();
+  }
+
+  static JsonObject status(Path out, int round) throws Exception {
+    return JsonParser.parseString(Files.readString(
+        SelfEvolution.roundDir(out, round).resolve(SelfEvolution.STATUS_FILE))).getAsJsonObject();
+  }
+
+  static SearchConfig small(int round) {
+    return SelfEvolution.presetFor(round).toBuilder().rollouts(10).candidates(3).build();
+  }
+
+  SelfEvolution.Builder evolution(ArithmeticPolicy policy, List<String> trained) {
+    return SelfEvolution.builder().policy(policy).verifier(verifier)
+        .ppmBackbone(backbone, BackboneSettings.defaults().withContextLength(128).withBatchSize(8))
+        .ppmTraining(TrainingConfig.defaults().withEpochs(2).withBatchSize(8))
+        .roundConfigs(SelfEvolutionTest::small)
+        .policyTrainer((round, sft, roundDir) -> {
+          trained.add(round + ":" + Files.readAllLines(sft).size());
+          return "trainer saw round " + round;
+        })
+        .batchProblems(2);
+  }
+
+  @Test
+  void threeRoundsProduceDataTrainPpmsAndUseThemThenResume() throws Exception {
+    List<Problem> problems = List.of(ArithmeticPolicy.problem("a", 2, 3),
+        ArithmeticPolicy.problem("b", 4, 5), ArithmeticPolicy.problem("c", 6, 7));
+    ArithmeticPolicy policy = new ArithmeticPolicy();
+    List<String> trained = new ArrayList<>();
+    List<Integer> done = new ArrayList<>();
+    SelfEvolution evo = evolution(policy, trained).listener(new SelfEvolution.Listener() {
+      @Override
+      public void onRoundDone(RoundSummary s) {
+        done.add(s.round());
+      }
+    }).build();
+    Path out = dir.resolve("evo");
+    List<RoundSummary> rounds = evo.run(problems, 3, out);
+    assertEquals(List.of(1, 2, 3), done);
+    assertEquals(List.of(SearchMode.TERMINAL_GUIDED, SearchMode.TERMINAL_GUIDED,
+        SearchMode.PPM_AUGMENTED), rounds.stream().map(RoundSummary::mode).toList());
+    for (RoundSummary s : rounds) {
+      Path rd = SelfEvolution.roundDir(out, s.round());
+      assertEquals(3, Files.readAllLines(rd.resolve("trees.jsonl")).size());
+      assertEquals(3, s.solved(), s.describe());
+      assertTrue(s.sftRecords() > 0, s.describe());
+      assertTrue(s.pairs() > 0, s.describe());
+      assertEquals(s.pairs(), Files.readAllLines(rd.resolve("pairs.jsonl")).size());
+      assertEquals(s.sftRecords(), Files.readAllLines(rd.resolve("sft.jsonl")).size());
+      assertEquals(rd.resolve("ppm"), s.ppm());
+      assertTrue(Files.exists(s.ppm().resolve(ProcessPreferenceModel.SETTINGS_FILE)));
+      assertFalse(s.resumed());
+      JsonObject st = status(out, s.round());
+      assertEquals("done", st.get("stage").getAsString());
+      assertTrue(st.get("complete").getAsBoolean());
+      assertEquals("trainer saw round " + s.round(), s.policyUpdate());
+    }
+    assertEquals("round-2/ppm", status(out, 3).get("ppm_used").getAsString());
+    assertFalse(status(out, 2).has("ppm_used"));
+    assertEquals("ppm-augmented", status(out, 3).get("mode").getAsString());
+    try (ProcessPreferenceModel ppm = ProcessPreferenceModel.load(rounds.get(1).ppm())) {
+      double[] s = ppm.scoreTexts(List.of("x", "y"));
+      assertTrue(Double.isFinite(s[0]) && Math.abs(s[0]) <= 1);
+    }
+    assertEquals(3, trained.size());
+
+    // a rerun reads the rounds back
+    long calls = policy.calls.get();
+    List<RoundSummary> again = evolution(policy, trained).build().run(problems, 3, out);
+    assertEquals(calls, policy.calls.get());
+    assertEquals(3, trained.size(), "the trainer is not called again for finished rounds");
+    for (int i = 0; i < 3; i++) {
+      assertTrue(again.get(i).resumed());
+      assertEquals(rounds.get(i).pairs(), again.get(i).pairs());
+      assertEquals(rounds.get(i).solved(), again.get(i).solved());
+    }
+
+    // a round interrupted after its search: the search is not redone, the later stages are
+    JsonObject st = status(out, 3);
+    st.addProperty("stage", "searched");
+    Files.writeString(SelfEvolution.roundDir(out, 3).resolve("round.json"), st.toString());
+    Files.delete(SelfEvolution.roundDir(out, 3).resolve("sft.jsonl"));
+    List<Integer> searched = new ArrayList<>();
+    List<RoundSummary> third = evolution(policy, trained).listener(new SelfEvolution.Listener() {
+      @Override
+      public void onRoundStart(int round, SearchConfig config) {
+        searched.add(round);
+        assertEquals(calls, policy.calls.get(), "no policy call before round 4's search");
+      }
+    }).build().run(problems, 4, out);
+    assertEquals(List.of(4), searched);
+    assertTrue(policy.calls.get() > calls);
+    assertEquals(3, Files.readAllLines(SelfEvolution.roundDir(out, 3).resolve("trees.jsonl")).size());
+    assertFalse(third.get(2).resumed());
+    assertTrue(Files.exists(SelfEvolution.roundDir(out, 3).resolve("sft.jsonl")));
+    assertEquals(rounds.get(2).sftRecords(), third.get(2).sftRecords());
+    assertEquals(SearchMode.PPM_AUGMENTED, third.get(3).mode());
+    assertEquals("round-3/ppm", status(out, 4).get("ppm_used").getAsString());
+    assertEquals(List.of("1:" + rounds.get(0).sftRecords(), "2:" + rounds.get(1).sftRecords(),
+        "3:" + rounds.get(2).sftRecords(), "3:" + rounds.get(2).sftRecords(),
+        "4:" + third.get(3).sftRecords()), trained);
+  }
+
+  @Test
+  void tinyOnnxPolicyRunsEveryStageWithoutPairs() throws Exception {
+    Path model = dir.resolve("policy");
+    TinyQwen2.writeExport(TinyQwen2.Config.tiny(), model);
+    List<Problem> problems = List.of(Problem.of("0", "What is 1 + 1?", "2"),
+        Problem.of("1", "What is 2 + 2?", "4"));
+    Path out = dir.resolve("evo");
+    try (OnnxPolicy policy = OnnxPolicy.builder(io.rstar4j.core.model.CausalLm.load(model))
+        .maxTokens(12).seed(7).build()) {
+      List<RoundSummary> rounds = SelfEvolution.builder().policy(policy).verifier(verifier)
+          .ppmBackbone(backbone, BackboneSettings.defaults().withContextLength(64))
+          .roundConfigs(r -> SelfEvolution.presetFor(r).toBuilder().rollouts(2).candidates(2)
+              .maxDepth(3).build())
+          .batchProblems(2).build().run(problems, 3, out);
+      assertEquals(3, rounds.size());
+      for (RoundSummary s : rounds) {
+        assertEquals(2, s.problems());
+        assertEquals(2, Files.readAllLines(s.directory().resolve("trees.jsonl")).size());
+        assertTrue(Files.exists(s.directory().resolve("sft.jsonl")));
+        assertTrue(Files.exists(s.directory().resolve("pairs.jsonl")));
+        if (s.pairs() == 0) {
+          assertNull(s.ppm());
+        }
+        assertTrue(s.policyUpdate().startsWith("unchanged"), s.policyUpdate());
+      }
+      String used = status(out, 3).get("ppm_used").getAsString();
+      assertTrue(used.equals("untrained") || used.endsWith("/ppm"), used);
+    }
+  }
+
+  @Test
+  void misconfigurationsAreRejectedUpFront() {
+    ArithmeticPolicy policy = new ArithmeticPolicy();
+    SelfEvolution noBackbone = SelfEvolution.builder().policy(policy).verifier(verifier).build();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> noBackbone.run(List.of(ArithmeticPolicy.problem("a", 1, 2)), 3, dir));
+    assertTrue(e.getMessage().contains("round 3"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> noBackbone.run(List.of(Problem.of("x", "What is 1 + 1?")), 1, dir));
+    assertTrue(e.getMessage().contains("no gold answer"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> SelfEvolution.builder().verifier(verifier).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> SelfEvolution.builder().ppmBackbone(dir.resolve("none"), BackboneSettings.defaults()));
+    assertNotNull(SelfEvolution.presetFor(4));
+    assertThrows(IllegalArgumentException.class, () -> SelfEvolution.presetFor(0));
+  }
+}
