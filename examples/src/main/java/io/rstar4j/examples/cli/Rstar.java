@@ -21,7 +21,10 @@ public final class Rstar {
       new GenerateCommand(),
       new MakeTinyModelCommand(),
       new TrainPpmCommand(),
-      new ScoreCommand());
+      new ScoreCommand(),
+      new SolveCommand(),
+      new EvalCommand(),
+      new EvolveCommand());
 
   private Rstar() {}
 

@@ -67,6 +67,7 @@ public final class SearchRunner {
   /**
    * Searches every problem whose tree is not yet in {@code treesFile}, appending the new trees.
    *
+   * @param treesFile where trees are saved and resumed from, or null to keep none
    * @return one outcome per problem, in the problems' order
    * @throws IllegalArgumentException when two problems share an id
    * @throws IOException when the tree file cannot be read or written
@@ -78,8 +79,9 @@ public final class SearchRunner {
         throw new IllegalArgumentException("duplicate problem id " + p.id());
       }
     }
-    Map<String, ReasoningTree> saved = readSaved(treesFile, ids);
-    if (treesFile.toAbsolutePath().getParent() != null) {
+    Map<String, ReasoningTree> saved =
+        treesFile == null ? new HashMap<>() : readSaved(treesFile, ids);
+    if (treesFile != null && treesFile.toAbsolutePath().getParent() != null) {
       Files.createDirectories(treesFile.toAbsolutePath().getParent());
     }
     int total = problems.size();
@@ -93,8 +95,9 @@ public final class SearchRunner {
     List<SolveOutcome> out = new ArrayList<>(total);
     long start = System.nanoTime();
     int searched = 0;
-    try (Writer w = new BufferedWriter(Files.newBufferedWriter(treesFile, StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+    try (Writer w = treesFile == null ? Writer.nullWriter()
+        : new BufferedWriter(Files.newBufferedWriter(treesFile, StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
       List<Problem> window = new ArrayList<>();
       List<Problem> group = new ArrayList<>();
       for (int i = 0; i < total; i++) {

@@ -1,0 +1,203 @@
+package io.rstar4j.examples.cli;
+
+import com.google.gson.JsonObject;
+import io.rstar4j.core.Policy;
+import io.rstar4j.core.Problem;
+import io.rstar4j.core.RewardModel;
+import io.rstar4j.core.Verifier;
+import io.rstar4j.mcts.Baselines;
+import io.rstar4j.mcts.ReasoningSearch;
+import io.rstar4j.mcts.ScoredAnswer;
+import io.rstar4j.mcts.SearchConfig;
+import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.evolve.SearchRunner;
+import io.rstar4j.train.evolve.SolveOutcome;
+import io.rstar4j.train.evolve.SolveProgress;
+import io.rstar4j.verify.grade.MathGrader;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code rstar eval}: accuracy of the test-time search (or a baseline) on a benchmark. */
+final class EvalCommand implements Command {
+
+  @Override
+  public String name() {
+    return "eval";
+  }
+
+  @Override
+  public String summary() {
+    return "accuracy of the test-time search (or best-of-N / beam search) on a benchmark";
+  }
+
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: rstar eval --problems FILE|NAME [--limit K] (--model DIR | --server URL --server-model NAME)",
+        "                  [--verifier graalpy|cpython] [--ppm DIR] [--baseline best-of-n|beam]",
+        "                  [--rollouts N] [--n N] [--beam-width W] [--batch-problems B] [--trees OUT.jsonl]",
+        "",
+        "Answers every problem without looking at its gold answer (the test-time search: PPM-scored",
+        "answers, the highest-scoring one chosen; or a baseline), grades the answers with the MATH",
+        "grader and prints one line per problem, in input order, {\"id\", \"answer\", \"correct\",",
+        "\"score\"}, then a summary line {\"benchmark\", \"method\", \"problems\", \"graded\",",
+        "\"answered\", \"correct\", \"accuracy\", \"seconds\"} (accuracy = correct / graded, the",
+        "problems with a gold answer). Progress goes to stderr.",
+        "",
+        "  --ppm DIR             the PPM scoring steps and answers; without one every score is 0 and",
+        "                        best-of-n votes by majority",
+        "  --baseline B          best-of-n: --n complete solutions sampled step by step (default 8),",
+        "                        the PPM's favourite or the majority answer; beam: step-level beam",
+        "                        search, --beam-width beams (default 4) x --n candidates (default 4),",
+        "                        needs --ppm",
+        "  --trees OUT.jsonl     save the search trees (test-time search only; resumable)",
+        SearchSetup.POLICY_USAGE);
+  }
+
+  @Override
+  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
+      throws Exception {
+    Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
+    flags.addAll(Set.of("ppm", "baseline", "beam-width", "trees"));
+    Args a = Args.parse(argv, flags, Set.of());
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
+    }
+    SearchSetup.checkPolicyFlags(a);
+    String method = a.get("baseline", "mcts").toLowerCase(Locale.ROOT);
+    if (!List.of("mcts", "best-of-n", "beam").contains(method)) {
+      throw new UsageException("--baseline must be best-of-n or beam, was '" + method + "'");
+    }
+    if (method.equals("beam") && !a.has("ppm")) {
+      throw new UsageException("--baseline beam needs --ppm DIR");
+    }
+    if (!method.equals("mcts") && a.has("trees")) {
+      throw new UsageException("--trees saves search trees: not with --baseline");
+    }
+    SearchConfig config = SearchSetup.config(a, SearchConfig.testTime());
+    int batch = SearchSetup.batchProblems(a);
+    int beamWidth = a.getInt("beam-width", 4);
+    if (beamWidth < 1) {
+      throw new UsageException("--beam-width must be >= 1");
+    }
+    List<Problem> problems;
+    try {
+      problems = SearchSetup.problems(a);
+    } catch (IllegalArgumentException e) {
+      err.println("rstar eval: " + e.getMessage());
+      return 1;
+    }
+    Policy policy = null;
+    Verifier verifier = null;
+    RewardModel rm = null;
+    long t0 = System.nanoTime();
+    try {
+      verifier = SearchSetup.verifier(a);
+      rm = SearchSetup.ppm(a);
+      boolean haveRm = rm != null;
+      if (!haveRm && method.equals("mcts")) {
+        err.println("rstar eval: no --ppm: every score is 0 (the first answer found wins)");
+        rm = RewardModel.constant(0.0);
+      }
+      policy = SearchSetup.policy(a, null);
+      MathGrader grader = MathGrader.standard();
+      List<SolveOutcome> outcomes;
+      if (method.equals("mcts")) {
+        ReasoningSearch search = ReasoningSearch.builder(policy, verifier).grader(grader)
+            .config(config.toBuilder().mode(SearchMode.TEST_TIME).build()).rewardModel(rm).build();
+        err.printf(Locale.ROOT, "rstar eval: %d problems, test-time search, %d rollouts, %d"
+            + " candidates, %d per group%n", problems.size(), config.rollouts(),
+            config.candidates(), batch);
+        // the test-time search never sees the gold answers
+        List<Problem> blind = new ArrayList<>();
+        for (Problem p : problems) {
+          blind.add(new Problem(p.id(), p.question(), List.of()));
+        }
+        List<SolveOutcome> raw = SearchRunner.builder(search).batchProblems(batch)
+            .onProgress(p -> SearchSetup.progress(err, "eval", p))
+            .build().run(blind, a.has("trees") ? Path.of(a.get("trees", null)) : null);
+        outcomes = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+          SolveOutcome o = raw.get(i);
+          Problem p = problems.get(i);
+          Boolean correct = !p.hasGold() ? null
+              : o.answer() != null && grader.matchesAny(o.answer(), p.goldAnswers());
+          outcomes.add(new SolveOutcome(o.id(), o.answer(), correct, o.score(), o.resumed()));
+        }
+      } else {
+        int n = a.has("n") ? config.candidates() : method.equals("best-of-n") ? 8 : 4;
+        outcomes = baseline(method, problems, policy, verifier, haveRm ? rm : null, grader,
+            config, n, beamWidth, err);
+      }
+      int graded = 0;
+      int correct = 0;
+      int answered = 0;
+      for (SolveOutcome o : outcomes) {
+        out.println(SearchSetup.outcomeLine(o));
+        if (o.answer() != null) {
+          answered++;
+        }
+        if (o.correct() != null) {
+          graded++;
+          if (o.correct()) {
+            correct++;
+          }
+        }
+      }
+      JsonObject s = new JsonObject();
+      s.addProperty("benchmark", a.get("problems", null));
+      s.addProperty("method", method);
+      s.addProperty("problems", outcomes.size());
+      s.addProperty("graded", graded);
+      s.addProperty("answered", answered);
+      s.addProperty("correct", correct);
+      s.addProperty("accuracy", graded == 0 ? null : (double) correct / graded);
+      s.addProperty("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+      out.println(new com.google.gson.GsonBuilder().serializeNulls().disableHtmlEscaping()
+          .create().toJson(s));
+      err.printf(Locale.ROOT, "rstar eval: accuracy %d/%d = %.4f%n", correct, graded,
+          graded == 0 ? Double.NaN : (double) correct / graded);
+      return 0;
+    } finally {
+      SearchSetup.closeQuietly(policy, err);
+      SearchSetup.closeQuietly(rm, err);
+      SearchSetup.closeQuietly(verifier, err);
+    }
+  }
+
+  private static List<SolveOutcome> baseline(String method, List<Problem> problems,
+      Policy policy, Verifier verifier, RewardModel rm, MathGrader grader, SearchConfig config,
+      int n, int beamWidth, PrintStream err) {
+    List<SolveOutcome> out = new ArrayList<>();
+    long start = System.nanoTime();
+    for (Problem p : problems) {
+      Problem blind = new Problem(p.id(), p.question(), List.of());
+      Baselines.Result r;
+      if (method.equals("best-of-n")) {
+        r = Baselines.bestOfN(blind, policy, verifier, rm, grader, n, config.maxDepth(),
+            config.errorsThreshold(),
+            rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
+      } else {
+        r = Baselines.beamSearch(blind, policy, verifier, rm, beamWidth, n,
+            config.maxDepth(), config.errorsThreshold());
+      }
+      Optional<ScoredAnswer> best = r.answer();
+      Boolean correct = !p.hasGold() ? null
+          : best.isPresent() && grader.matchesAny(best.get().answer(), p.goldAnswers());
+      out.add(new SolveOutcome(p.id(), best.map(ScoredAnswer::answer).orElse(null), correct,
+          best.map(ScoredAnswer::score).orElse(Double.NaN), false));
+      double secs = (System.nanoTime() - start) / 1e9;
+      double rate = out.size() / Math.max(secs, 1e-9);
+      SearchSetup.progress(err, "eval", new SolveProgress(out.size(), problems.size(), 0, rate,
+          (problems.size() - out.size()) / rate));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,203 @@
+package io.rstar4j.examples.cli;
+
+import io.rstar4j.core.Problem;
+import io.rstar4j.core.Verifier;
+import io.rstar4j.mcts.SearchConfig;
+import io.rstar4j.train.evolve.PolicySource;
+import io.rstar4j.train.evolve.PolicyTrainer;
+import io.rstar4j.train.evolve.RoundSummary;
+import io.rstar4j.train.evolve.SelfEvolution;
+import io.rstar4j.train.evolve.SolveProgress;
+import io.rstar4j.train.ppm.BackboneSettings;
+import io.rstar4j.train.ppm.TrainingConfig;
+import io.rstar4j.verify.grade.MathGrader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code rstar evolve}: the self-evolution rounds, resumable. */
+final class EvolveCommand implements Command {
+
+  @Override
+  public String name() {
+    return "evolve";
+  }
+
+  @Override
+  public String summary() {
+    return "self-evolution rounds: search, SFT data and preference pairs, PPM training (resumable)";
+  }
+
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: rstar evolve --problems FILE|NAME [--limit K] --rounds R --out DIR",
+        "                    (--model DIR | --server URL --server-model NAME) [--ppm-backbone DIR]",
+        "                    [--verifier graalpy|cpython] [--rollouts N] [--n N] [--batch-problems B]",
+        "                    [--ppm-epochs E] [--ppm-batch P] [--context T] [--policy-trainer CMD]",
+        "",
+        "Round r writes DIR/round-r/: trees.jsonl, sft.jsonl, pairs.jsonl, ppm/ and round.json. Round 1",
+        "is the bootstrap terminal-guided search, round 2 terminal-guided, rounds 3+ PPM-augmented with",
+        "the latest PPM an earlier round trained. Every round trains a PPM value head on its pairs",
+        "(needs --ppm-backbone; required for 3+ rounds). Rerunning resumes: finished rounds and stages",
+        "are skipped, a search restarts at the first problem without a saved tree. Prints one summary",
+        "line per round; progress goes to stderr.",
+        "",
+        "Policy fine-tuning does not run on ONNX Runtime: without --policy-trainer the policy stays",
+        "unchanged across rounds (and the log says so). --policy-trainer CMD runs CMD ROUND SFT_FILE",
+        "ROUND_DIR after each round; with --model, a model it exports to ROUND_DIR/policy/ (model.onnx,",
+        "tokenizer.json, config.json) is the policy of the next round.",
+        "",
+        "  --ppm-backbone DIR    ONNX backbone with a hidden-state output (model.onnx, tokenizer.json)",
+        "  --ppm-epochs E        PPM training epochs per round (default 3); --ppm-batch P pairs per step",
+        "                        (default 32); --context T tokens per PPM text (default 512)",
+        SearchSetup.POLICY_USAGE);
+  }
+
+  @Override
+  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
+      throws Exception {
+    Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
+    flags.addAll(Set.of("rounds", "out", "ppm-backbone", "ppm-epochs", "ppm-batch", "context",
+        "policy-trainer"));
+    Args a = Args.parse(argv, flags, Set.of());
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
+    }
+    Path outDir = Path.of(a.require("out"));
+    int rounds = a.getInt("rounds", 0);
+    if (!a.has("rounds") || rounds < 1) {
+      throw new UsageException("--rounds R (>= 1) is required");
+    }
+    SearchSetup.checkPolicyFlags(a);
+    int batch = SearchSetup.batchProblems(a);
+    for (int r = 1; r <= rounds; r++) {
+      SearchSetup.config(a, SelfEvolution.presetFor(r));
+    }
+    Path backbone = a.has("ppm-backbone") ? Path.of(a.get("ppm-backbone", null)) : null;
+    if (backbone != null && !Files.isDirectory(backbone)) {
+      throw new UsageException("no such PPM backbone directory: " + backbone);
+    }
+    if (rounds >= 3 && backbone == null) {
+      throw new UsageException("rounds 3+ search with a PPM: give --ppm-backbone DIR");
+    }
+    TrainingConfig training;
+    BackboneSettings settings;
+    try {
+      training = TrainingConfig.defaults().withEpochs(a.getInt("ppm-epochs", 3))
+          .withBatchSize(a.getInt("ppm-batch", 32));
+      settings = BackboneSettings.defaults().withContextLength(a.getInt("context", 512));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    List<Problem> problems;
+    try {
+      problems = SearchSetup.problems(a);
+    } catch (IllegalArgumentException e) {
+      err.println("rstar evolve: " + e.getMessage());
+      return 1;
+    }
+    for (Problem p : problems) {
+      if (!p.hasGold()) {
+        err.println("rstar evolve: problem " + p.id() + " has no gold answer");
+        return 1;
+      }
+    }
+    Verifier verifier = null;
+    try {
+      verifier = SearchSetup.verifier(a);
+      Path modelDir = a.has("model") ? Path.of(a.get("model", null)) : null;
+      PolicySource policies = round -> {
+        Path dir = modelDir;
+        if (modelDir != null && round > 1) {
+          Path trained = SelfEvolution.roundDir(outDir, round - 1).resolve("policy");
+          if (Files.isRegularFile(trained.resolve("model.onnx"))) {
+            dir = trained;
+            err.println("rstar evolve: round " + round + " searches with the policy in " + dir);
+          }
+        }
+        return SearchSetup.policy(a, dir);
+      };
+      SelfEvolution.Builder b = SelfEvolution.builder().policies(policies).verifier(verifier)
+          .grader(MathGrader.standard()).batchProblems(batch).ppmTraining(training)
+          .roundConfigs(r -> SearchSetup.config(a, SelfEvolution.presetFor(r)))
+          .listener(new SelfEvolution.Listener() {
+            @Override
+            public void onRoundStart(int round, SearchConfig c) {
+              err.printf(Locale.ROOT, "rstar evolve: round %d: %s search, %d rollouts, %d"
+                  + " candidates over %d problems%n", round,
+                  c.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), c.rollouts(),
+                  c.candidates(), problems.size());
+            }
+
+            @Override
+            public void onProgress(int round, SolveProgress p) {
+              SearchSetup.progress(err, "evolve: round " + round, p);
+            }
+
+            @Override
+            public void onRoundDone(RoundSummary s) {
+              out.println(s.describe());
+              out.flush();
+            }
+          });
+      if (backbone != null) {
+        b.ppmBackbone(backbone, settings);
+      }
+      if (a.has("policy-trainer")) {
+        b.policyTrainer(external(a.get("policy-trainer", null), err));
+      } else {
+        err.println("rstar evolve: no --policy-trainer: the policy is not fine-tuned between"
+            + " rounds (the SFT data is written for an external trainer)");
+      }
+      b.build().run(problems, rounds, outDir);
+      return 0;
+    } finally {
+      SearchSetup.closeQuietly(verifier, err);
+    }
+  }
+
+  /** Runs {@code CMD ROUND SFT_FILE ROUND_DIR}, its output copied to stderr. */
+  private static PolicyTrainer external(String command, PrintStream err) {
+    List<String> base = new ArrayList<>(Arrays.asList(command.trim().split("\\s+")));
+    if (base.isEmpty() || base.get(0).isEmpty()) {
+      throw new UsageException("--policy-trainer needs a command");
+    }
+    return (round, sft, roundDir) -> {
+      List<String> cmd = new ArrayList<>(base);
+      cmd.add(Integer.toString(round));
+      cmd.add(sft.toString());
+      cmd.add(roundDir.toString());
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int code;
+      try {
+        code = p.waitFor();
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while the policy trainer ran", e);
+      }
+      if (!output.isEmpty()) {
+        err.print(output.endsWith("\n") ? output : output + "\n");
+      }
+      if (code != 0) {
+        throw new IOException("policy trainer '" + command + "' failed for round " + round
+            + " with exit code " + code);
+      }
+      boolean exported = Files.isRegularFile(roundDir.resolve("policy").resolve("model.onnx"));
+      return "trained by '" + command + "'"
+          + (exported ? ", exported to " + roundDir.resolve("policy") : "");
+    };
+  }
+}

@@ -1,0 +1,141 @@
+package io.rstar4j.examples.cli;
+
+import io.rstar4j.core.Policy;
+import io.rstar4j.core.Problem;
+import io.rstar4j.core.RewardModel;
+import io.rstar4j.core.Verifier;
+import io.rstar4j.mcts.ReasoningSearch;
+import io.rstar4j.mcts.SearchConfig;
+import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.evolve.SearchRunner;
+import io.rstar4j.verify.grade.MathGrader;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code rstar solve}: rStar's reasoning search over a problem set, saving one tree per problem
+ * (resumable) and printing one JSON line per problem.
+ */
+final class SolveCommand implements Command {
+
+  @Override
+  public String name() {
+    return "solve";
+  }
+
+  @Override
+  public String summary() {
+    return "run the reasoning search over problems, save the trees (resumable), print answers";
+  }
+
+  @Override
+  public String usage() {
+    return String.join("\n",
+        "usage: rstar solve --problems FILE|NAME [--limit K] (--model DIR | --server URL --server-model NAME)",
+        "                   [--verifier graalpy|cpython] [--ppm DIR]",
+        "                   [--mode terminal-guided|ppm-augmented|test-time] [--rollouts N] [--n N]",
+        "                   [--batch-problems B] --trees OUT.jsonl",
+        "",
+        "Searches the problems B at a time in lock-step, appends each finished tree to OUT (one JSON",
+        "line per problem, flushed as each group finishes; `rstar extract --trees OUT` reads it) and",
+        "prints one line per problem, in input order: {\"id\", \"answer\", \"correct\", \"score\"}",
+        "(answer: the answer leaf with the highest Q, null when none; correct: graded against the gold",
+        "answer with the MATH grader, null without one; score: the answer's Q). Problems whose trees",
+        "OUT already holds are not searched again: their lines come from the saved trees. Progress",
+        "(problems done, rate, ETA) goes to stderr.",
+        "",
+        "  --mode M              terminal-guided (the default without --ppm; needs gold answers),",
+        "                        ppm-augmented (the default with --ppm) or test-time (no gold used)",
+        "  --ppm DIR             a PPM directory (rstar train-ppm); test-time without one scores 0",
+        SearchSetup.POLICY_USAGE);
+  }
+
+  @Override
+  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
+      throws Exception {
+    Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
+    flags.addAll(Set.of("ppm", "mode", "trees"));
+    Args a = Args.parse(argv, flags, Set.of());
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
+    }
+    Path trees = Path.of(a.require("trees"));
+    SearchSetup.checkPolicyFlags(a);
+    SearchMode mode;
+    try {
+      mode = a.has("mode") ? SearchMode.parse(a.get("mode", null))
+          : a.has("ppm") ? SearchMode.PPM_AUGMENTED : SearchMode.TERMINAL_GUIDED;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    SearchConfig config = SearchSetup.config(a, SearchSetup.preset(mode));
+    int batch = SearchSetup.batchProblems(a);
+    if (mode == SearchMode.PPM_AUGMENTED && !a.has("ppm")) {
+      throw new UsageException("--mode ppm-augmented needs --ppm DIR");
+    }
+    List<Problem> problems;
+    try {
+      problems = SearchSetup.problems(a);
+    } catch (IllegalArgumentException e) {
+      err.println("rstar solve: " + e.getMessage());
+      return 1;
+    }
+    if (mode.usesGold()) {
+      for (Problem p : problems) {
+        if (!p.hasGold()) {
+          err.println("rstar solve: problem " + p.id() + " has no gold answer: "
+              + mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
+              + " needs one (use --mode test-time)");
+          return 1;
+        }
+      }
+    }
+    int code = run(a, problems, mode, config, batch, trees, out, err);
+    return code;
+  }
+
+  private static int run(Args a, List<Problem> problems, SearchMode mode, SearchConfig config,
+      int batch, Path trees, PrintStream out, PrintStream err) throws Exception {
+    Policy policy = null;
+    Verifier verifier = null;
+    RewardModel rm = null;
+    try {
+      verifier = SearchSetup.verifier(a);
+      rm = SearchSetup.ppm(a);
+      if (rm == null && mode == SearchMode.TEST_TIME) {
+        err.println("rstar solve: no --ppm: test-time answers are scored 0 (the first answer found"
+            + " wins)");
+        rm = RewardModel.constant(0.0);
+      }
+      policy = SearchSetup.policy(a, null);
+      MathGrader grader = MathGrader.standard();
+      ReasoningSearch.Builder sb =
+          ReasoningSearch.builder(policy, verifier).grader(grader).config(config);
+      if (mode.usesRewardModel()) {
+        sb.rewardModel(rm);
+      }
+      err.printf(Locale.ROOT, "rstar solve: %d problems, %s, %d rollouts, %d candidates, %d per"
+              + " group -> %s%n", problems.size(),
+          mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), config.rollouts(),
+          config.candidates(), batch, trees);
+      SearchRunner.builder(sb.build()).batchProblems(batch).grader(grader)
+          .onOutcome(o -> {
+            out.println(SearchSetup.outcomeLine(o));
+            out.flush();
+          })
+          .onProgress(p -> SearchSetup.progress(err, "solve", p))
+          .build()
+          .run(problems, trees);
+      return 0;
+    } finally {
+      SearchSetup.closeQuietly(policy, err);
+      SearchSetup.closeQuietly(rm, err);
+      SearchSetup.closeQuietly(verifier, err);
+    }
+  }
+}
