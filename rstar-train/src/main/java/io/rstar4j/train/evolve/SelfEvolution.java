@@ -60,7 +60,15 @@ import java.util.function.IntFunction;
  *
  * <p>Every stage records its completion in {@code round.json}; a rerun skips complete rounds and
  * stages, resumes the search at the first problem without a saved tree and PPM training from its
- * checkpoint.
+ * checkpoint. A round run on another problem set (ids differ) is reopened: the new problems are
+ * searched (saved trees are kept) and the later stages redone.
+ *
+ * <p>{@code round.json} holds {@code round}, {@code stage} ({@code started}, {@code searched},
+ * {@code extracted}, {@code ppm}, {@code done}), {@code complete}, {@code mode}, {@code config}
+ * (rollouts, candidates, max_depth, c, errors_threshold), {@code problem_set}, {@code problems},
+ * {@code solved}, {@code trees}, {@code sft_records}, {@code pairs}, {@code ppm} (the trained
+ * PPM's directory relative to the round's, or null), {@code ppm_used} (the PPM the search used,
+ * relative to the output directory, or {@code untrained}) and {@code policy_update}.
  */
 public final class SelfEvolution {
   private static final System.Logger LOG = System.getLogger(SelfEvolution.class.getName());
@@ -166,6 +174,16 @@ public final class SelfEvolution {
     Files.createDirectories(dir);
     SearchConfig config = roundConfigs.apply(round);
     JsonObject status = readStatus(dir);
+    String problemSet = problemSet(problems);
+    if (status != null && status.has("problem_set")
+        && !problemSet.equals(status.get("problem_set").getAsString())
+        && !before(status, "searched")) {
+      LOG.log(System.Logger.Level.INFO, "round {0}: the problem set changed since the round ran:"
+          + " searching the new problems and redoing its later stages", round);
+      status.addProperty("stage", "started");
+      // the pairs will differ: a PPM checkpoint of the old ones cannot be resumed
+      Files.deleteIfExists(dir.resolve("ppm").resolve("checkpoint.json"));
+    }
     if (status != null && "done".equals(status.get("stage").getAsString())) {
       return summary(round, config.mode(), dir, status, true);
     }
@@ -173,7 +191,10 @@ public final class SelfEvolution {
       status = new JsonObject();
       status.addProperty("round", round);
       status.addProperty("stage", "started");
+      // the pairs will differ: a PPM checkpoint of the old ones cannot be resumed
+      Files.deleteIfExists(dir.resolve("ppm").resolve("checkpoint.json"));
     }
+    status.addProperty("problem_set", problemSet);
     status.addProperty("mode", config.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     status.add("config", configJson(config));
     writeStatus(dir, status);
@@ -252,6 +273,20 @@ public final class SelfEvolution {
       if (closePolicies) {
         closeQuietly(policy);
       }
+    }
+  }
+
+  /** A digest of the problem ids, to notice a changed problem set on resume. */
+  private static String problemSet(List<Problem> problems) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (Problem p : problems) {
+        md.update(p.id().getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+      }
+      return problems.size() + ":" + java.util.HexFormat.of().formatHex(md.digest(), 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -147,6 +147,31 @@ class SelfEvolutionTest {
   }
 
   @Test
+  void aChangedProblemSetReopensAFinishedRound() throws Exception {
+    ArithmeticPolicy policy = new ArithmeticPolicy();
+    List<String> trained = new ArrayList<>();
+    Path out = dir.resolve("evo");
+    List<Problem> two = List.of(ArithmeticPolicy.problem("a", 2, 3),
+        ArithmeticPolicy.problem("b", 4, 5));
+    RoundSummary first = evolution(policy, trained).build().run(two, 1, out).get(0);
+    assertEquals(2, first.problems());
+    long requests = policy.requests.get();
+    List<Problem> three = new ArrayList<>(two);
+    three.add(ArithmeticPolicy.problem("c", 1, 8));
+    RoundSummary again = evolution(policy, trained).build().run(three, 1, out).get(0);
+    assertFalse(again.resumed());
+    assertEquals(3, again.problems());
+    assertEquals(3, again.solved());
+    assertEquals(3, Files.readAllLines(again.directory().resolve("trees.jsonl")).size());
+    assertTrue(again.sftRecords() > first.sftRecords());
+    long perProblem = requests / 2;
+    assertEquals(requests + perProblem, policy.requests.get(),
+        "only the new problem is searched (the policy is deterministic per problem)");
+    assertEquals(List.of("1:" + first.sftRecords(), "1:" + again.sftRecords()), trained);
+    assertTrue(evolution(policy, trained).build().run(three, 1, out).get(0).resumed());
+  }
+
+  @Test
   void tinyOnnxPolicyRunsEveryStageWithoutPairs() throws Exception {
     Path model = dir.resolve("policy");
     TinyQwen2.writeExport(TinyQwen2.Config.tiny(), model);
