@@ -44,6 +44,7 @@ final class EvolveCommand implements Command {
         "                    (--model DIR | --server URL --server-model NAME) [--ppm-backbone DIR]",
         "                    [--verifier graalpy|cpython] [--rollouts N] [--n N] [--batch-problems B]",
         "                    [--ppm-epochs E] [--ppm-batch P] [--context T] [--policy-trainer CMD]",
+        "                    [--hard-rollouts N|reference]",
         "",
         "Round r writes DIR/round-r/: trees.jsonl, sft.jsonl, pairs.jsonl, ppm/ and round.json. Round 1",
         "is the bootstrap terminal-guided search, round 2 terminal-guided, rounds 3+ PPM-augmented with",
@@ -57,6 +58,9 @@ final class EvolveCommand implements Command {
         "ROUND_DIR after each round; with --model, a model it exports to ROUND_DIR/policy/ (model.onnx,",
         "tokenizer.json, config.json) is the policy of the next round.",
         "",
+        "  --hard-rollouts N     from round 3, search the problems a round left unsolved again with N",
+        "                        rollouts (trees-hard.jsonl; their trees replace the first ones in",
+        "                        extraction); 'reference': 64 in round 3, 128 from round 4",
         "  --ppm-backbone DIR    ONNX backbone with a hidden-state output (model.onnx, tokenizer.json)",
         "  --ppm-epochs E        PPM training epochs per round (default 3); --ppm-batch P pairs per step",
         "                        (default 32); --context T tokens per PPM text (default 512)",
@@ -68,7 +72,7 @@ final class EvolveCommand implements Command {
       throws Exception {
     Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
     flags.addAll(Set.of("rounds", "out", "ppm-backbone", "ppm-epochs", "ppm-batch", "context",
-        "policy-trainer"));
+        "policy-trainer", "hard-rollouts"));
     Args a = Args.parse(argv, flags, Set.of());
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -89,6 +93,19 @@ final class EvolveCommand implements Command {
     }
     if (rounds >= 3 && backbone == null) {
       throw new UsageException("rounds 3+ search with a PPM: give --ppm-backbone DIR");
+    }
+    java.util.function.IntUnaryOperator hard = round -> 0;
+    if (a.has("hard-rollouts")) {
+      String h = a.get("hard-rollouts", null).trim();
+      if (h.equalsIgnoreCase("reference")) {
+        hard = SelfEvolution.referenceHardRollouts();
+      } else {
+        int k = a.getInt("hard-rollouts", 0);
+        if (k < 1) {
+          throw new UsageException("--hard-rollouts must be >= 1 or 'reference'");
+        }
+        hard = round -> round >= 3 ? k : 0;
+      }
     }
     TrainingConfig training;
     BackboneSettings settings;
@@ -129,6 +146,7 @@ final class EvolveCommand implements Command {
       };
       SelfEvolution.Builder b = SelfEvolution.builder().policies(policies).verifier(verifier)
           .grader(MathGrader.standard()).batchProblems(batch).ppmTraining(training)
+          .hardProblemRollouts(hard)
           .roundConfigs(r -> SearchSetup.config(a, SelfEvolution.presetFor(r)))
           .listener(new SelfEvolution.Listener() {
             @Override

@@ -220,5 +220,7 @@ class SearchCommandsTest {
         "--out", dir.resolve("e2").toString()));
     assertEquals(2, noBackbone.code());
     assertTrue(noBackbone.err().contains("--ppm-backbone"), noBackbone.err());
+    assertEquals(2, run(with(args, "--hard-rollouts", "0")).code());
+    assertEquals(2, run(with(args, "--hard-rollouts", "many")).code());
   }
 }

@@ -52,6 +52,8 @@ import java.util.function.IntFunction;
  *   <li>the reasoning search over every problem with the round's configuration ({@link
  *       #presetFor(int)}: round 1 the bootstrap preset, round 2 terminal-guided, round 3 on
  *       PPM-augmented with the latest PPM an earlier round trained), streaming trees;
+ *   <li>optionally a second search with more rollouts of the problems left unsolved ({@link
+ *       Builder#hardProblemRollouts}), saved to {@code trees-hard.jsonl};
  *   <li>extraction of SFT records and preference pairs from the trees;
  *   <li>PPM training on the pairs with {@link PpmTrainer} (when a backbone is configured and the
  *       round has pairs);
@@ -64,9 +66,10 @@ import java.util.function.IntFunction;
  * searched (saved trees are kept) and the later stages redone.
  *
  * <p>{@code round.json} holds {@code round}, {@code stage} ({@code started}, {@code searched},
- * {@code extracted}, {@code ppm}, {@code done}), {@code complete}, {@code mode}, {@code config}
+ * {@code hard}, {@code extracted}, {@code ppm}, {@code done}), {@code complete}, {@code mode}, {@code config}
  * (rollouts, candidates, max_depth, c, errors_threshold), {@code problem_set}, {@code problems},
- * {@code solved}, {@code trees}, {@code sft_records}, {@code pairs}, {@code ppm} (the trained
+ * {@code solved}, {@code unsolved} (ids after the first search), {@code hard_problems}, {@code
+ * hard_rollouts}, {@code hard_solved}, {@code trees}, {@code sft_records}, {@code pairs}, {@code ppm} (the trained
  * PPM's directory relative to the round's, or null), {@code ppm_used} (the PPM the search used,
  * relative to the output directory, or {@code untrained}) and {@code policy_update}.
  */
@@ -77,7 +80,7 @@ public final class SelfEvolution {
   public static final String STATUS_FILE = "round.json";
 
   private static final List<String> STAGES =
-      List.of("started", "searched", "extracted", "ppm", "done");
+      List.of("started", "searched", "hard", "extracted", "ppm", "done");
 
   private final PolicySource policies;
   private final boolean closePolicies;
@@ -90,6 +93,7 @@ public final class SelfEvolution {
   private final IntFunction<SearchConfig> roundConfigs;
   private final PolicyTrainer policyTrainer;
   private final int batchProblems;
+  private final java.util.function.IntUnaryOperator hardRollouts;
   private final Function<Path, Tokenizer> tokenizers;
   private final Listener listener;
 
@@ -105,6 +109,7 @@ public final class SelfEvolution {
     this.roundConfigs = b.roundConfigs;
     this.policyTrainer = b.policyTrainer;
     this.batchProblems = b.batchProblems;
+    this.hardRollouts = b.hardRollouts;
     this.tokenizers = b.tokenizers;
     this.listener = b.listener;
   }
@@ -126,6 +131,11 @@ public final class SelfEvolution {
     }
     return round == 1 ? SearchConfig.bootstrapRound()
         : round == 2 ? SearchConfig.terminalGuidedRound() : SearchConfig.ppmAugmentedRound();
+  }
+
+  /** The reference's rollouts for unsolved problems: 64 in round 3, 128 from round 4, else none. */
+  public static java.util.function.IntUnaryOperator referenceHardRollouts() {
+    return round -> round == 3 ? 64 : round >= 4 ? 128 : 0;
   }
 
   /** The directory of round {@code r} under {@code outDir}. */
@@ -191,8 +201,6 @@ public final class SelfEvolution {
       status = new JsonObject();
       status.addProperty("round", round);
       status.addProperty("stage", "started");
-      // the pairs will differ: a PPM checkpoint of the old ones cannot be resumed
-      Files.deleteIfExists(dir.resolve("ppm").resolve("checkpoint.json"));
     }
     status.addProperty("problem_set", problemSet);
     status.addProperty("mode", config.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
@@ -207,17 +215,52 @@ public final class SelfEvolution {
       listener.onRoundStart(round, config);
       List<SolveOutcome> outcomes = search(problems, round, config, outDir, trees, status);
       int solved = 0;
+      com.google.gson.JsonArray unsolved = new com.google.gson.JsonArray();
       for (SolveOutcome o : outcomes) {
         if (Boolean.TRUE.equals(o.correct())) {
           solved++;
+        } else {
+          unsolved.add(o.id());
         }
       }
       status.addProperty("problems", outcomes.size());
       status.addProperty("solved", solved);
+      status.add("unsolved", unsolved);
       advance(dir, status, "searched");
     }
+    Path hardTrees = dir.resolve("trees-hard.jsonl");
+    if (before(status, "hard")) {
+      int hard = hardRollouts.applyAsInt(round);
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      if (status.has("unsolved")) {
+        status.getAsJsonArray("unsolved").forEach(e -> ids.add(e.getAsString()));
+      }
+      List<Problem> todo = new ArrayList<>();
+      for (Problem p : problems) {
+        if (ids.contains(p.id())) {
+          todo.add(p);
+        }
+      }
+      if (hard > config.rollouts() && !todo.isEmpty()) {
+        SearchConfig hardConfig = config.toBuilder().rollouts(hard).build();
+        LOG.log(System.Logger.Level.INFO, "round {0}: searching the {1} unsolved problems again"
+            + " with {2} rollouts", round, todo.size(), hard);
+        listener.onRoundStart(round, hardConfig);
+        int solvedNow = 0;
+        for (SolveOutcome o : search(todo, round, hardConfig, outDir, hardTrees, status)) {
+          if (Boolean.TRUE.equals(o.correct())) {
+            solvedNow++;
+          }
+        }
+        status.addProperty("hard_problems", todo.size());
+        status.addProperty("hard_rollouts", hard);
+        status.addProperty("hard_solved", solvedNow);
+        status.addProperty("solved", status.get("solved").getAsInt() + solvedNow);
+      }
+      advance(dir, status, "hard");
+    }
     if (before(status, "extracted")) {
-      ExtractionSummary es = extract(trees, sft, pairs);
+      ExtractionSummary es = extract(trees, hardTrees, sft, pairs);
       status.addProperty("trees", es.trees());
       status.addProperty("sft_records", es.sftRecords());
       status.addProperty("pairs", es.pairs());
@@ -302,7 +345,42 @@ public final class SelfEvolution {
     return null;
   }
 
-  private ExtractionSummary extract(Path trees, Path sft, Path pairs) throws IOException {
+  /**
+   * Extracts from the round's trees, a problem's tree from the search with more rollouts
+   * replacing its first one.
+   */
+  private ExtractionSummary extract(Path trees, Path hardTrees, Path sft, Path pairs)
+      throws IOException {
+    if (Files.exists(hardTrees)) {
+      java.util.Map<String, String> hard = new java.util.HashMap<>();
+      for (String line : Files.readAllLines(hardTrees, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          hard.put(io.rstar4j.core.tree.ReasoningTrees.fromJsonLine(line).problem().id(), line);
+        }
+      }
+      Path merged = trees.resolveSibling("trees-merged.jsonl.tmp");
+      try (BufferedReader in = Files.newBufferedReader(trees, StandardCharsets.UTF_8);
+          Writer w = Files.newBufferedWriter(merged, StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (line.isBlank()) {
+            continue;
+          }
+          String id = io.rstar4j.core.tree.ReasoningTrees.fromJsonLine(line).problem().id();
+          w.write(hard.getOrDefault(id, line));
+          w.write('\n');
+        }
+      }
+      try {
+        return extractFrom(merged, sft, pairs);
+      } finally {
+        Files.deleteIfExists(merged);
+      }
+    }
+    return extractFrom(trees, sft, pairs);
+  }
+
+  private ExtractionSummary extractFrom(Path trees, Path sft, Path pairs) throws IOException {
     Path sftTmp = sft.resolveSibling(sft.getFileName() + ".tmp");
     Path pairsTmp = pairs.resolveSibling(pairs.getFileName() + ".tmp");
     ExtractionSummary s;
@@ -439,6 +517,7 @@ public final class SelfEvolution {
     private IntFunction<SearchConfig> roundConfigs = SelfEvolution::presetFor;
     private PolicyTrainer policyTrainer = PolicyTrainer.unchanged();
     private int batchProblems = 16;
+    private java.util.function.IntUnaryOperator hardRollouts = round -> 0;
     private Function<Path, Tokenizer> tokenizers = Tokenizers::fromFile;
     private Listener listener = new Listener() {};
 
@@ -520,6 +599,17 @@ public final class SelfEvolution {
         throw new IllegalArgumentException("batchProblems must be >= 1, was " + n);
       }
       batchProblems = n;
+      return this;
+    }
+
+    /**
+     * Rollouts for a second search of the problems a round left unsolved, by round; a value not
+     * above the round's rollouts means none (default: none). The reference gives hard problems 64
+     * rollouts in round 3 and 128 in round 4: {@link SelfEvolution#referenceHardRollouts()}. The
+     * second search's tree replaces the first in the round's extraction.
+     */
+    public Builder hardProblemRollouts(java.util.function.IntUnaryOperator f) {
+      hardRollouts = Objects.requireNonNull(f, "hardProblemRollouts");
       return this;
     }
 

@@ -172,6 +172,39 @@ class SelfEvolutionTest {
   }
 
   @Test
+  void unsolvedProblemsAreSearchedAgainWithMoreRollouts() throws Exception {
+    List<Problem> two = List.of(ArithmeticPolicy.problem("a", 2, 3),
+        ArithmeticPolicy.problem("b", 4, 5));
+    // one rollout follows the first candidate, which a fresh policy makes a multiplication
+    SelfEvolution.Builder b = SelfEvolution.builder().policy(new ArithmeticPolicy())
+        .verifier(verifier)
+        .roundConfigs(r -> SelfEvolution.presetFor(r).toBuilder().rollouts(1).candidates(3)
+            .build());
+    RoundSummary plain = b.build().run(two, 1, dir.resolve("plain")).get(0);
+    b.policy(new ArithmeticPolicy());
+    assertEquals(0, plain.solved());
+    assertEquals(0, plain.sftRecords());
+    List<SearchConfig> searches = new ArrayList<>();
+    RoundSummary hard = b.hardProblemRollouts(r -> 10).listener(new SelfEvolution.Listener() {
+      @Override
+      public void onRoundStart(int round, SearchConfig config) {
+        searches.add(config);
+      }
+    }).build().run(two, 1, dir.resolve("hard")).get(0);
+    assertEquals(List.of(1, 10), searches.stream().map(SearchConfig::rollouts).toList());
+    assertEquals(2, hard.solved());
+    assertTrue(hard.sftRecords() > 0);
+    JsonObject st = status(dir.resolve("hard"), 1);
+    assertEquals(2, st.get("hard_problems").getAsInt());
+    assertEquals(2, st.get("hard_solved").getAsInt());
+    assertEquals(2, Files.readAllLines(hard.directory().resolve("trees-hard.jsonl")).size());
+    assertEquals(2, Files.readAllLines(hard.directory().resolve("trees.jsonl")).size());
+    assertEquals(64, SelfEvolution.referenceHardRollouts().applyAsInt(3));
+    assertEquals(128, SelfEvolution.referenceHardRollouts().applyAsInt(4));
+    assertEquals(0, SelfEvolution.referenceHardRollouts().applyAsInt(2));
+  }
+
+  @Test
   void tinyOnnxPolicyRunsEveryStageWithoutPairs() throws Exception {
     Path model = dir.resolve("policy");
     TinyQwen2.writeExport(TinyQwen2.Config.tiny(), model);
