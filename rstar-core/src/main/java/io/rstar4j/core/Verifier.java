@@ -26,6 +26,44 @@ public interface Verifier extends AutoCloseable {
     return execute(StepFormat.programOf(before, step));
   }
 
+  /**
+   * Runs many candidate steps, each in its context. The default runs them one by one through
+   * {@link #executeStep}, so a verifier that overrides only {@code executeStep} (a scripted one)
+   * stays correct; pooled verifiers override this to run the assembled programs concurrently
+   * through {@link #executeAll}.
+   *
+   * @return one outcome per step, in order
+   */
+  default List<ExecutionOutcome> executeSteps(List<StepInContext> steps) {
+    List<ExecutionOutcome> out = new ArrayList<>(steps.size());
+    for (StepInContext s : steps) {
+      out.add(executeStep(s.before(), s.step()));
+    }
+    return out;
+  }
+
+  /** The programs of the steps, assembled by {@link StepFormat#programOf}, in order. */
+  static List<String> programsOf(List<StepInContext> steps) {
+    List<String> out = new ArrayList<>(steps.size());
+    for (StepInContext s : steps) {
+      out.add(StepFormat.programOf(s.before(), s.step()));
+    }
+    return out;
+  }
+
+  /**
+   * A candidate step with the trajectory before it.
+   *
+   * @param before the steps before it (empty at the root)
+   * @param step the step to run
+   */
+  record StepInContext(Trajectory before, Step step) {
+    public StepInContext {
+      java.util.Objects.requireNonNull(before, "before");
+      java.util.Objects.requireNonNull(step, "step");
+    }
+  }
+
   /** Runs many programs; implementations may run them concurrently. Results in order. */
   default List<ExecutionOutcome> executeAll(List<String> programs) {
     List<ExecutionOutcome> out = new ArrayList<>(programs.size());

@@ -34,9 +34,8 @@ import java.util.Set;
  * the gold answer (the gold modes) or the reward model's score (test time), propagated to the root;
  * in the PPM modes every other new node starts with the reward model's score on itself only.
  *
- * <p>The code steps of a round run in one {@code Verifier.executeAll} call when the verifier keeps
- * the default {@code executeStep} (so a pooled verifier can run them concurrently); a verifier
- * that overrides {@code executeStep} (scripted ones) is called step by step.
+ * <p>The code steps of a round run in one {@code Verifier.executeSteps} call, so a pooled verifier
+ * can run them concurrently.
  *
  * <p>Many problems advance in lock-step ({@link #searchAll(List)}): each round, every tree's
  * pending expansion goes to the policy in one batch and every new node to be scored goes to the
@@ -49,7 +48,6 @@ public final class ReasoningSearch {
   private final AnswerGrader grader;
   private final RewardModel rewardModel;
   private final SearchConfig config;
-  private final boolean batchVerification;
 
   private ReasoningSearch(Builder b) {
     this.policy = b.policy;
@@ -57,7 +55,6 @@ public final class ReasoningSearch {
     this.grader = b.grader;
     this.rewardModel = b.rewardModel;
     this.config = b.config;
-    this.batchVerification = batchable(verifier);
   }
 
   /**
@@ -298,28 +295,20 @@ public final class ReasoningSearch {
     return out;
   }
 
-  /** Runs every code step of a round: in one {@code executeAll} call when the verifier can. */
+  /** Runs every code step of a round in one {@code Verifier.executeSteps} call. */
   private void runCode(List<Candidate> toRun) {
     if (toRun.isEmpty()) {
       return;
     }
-    List<ExecutionOutcome> outcomes;
-    if (batchVerification) {
-      List<String> programs = new ArrayList<>(toRun.size());
-      for (Candidate c : toRun) {
-        programs.add(StepFormat.programOf(c.partial, c.step));
-      }
-      outcomes = verifier.executeAll(programs);
-      if (outcomes == null || outcomes.size() != programs.size()) {
-        throw new IllegalStateException("the verifier returned "
-            + (outcomes == null ? "null" : outcomes.size() + " outcomes") + " for "
-            + programs.size() + " programs");
-      }
-    } else {
-      outcomes = new ArrayList<>(toRun.size());
-      for (Candidate c : toRun) {
-        outcomes.add(verifier.executeStep(c.partial, c.step));
-      }
+    List<Verifier.StepInContext> steps = new ArrayList<>(toRun.size());
+    for (Candidate c : toRun) {
+      steps.add(new Verifier.StepInContext(c.partial, c.step));
+    }
+    List<ExecutionOutcome> outcomes = verifier.executeSteps(steps);
+    if (outcomes == null || outcomes.size() != steps.size()) {
+      throw new IllegalStateException("the verifier returned "
+          + (outcomes == null ? "null" : outcomes.size() + " outcomes") + " for "
+          + steps.size() + " steps");
     }
     for (int i = 0; i < toRun.size(); i++) {
       finishCode(toRun.get(i), outcomes.get(i));
@@ -356,16 +345,6 @@ public final class ReasoningSearch {
       c.needsScore = true;
     }
     c.node = new RNode(ran, kind, errors, RNode.codeText(c.text, outcome, terminalError), null);
-  }
-
-  /** Whether the verifier keeps the default {@code executeStep}, so programs can be batched. */
-  private static boolean batchable(Verifier v) {
-    try {
-      return v.getClass().getMethod("executeStep", Trajectory.class, Step.class)
-          .getDeclaringClass() == Verifier.class;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
   }
 
   /** One problem's tree and its rollout in progress. */

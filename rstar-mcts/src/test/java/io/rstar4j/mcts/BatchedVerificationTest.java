@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A verifier that keeps the default executeStep gets each round's programs in one call. */
+/** A pooled verifier (one that batches executeSteps) gets each round's programs in one call. */
 class BatchedVerificationTest {
 
   @Test
@@ -37,6 +37,11 @@ class BatchedVerificationTest {
       @Override
       public ExecutionOutcome execute(String program) {
         throw new AssertionError("the search should batch programs");
+      }
+
+      @Override
+      public List<ExecutionOutcome> executeSteps(List<StepInContext> steps) {
+        return executeAll(Verifier.programsOf(steps));
       }
 
       @Override
