@@ -220,6 +220,17 @@ class SearchCommandsTest {
         "--out", dir.resolve("e2").toString()));
     assertEquals(2, noBackbone.code());
     assertTrue(noBackbone.err().contains("--ppm-backbone"), noBackbone.err());
+    // the PPM a round trained drives the test-time search
+    Run ev = run(with(with(new String[] {"eval"}, serverArgs()), "--ppm",
+        out.resolve("round-3/ppm").toString(), "--trees", dir.resolve("eval.jsonl").toString()));
+    assertEquals(0, ev.code(), ev.err());
+    JsonObject summary = json(ev.lines().get(3));
+    assertEquals(3, summary.get("answered").getAsInt());
+    assertEquals(3, Files.readAllLines(dir.resolve("eval.jsonl")).size());
+    for (String l : ev.lines().subList(0, 3)) {
+      double score = json(l).get("score").getAsDouble();
+      assertTrue(score >= -1 && score <= 1, l);
+    }
     assertEquals(2, run(with(args, "--hard-rollouts", "0")).code());
     assertEquals(2, run(with(args, "--hard-rollouts", "many")).code());
   }

@@ -103,6 +103,31 @@ class SearchRunnerTest {
   }
 
   @Test
+  void aFailingPolicyLeavesTheFinishedGroupsSavedForTheRerun() throws Exception {
+    List<Problem> gold = problems().subList(0, 3);
+    Path trees = dir.resolve("trees.jsonl");
+    ArithmeticPolicy good = new ArithmeticPolicy();
+    io.rstar4j.core.Policy failing = batch -> {
+      if (batch.stream().anyMatch(r -> r.problem().id().equals("p2"))) {
+        throw new IllegalStateException("server went away");
+      }
+      return good.propose(batch);
+    };
+    SearchConfig cfg = SearchConfig.bootstrapRound().toBuilder().rollouts(10).candidates(3).build();
+    ReasoningSearch broken = ReasoningSearch.builder(failing, verifier).config(cfg).build();
+    List<SolveOutcome> seen = new ArrayList<>();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+        SearchRunner.builder(broken).batchProblems(2).onOutcome(seen::add).build().run(gold, trees));
+    assertEquals("server went away", e.getMessage());
+    assertEquals(List.of("p0", "p1"), seen.stream().map(SolveOutcome::id).toList());
+    assertEquals(2, Files.readAllLines(trees).size());
+    List<SolveOutcome> rerun =
+        SearchRunner.builder(search(new ArithmeticPolicy())).batchProblems(2).build().run(gold, trees);
+    assertEquals(List.of(true, true, false), rerun.stream().map(SolveOutcome::resumed).toList());
+    assertEquals(3, Files.readAllLines(trees).size());
+  }
+
+  @Test
   void noGoldMeansNullCorrectAndDuplicatesAreRejected() throws Exception {
     ArithmeticPolicy policy = new ArithmeticPolicy();
     SearchConfig cfg = SearchConfig.testTime().toBuilder().rollouts(2).candidates(2).build();
