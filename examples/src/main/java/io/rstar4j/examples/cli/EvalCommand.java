@@ -5,6 +5,7 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.mcts.AnswerSelection;
 import io.rstar4j.mcts.Baselines;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.ScoredAnswer;
@@ -43,6 +44,7 @@ final class EvalCommand implements Command {
         "usage: rstar eval --problems FILE|NAME [--limit K] (--model DIR | --server URL --server-model NAME)",
         "                  [--verifier graalpy|cpython] [--ppm DIR] [--baseline best-of-n|beam]",
         "                  [--rollouts N] [--n N] [--beam-width W] [--batch-problems B] [--trees OUT.jsonl]",
+        "                  [--searches K] [--select highest|majority|weighted]",
         "",
         "Answers every problem without looking at its gold answer (the test-time search: PPM-scored",
         "answers, the highest-scoring one chosen; or a baseline), grades the answers with the MATH",
@@ -57,6 +59,10 @@ final class EvalCommand implements Command {
         "                        the PPM's favourite or the majority answer; beam: step-level beam",
         "                        search, --beam-width beams (default 4) x --n candidates (default 4),",
         "                        needs --ppm",
+        "  --searches K          independent searches per problem (default 1), each contributing its",
+        "                        highest-scoring answer; their trees are saved as ID#0..ID#K-1",
+        "  --select S            how the K answers combine: highest (score, default), majority (vote",
+        "                        up to the grader's equivalence) or weighted (score-weighted vote)",
         "  --trees OUT.jsonl     save the search trees (test-time search only; resumable)",
         SearchSetup.POLICY_USAGE);
   }
@@ -65,7 +71,7 @@ final class EvalCommand implements Command {
   public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
     Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
-    flags.addAll(Set.of("ppm", "baseline", "beam-width", "trees"));
+    flags.addAll(Set.of("ppm", "baseline", "beam-width", "trees", "searches", "select"));
     Args a = Args.parse(argv, flags, Set.of());
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -80,6 +86,19 @@ final class EvalCommand implements Command {
     }
     if (!method.equals("mcts") && a.has("trees")) {
       throw new UsageException("--trees saves search trees: not with --baseline");
+    }
+    int searches = a.getInt("searches", 1);
+    if (searches < 1) {
+      throw new UsageException("--searches must be >= 1, was " + searches);
+    }
+    String select = a.get("select", "highest").toLowerCase(Locale.ROOT);
+    if (!List.of("highest", "majority", "weighted").contains(select)) {
+      throw new UsageException("--select must be highest, majority or weighted, was '" + select
+          + "'");
+    }
+    if (!method.equals("mcts") && (a.has("searches") || a.has("select"))) {
+      throw new UsageException("--searches and --select combine test-time searches: not with"
+          + " --baseline");
     }
     SearchConfig config = SearchSetup.config(a, SearchConfig.testTime());
     int batch = SearchSetup.batchProblems(a);
@@ -112,24 +131,42 @@ final class EvalCommand implements Command {
       if (method.equals("mcts")) {
         ReasoningSearch search = ReasoningSearch.builder(policy, verifier).grader(grader)
             .config(config.toBuilder().mode(SearchMode.TEST_TIME).build()).rewardModel(rm).build();
-        err.printf(Locale.ROOT, "rstar eval: %d problems, test-time search, %d rollouts, %d"
-            + " candidates, %d per group%n", problems.size(), config.rollouts(),
-            config.candidates(), batch);
-        // the test-time search never sees the gold answers
+        err.printf(Locale.ROOT, "rstar eval: %d problems x %d search%s, test-time, %d rollouts,"
+            + " %d candidates, %d per group, answers by %s%n", problems.size(), searches,
+            searches == 1 ? "" : "es", config.rollouts(), config.candidates(), batch, select);
+        // the test-time search never sees the gold answers; K searches per problem are K copies
         List<Problem> blind = new ArrayList<>();
         for (Problem p : problems) {
-          blind.add(new Problem(p.id(), p.question(), List.of()));
+          for (int k = 0; k < searches; k++) {
+            String id = searches == 1 ? p.id() : p.id() + "#" + k;
+            blind.add(new Problem(id, p.question(), List.of()));
+          }
         }
         List<SolveOutcome> raw = SearchRunner.builder(search).batchProblems(batch)
             .onProgress(p -> SearchSetup.progress(err, "eval", p))
             .build().run(blind, a.has("trees") ? Path.of(a.get("trees", null)) : null);
         outcomes = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) {
-          SolveOutcome o = raw.get(i);
+        for (int i = 0; i < problems.size(); i++) {
           Problem p = problems.get(i);
+          List<ScoredAnswer> best = new ArrayList<>();
+          boolean resumed = true;
+          for (int k = 0; k < searches; k++) {
+            SolveOutcome o = raw.get(i * searches + k);
+            resumed &= o.resumed();
+            if (o.answer() != null) {
+              best.add(new ScoredAnswer(o.answer(), o.score()));
+            }
+          }
+          Optional<ScoredAnswer> chosen = switch (select) {
+            case "majority" -> AnswerSelection.majorityVote(best, grader);
+            case "weighted" -> AnswerSelection.scoreWeightedVote(best, grader);
+            default -> AnswerSelection.highestScore(best);
+          };
+          String answer = chosen.map(ScoredAnswer::answer).orElse(null);
           Boolean correct = !p.hasGold() ? null
-              : o.answer() != null && grader.matchesAny(o.answer(), p.goldAnswers());
-          outcomes.add(new SolveOutcome(o.id(), o.answer(), correct, o.score(), o.resumed()));
+              : answer != null && grader.matchesAny(answer, p.goldAnswers());
+          outcomes.add(new SolveOutcome(p.id(), answer, correct,
+              chosen.map(ScoredAnswer::score).orElse(Double.NaN), resumed));
         }
       } else {
         int n = a.has("n") ? config.candidates() : method.equals("best-of-n") ? 8 : 4;

@@ -151,7 +151,7 @@ class SearchCommandsTest {
   }
 
   @Test
-  void evalPrintsPerProblemLinesAndASummary() {
+  void evalPrintsPerProblemLinesAndASummary() throws Exception {
     Run r = run(with(new String[] {"eval"}, serverArgs()));
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.lines();
@@ -176,6 +176,25 @@ class SearchCommandsTest {
     assertEquals("best-of-n", bs.get("method").getAsString());
     assertEquals(3, bs.get("answered").getAsInt());
 
+    Path trees = dir.resolve("k.jsonl");
+    Run k = run(with(with(new String[] {"eval"}, serverArgs()), "--searches", "3", "--select",
+        "majority", "--trees", trees.toString(), "--rollouts", "2"));
+    assertEquals(0, k.code(), k.err());
+    assertEquals(4, k.lines().size(), k.out());
+    assertEquals(List.of("10", "11", "12"),
+        k.lines().subList(0, 3).stream().map(l -> json(l).get("id").getAsString()).toList());
+    List<String> saved = new ArrayList<>();
+    for (String l : Files.readAllLines(trees)) {
+      saved.add(ReasoningTrees.fromJsonLine(l).problem().id());
+    }
+    assertEquals(List.of("10#0", "10#1", "10#2", "11#0", "11#1", "11#2", "12#0", "12#1", "12#2"),
+        saved);
+    for (String l : k.lines().subList(0, 3)) {
+      double share = json(l).get("score").getAsDouble();
+      assertTrue(share > 0 && share <= 1, l);
+    }
+    assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--select", "best")).code());
+    assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--searches", "0")).code());
     assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--baseline", "beam")).code());
     assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--baseline", "sampling")).code());
   }
