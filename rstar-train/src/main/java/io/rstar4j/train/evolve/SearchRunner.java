@@ -19,12 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -69,13 +67,14 @@ public final class SearchRunner {
    *
    * @param treesFile where trees are saved and resumed from, or null to keep none
    * @return one outcome per problem, in the problems' order
-   * @throws IllegalArgumentException when two problems share an id
+   * @throws IllegalArgumentException when two problems share an id, or the tree file holds a tree
+   *     for one of the ids with another question (a file of another problem set)
    * @throws IOException when the tree file cannot be read or written
    */
   public List<SolveOutcome> run(List<Problem> problems, Path treesFile) throws IOException {
-    Set<String> ids = new HashSet<>();
+    Map<String, Problem> ids = new HashMap<>();
     for (Problem p : problems) {
-      if (!ids.add(p.id())) {
+      if (ids.put(p.id(), p) != null) {
         throw new IllegalArgumentException("duplicate problem id " + p.id());
       }
     }
@@ -183,7 +182,8 @@ public final class SearchRunner {
    * The saved trees of the wanted problems, by id. Malformed lines are dropped from the file (a
    * torn last line is what an interrupted run leaves) with a warning.
    */
-  static Map<String, ReasoningTree> readSaved(Path file, Set<String> wanted) throws IOException {
+  static Map<String, ReasoningTree> readSaved(Path file, Map<String, Problem> wanted)
+      throws IOException {
     Map<String, ReasoningTree> saved = new HashMap<>();
     if (!Files.exists(file)) {
       return saved;
@@ -208,7 +208,13 @@ public final class SearchRunner {
           continue;
         }
         good.add(line);
-        if (wanted.contains(t.problem().id())) {
+        Problem p = wanted.get(t.problem().id());
+        if (p != null) {
+          if (!p.question().equals(t.problem().question())) {
+            throw new IllegalArgumentException(file + ":" + lineNo + ": the saved tree of problem "
+                + p.id() + " has another question: the file belongs to another problem set (use"
+                + " another tree file)");
+          }
           saved.putIfAbsent(t.problem().id(), t);
         }
       }

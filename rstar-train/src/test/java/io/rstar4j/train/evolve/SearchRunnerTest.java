@@ -128,6 +128,19 @@ class SearchRunnerTest {
   }
 
   @Test
+  void aTreeFileOfAnotherProblemSetIsRefused() throws Exception {
+    Path trees = dir.resolve("trees.jsonl");
+    SearchRunner.builder(search(new ArithmeticPolicy())).build()
+        .run(List.of(ArithmeticPolicy.problem("0", 1, 2)), trees);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> SearchRunner.builder(search(new ArithmeticPolicy())).build()
+            .run(List.of(ArithmeticPolicy.problem("0", 3, 4)), trees));
+    assertTrue(e.getMessage().startsWith(trees + ":1: the saved tree of problem 0"),
+        e.getMessage());
+    assertEquals(1, Files.readAllLines(trees).size());
+  }
+
+  @Test
   void noGoldMeansNullCorrectAndDuplicatesAreRejected() throws Exception {
     ArithmeticPolicy policy = new ArithmeticPolicy();
     SearchConfig cfg = SearchConfig.testTime().toBuilder().rollouts(2).candidates(2).build();
