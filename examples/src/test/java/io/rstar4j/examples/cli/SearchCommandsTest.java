@@ -115,6 +115,21 @@ class SearchCommandsTest {
   }
 
   @Test
+  void solveWithTheDefaultGraalPyVerifierFindsTheAnswers() throws Exception {
+    List<String> args = new ArrayList<>(List.of(serverArgs()));
+    int v = args.indexOf("--verifier");
+    args.remove(v);
+    args.remove(v);
+    args.addAll(0, List.of("solve", "--trees", dir.resolve("g.jsonl").toString(), "--limit", "2"));
+    Run r = run(args.toArray(new String[0]));
+    assertEquals(0, r.code(), r.err());
+    assertEquals(2, r.lines().size(), r.out());
+    for (String l : r.lines()) {
+      assertTrue(json(l).get("correct").getAsBoolean(), l);
+    }
+  }
+
+  @Test
   void solveRunsTheTinyOnnxPolicyOnAShippedBenchmark() {
     Path model = dir.resolve("tiny");
     assertEquals(0, run("make-tiny-model", "--out", model.toString()).code());
