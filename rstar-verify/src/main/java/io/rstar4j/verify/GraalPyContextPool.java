@@ -116,7 +116,7 @@ final class GraalPyContextPool implements AutoCloseable {
         "GraalPy verifier: warming {0} context(s) in the background (timeout {1} ms, preload [{2}]"
             + "{3})",
         poolSize,
-        timeout.toMillis(),
+        String.valueOf(timeout.toMillis()),
         preload,
         pythonPath.isEmpty() ? "" : ", python path " + pythonPath);
     for (int i = 0; i < poolSize; i++) {
@@ -196,10 +196,10 @@ final class GraalPyContextPool implements AutoCloseable {
         LOG.log(
             Level.INFO,
             "GraalPy verifier: first context warm after {0} ms (cold start; imported [{1}])",
-            coldStart.toMillis(),
+            String.valueOf(coldStart.toMillis()),
             parts[0]);
       } else {
-        LOG.log(Level.DEBUG, "GraalPy context warmed in {0} ms", took.toMillis());
+        LOG.log(Level.DEBUG, "GraalPy context warmed in {0} ms", String.valueOf(took.toMillis()));
       }
       if (closed) {
         ctx.close(true);
