@@ -399,6 +399,9 @@ def _run(code):
     _sys.stdin = _NoInput()
     _state["globals"] = g
     try:
+        if "decimal" in code and "decimal" in _sys.modules:
+            d = _sys.modules["decimal"]
+            d.setcontext(d.Context())  # the decimal context is per thread, not per namespace
         last = None
         if _ends_with_statement(code):
             # fast path: no trailing expression, so no AST round trip (ast.parse + compile of
@@ -438,27 +441,67 @@ _integrity = None
 _STATE_KEYS = frozenset(_state)
 
 
+_STDLIB_CHECKED = ("math", "cmath", "fractions", "decimal", "itertools", "functools",
+                   "collections", "statistics", "random", "re", "string", "operator", "os",
+                   "time", "datetime")
+
+
 def _snapshot_integrity():
+    """Remembers the runner's globals, the loaded modules, sys.path and the namespaces of the
+    common standard modules, so that a program changing any of them for later runs is noticed."""
     global _integrity
     g = globals()
     names = tuple(k for k in sorted(g) if k not in ("_state", "_integrity"))
+    modules = tuple(_sys.modules.items())
+    checked = tuple((m.__dict__, dict(m.__dict__)) for m in
+                    (_sys.modules.get(n) for n in _STDLIB_CHECKED) if m is not None)
     _integrity = (names, tuple(g[k] for k in names), _builtins_snapshot,
-                  len(_builtins_snapshot), _state)
+                  len(_builtins_snapshot), _state, tuple(k for k, _ in modules),
+                  tuple(v for _, v in modules), tuple(_sys.path), checked)
 
 
-def _intact():
-    """Whether this interpreter's runner state is as rstar_setup left it (a program that reached
-    it through frames or gc can change it; the pool then recycles the interpreter)."""
+_TRIGGERS = ("sys", "__", "setattr", "delattr", "vars(", "globals", "locals", "exec", "eval",
+             "compile", "getattr", "del ", "builtins", "importlib", "gc", "reload", "context")
+
+
+def _may_touch_shared_state(code):
+    """False only when the source text cannot change module state: no introspection words and
+    no assignment to an attribute (checking the world costs about a millisecond on GraalPy)."""
+    for t in _TRIGGERS:
+        if t in code:
+            return True
+    for line in code.split("\n"):
+        if "." not in line:
+            continue
+        i = line.find("=")
+        while i > 0:
+            if line[i + 1:i + 2] != "=" and line[i - 1] not in "=!<>" and "." in line[:i]:
+                return True
+            i = line.find("=", i + 2)
+        if line.lstrip().startswith(("for ", "with ", "async ")):
+            return True
+    return False
+
+
+def _intact(world=True):
+    """Whether this interpreter is as rstar_setup left it: the runner's state and, with world,
+    the modules loaded then, sys.path and the standard modules' namespaces (a program that
+    changes them, by assignment or through frames, would leak into later runs; the pool then
+    replaces the interpreter)."""
     g = globals()
-    names, values, snapshot, size, state = _integrity
-    return (tuple(map(g.get, names)) == values and g.get("_state") is state
-            and len(snapshot) == size and frozenset(state) == _STATE_KEYS)
+    names, values, snapshot, size, state, mod_names, mods, path, checked = _integrity
+    if not (tuple(map(g.get, names)) == values and g.get("_state") is state
+            and len(snapshot) == size and frozenset(state) == _STATE_KEYS):
+        return False
+    return not world or (tuple(map(_sys.modules.get, mod_names)) == mods
+                         and tuple(_sys.path) == path
+                         and all(d == saved for d, saved in checked))
 
 
-def rstar_run(code, _run=_run, _intact=_intact):
+def rstar_run(code, _run=_run, _intact=_intact, _may_touch=_may_touch_shared_state):
     """Runs one program from a fresh namespace; returns (kind, text, intact)."""
     kind, text = _run(code)
-    return (kind, text, _intact())
+    return (kind, text, _intact(_may_touch(code)))
 
 
 def _worker_main():
