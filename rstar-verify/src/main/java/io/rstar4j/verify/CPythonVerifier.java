@@ -74,7 +74,7 @@ public final class CPythonVerifier implements Verifier {
         Level.INFO,
         "CPython verifier: first worker ({0}) ready in {1} ms; starting {2} more",
         b.python,
-        coldStart.toMillis(),
+        String.valueOf(coldStart.toMillis()),
         b.workers - 1);
     for (int i = 1; i < b.workers; i++) {
       starter.execute(this::addWorker);

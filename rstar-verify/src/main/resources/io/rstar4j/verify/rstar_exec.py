@@ -192,6 +192,8 @@ def rstar_setup(max_output_chars, recursion_limit, preload):
     _RECURSION_LIMIT = int(recursion_limit)
     import os
     import ast  # the runner needs it; import once here
+    global _ast
+    _ast = ast
     os_names = ["system", "popen", "fork", "forkpty", "execv", "execve", "execl", "execle",
                 "execlp", "execlpe", "execvp", "execvpe", "spawnl", "spawnle", "spawnlp",
                 "spawnlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe", "posix_spawn",
@@ -246,7 +248,6 @@ def rstar_setup(max_output_chars, recursion_limit, preload):
             loaded.append(name)
         except BaseException as e:
             failed.append(name + " (" + _error_text(e) + ")")
-    _ends_with_statement("x = 1")  # compiles its patterns before the integrity snapshot
     _snapshot_integrity()
     return ",".join(loaded) + "\n" + "; ".join(failed)
 
@@ -301,7 +302,13 @@ def _value_text(v):
     return str(v)
 
 
-_STATEMENT_START = None
+_ast = None
+_SIMPLE_KEYWORDS = frozenset(["import", "from", "def", "class", "return", "pass", "break",
+                              "continue", "raise", "del", "assert", "global", "nonlocal"])
+_COMPOUND_KEYWORDS = frozenset(["if", "elif", "else", "for", "while", "with", "try", "except",
+                                "finally", "def", "class", "async"])
+_TARGET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_., []")
+_AUGMENT_CHARS = frozenset("+-*/%&|^@")
 
 
 def _bracket_balance(text):
@@ -309,23 +316,38 @@ def _bracket_balance(text):
             - text.count(")") - text.count("]") - text.count("}"))
 
 
+def _strip_comments(text):
+    if "#" not in text:
+        return text
+    return "\n".join(l.split("#", 1)[0] for l in text.split("\n"))
+
+
+def _first_word(text):
+    w = text.split(None, 1)[0] if text.strip() else ""
+    return w.split(":", 1)[0].split("(", 1)[0]
+
+
+def _is_assignment(body):
+    i = body.find("=")
+    if i <= 0 or body[i + 1:i + 2] == "=" or body[i - 1] in "=<>!":
+        return False
+    target = body[:i]
+    if target[-1] in _AUGMENT_CHARS:
+        target = target[:-1]
+        if target and target[-1] in "*/" and target[-1] == body[i - 2]:
+            target = target[:-1]  # ** and //
+    target = target.rstrip()
+    return (bool(target) and (target[0].isalpha() or target[0] == "_")
+            and all(c in _TARGET_CHARS for c in target))
+
+
 def _ends_with_statement(code):
     """True only when the last top-level statement is certainly not an expression with a value.
 
-    A cheap look at the source text; anything unusual (triple quotes, backslash continuations,
-    brackets still open, quotes that do not pair up) answers False, and the caller then parses
-    the program exactly."""
-    global _STATEMENT_START
-    if _STATEMENT_START is None:
-        import re
-        _STATEMENT_START = (
-            re.compile(r"(import|from|def|class|return|pass|break|continue|raise|del|assert|"
-                       r"global|nonlocal)\b"),
-            re.compile(r"[A-Za-z_][A-Za-z0-9_.]*(\s*\[[^\[\]=]*\])?"
-                       r"(\s*,\s*[A-Za-z_][A-Za-z0-9_.]*(\s*\[[^\[\]=]*\])?)*\s*"
-                       r"(\*\*|//|>>|<<|[-+*/%&|^@])?=(?!=)"),
-            re.compile(r"(if|elif|else|for|while|with|try|except|finally|def|class|async)\b"),
-            re.compile(r"print\("))
+    A cheap look at the source text with string methods only (no regular expressions, which are
+    slow in GraalPy's interpreter mode); anything unusual (triple quotes, backslash
+    continuations, brackets still open, quotes that do not pair up, semicolons) answers False,
+    and the caller then parses the program exactly."""
     if '"""' in code or "'''" in code or "\\\n" in code:
         return False
     lines = code.split("\n")
@@ -337,7 +359,6 @@ def _ends_with_statement(code):
             break
     if last < 0:
         return True  # only comments and blank lines
-    keyword, assign, compound, printcall = _STATEMENT_START
     line = lines[last]
     if line[0] in " \t":
         top = -1
@@ -349,23 +370,23 @@ def _ends_with_statement(code):
         if top < 0:
             return False
         head = lines[top].split("#", 1)[0].rstrip()
-        before = "\n".join(l.split("#", 1)[0] for l in lines[:top])
-        return (compound.match(head) is not None and head.endswith(":")
+        before = _strip_comments("\n".join(lines[:top]))
+        return (_first_word(head) in _COMPOUND_KEYWORDS and head.endswith(":")
+                and ";" not in head
                 and _bracket_balance(head) == 0 and _bracket_balance(before) == 0
                 and before.count('"') % 2 == 0 and before.count("'") % 2 == 0)
     body = line.split("#", 1)[0].rstrip()
-    before = "\n".join(l.split("#", 1)[0] for l in lines[:last])
+    before = _strip_comments("\n".join(lines[:last]))
     if (_bracket_balance(before) != 0 or _bracket_balance(body) != 0 or body.endswith(",")
-            or ";" in body
-            or before.count('"') % 2 or before.count("'") % 2):
+            or ";" in body or before.count('"') % 2 or before.count("'") % 2):
         return False
-    return (keyword.match(body) is not None or assign.match(body) is not None
-            or printcall.match(body) is not None)
+    return (_first_word(body) in _SIMPLE_KEYWORDS or body.startswith("print(")
+            or _is_assignment(body))
 
 
 def _run(code):
     """Runs one program from a fresh namespace; returns (kind, text)."""
-    import ast
+    ast = _ast
     out = _CappedWriter(_MAX_OUTPUT_CHARS)
     g = {"__name__": "__main__", "__builtins__": _builtins, "__doc__": None}
     saved = (_sys.stdout, _sys.stderr, _sys.stdin)
@@ -378,6 +399,9 @@ def _run(code):
     _sys.stdin = _NoInput()
     _state["globals"] = g
     try:
+        if "decimal" in code and "decimal" in _sys.modules:
+            d = _sys.modules["decimal"]
+            d.setcontext(d.Context())  # the decimal context is per thread, not per namespace
         last = None
         if _ends_with_statement(code):
             # fast path: no trailing expression, so no AST round trip (ast.parse + compile of
@@ -417,30 +441,67 @@ _integrity = None
 _STATE_KEYS = frozenset(_state)
 
 
+_STDLIB_CHECKED = ("math", "cmath", "fractions", "decimal", "itertools", "functools",
+                   "collections", "statistics", "random", "re", "string", "operator", "os",
+                   "time", "datetime")
+
+
 def _snapshot_integrity():
+    """Remembers the runner's globals, the loaded modules, sys.path and the namespaces of the
+    common standard modules, so that a program changing any of them for later runs is noticed."""
     global _integrity
     g = globals()
-    _integrity = (tuple((k, g[k]) for k in sorted(g) if k not in ("_state", "_integrity")),
-                  _builtins_snapshot, len(_builtins_snapshot), _state)
+    names = tuple(k for k in sorted(g) if k not in ("_state", "_integrity"))
+    modules = tuple(_sys.modules.items())
+    checked = tuple((m.__dict__, dict(m.__dict__)) for m in
+                    (_sys.modules.get(n) for n in _STDLIB_CHECKED) if m is not None)
+    _integrity = (names, tuple(g[k] for k in names), _builtins_snapshot,
+                  len(_builtins_snapshot), _state, tuple(k for k, _ in modules),
+                  tuple(v for _, v in modules), tuple(_sys.path), checked)
 
 
-def _intact():
-    """Whether this interpreter's runner state is as rstar_setup left it (a program that reached
-    it through frames or gc can change it; the pool then recycles the interpreter)."""
+_TRIGGERS = ("sys", "__", "setattr", "delattr", "vars(", "globals", "locals", "exec", "eval",
+             "compile", "getattr", "del ", "builtins", "importlib", "gc", "reload", "context")
+
+
+def _may_touch_shared_state(code):
+    """False only when the source text cannot change module state: no introspection words and
+    no assignment to an attribute (checking the world costs about a millisecond on GraalPy)."""
+    for t in _TRIGGERS:
+        if t in code:
+            return True
+    for line in code.split("\n"):
+        if "." not in line:
+            continue
+        i = line.find("=")
+        while i > 0:
+            if line[i + 1:i + 2] != "=" and line[i - 1] not in "=!<>" and "." in line[:i]:
+                return True
+            i = line.find("=", i + 2)
+        if line.lstrip().startswith(("for ", "with ", "async ")):
+            return True
+    return False
+
+
+def _intact(world=True):
+    """Whether this interpreter is as rstar_setup left it: the runner's state and, with world,
+    the modules loaded then, sys.path and the standard modules' namespaces (a program that
+    changes them, by assignment or through frames, would leak into later runs; the pool then
+    replaces the interpreter)."""
     g = globals()
-    names, snapshot, size, state = _integrity
-    for k, v in names:
-        if g.get(k) is not v:
-            return False
-    return (g.get("_state") is state and _builtins_snapshot is snapshot
-            and len(snapshot) == size and frozenset(state) == _STATE_KEYS
-            and _sys.stdout is not None)
+    names, values, snapshot, size, state, mod_names, mods, path, checked = _integrity
+    if not (tuple(map(g.get, names)) == values and g.get("_state") is state
+            and len(snapshot) == size and frozenset(state) == _STATE_KEYS):
+        return False
+    return not world or (tuple(map(_sys.modules.get, mod_names)) == mods
+                         and tuple(_sys.path) == path
+                         and all(d == saved for d, saved in checked))
 
 
-def rstar_run(code, _run=_run, _intact=_intact):
+def rstar_run(code, _run=_run, _intact=_intact, _may_touch=_may_touch_shared_state):
     """Runs one program from a fresh namespace; returns (kind, text, intact)."""
     kind, text = _run(code)
-    return (kind, text, _intact())
+    return (kind, text, _intact(_may_touch(code)))
 
 
 def _worker_main():

@@ -168,6 +168,19 @@ class CPythonVerifierTest {
   }
 
   @Test
+  void changingSharedModulesDoesNotLeak() {
+    verifier.execute("import math\nmath.pi = 3");
+    verifier.execute("import sys\nsys.path.clear()");
+    verifier.execute("import decimal\ndecimal.getcontext().prec = 2");
+    for (int i = 0; i < 4; i++) {
+      assertEquals("3.1416", verifier.execute("import math\nprint(math.pi)").text());
+      assertEquals("1/2", verifier.execute("import fractions\nprint(fractions.Fraction(1, 2))").text());
+      assertEquals(
+          "0.3333", verifier.execute("import decimal\nprint(decimal.Decimal(1) / 3)").text());
+    }
+  }
+
+  @Test
   void executeAllKeepsOrder() {
     List<String> programs = new ArrayList<>();
     for (int i = 0; i < 10; i++) {

@@ -252,6 +252,24 @@ class GraalPyHostileProgramTest {
     assertTrue(verifier.stats().contextsRecycled() > recycledBefore);
   }
 
+  @Test
+  void changingSharedModulesDoesNotLeak() {
+    verifier.execute("import math\nmath.pi = 3");
+    verifier.execute("import sys\nsys.path.clear()");
+    verifier.execute("import sys\nsys.modules.pop('fractions', None)\nsys.modules.pop('math')");
+    for (int i = 0; i < 4; i++) {
+      assertEquals("3.1416", verifier.execute("import math\nprint(math.pi)").text());
+      assertEquals(
+          "1/2", verifier.execute("import fractions\nprint(fractions.Fraction(1, 2))").text());
+      assertEquals(
+          "3", verifier.execute("import statistics\nprint(statistics.median([1, 3, 5]))").text());
+    }
+    verifier.execute("import decimal\ndecimal.getcontext().prec = 2");
+    assertEquals( // 28 digits, rounded to 4 decimals by the output rule; "0.33" if prec leaked
+        "0.3333",
+        verifier.execute("import decimal\nprint(decimal.Decimal(1) / decimal.Decimal(3))").text());
+  }
+
   private static String pyString(Path p) {
     return "'" + p.toAbsolutePath().toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
