@@ -164,7 +164,7 @@ class GraalPyVerifierTest {
   }
 
   @Test
-  void executeStepsRunsTheRoundConcurrentlyInOrder() {
+  void executeStepsRunsTheRoundConcurrentlyInOrder() throws InterruptedException {
     // each step's program is its block (a = k) plus its own code; they sleep, so running them
     // one by one takes 8 x 300 ms, on the two pooled contexts about half of it
     List<Verifier.StepInContext> steps = new ArrayList<>();
@@ -180,6 +180,12 @@ class GraalPyVerifierTest {
     steps.add(
         new Verifier.StepInContext(
             Trajectory.empty(), StepFormat.parse("<code>\nprint(a)\n<end_of_step>")));
+    // both pooled contexts warm (the pool answers once the first is)
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (verifier.stats().contextsCreated() - verifier.stats().contextsRecycled() < 2
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
     long t0 = System.nanoTime();
     List<ExecutionOutcome> out = verifier.executeSteps(steps);
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
