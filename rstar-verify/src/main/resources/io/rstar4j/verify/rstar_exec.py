@@ -171,7 +171,8 @@ def _harden_builtins():
 
 def _restore_builtins():
     d = _builtins.__dict__
-    if len(d) != len(_builtins_snapshot) or d != _builtins_snapshot:
+    # the plain snapshot dict on the left: about twice as fast on GraalPy as the module's dict
+    if len(d) != len(_builtins_snapshot) or _builtins_snapshot != d:
         d.clear()
         d.update(_builtins_snapshot)
 
