@@ -199,6 +199,18 @@ public final class CPythonVerifier implements Verifier {
     }
   }
 
+  /**
+   * Runs a round's candidate steps concurrently: their programs, assembled by {@link
+   * io.rstar4j.core.StepFormat#programOf}, go through {@link #executeAll}.
+   *
+   * @return one outcome per step, in order
+   */
+  @Override
+  public List<ExecutionOutcome> executeSteps(List<StepInContext> steps) {
+    Objects.requireNonNull(steps, "steps");
+    return executeAll(Verifier.programsOf(steps));
+  }
+
   /** Runs the programs concurrently on the workers; results in input order. */
   @Override
   public List<ExecutionOutcome> executeAll(List<String> programs) {

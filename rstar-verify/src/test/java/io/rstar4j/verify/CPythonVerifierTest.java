@@ -24,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.Step;
+import io.rstar4j.core.StepFormat;
+import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.Verifier;
 
 /** The CPython worker pool: same semantics as GraalPy, hostile programs, worker replacement. */
 class CPythonVerifierTest {
@@ -178,6 +182,35 @@ class CPythonVerifierTest {
       assertEquals(
           "0.3333", verifier.execute("import decimal\nprint(decimal.Decimal(1) / 3)").text());
     }
+  }
+
+  @Test
+  void executeStepsRunsTheRoundConcurrentlyInOrder() {
+    // 8 steps sleeping 250 ms each: 2 s one by one, about half of it on the two workers
+    List<Verifier.StepInContext> steps = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      Trajectory before =
+          new Trajectory(
+              List.of(StepFormat.parse("<code>\n# Step 1\na = " + k + "\n<end_of_step>")));
+      Step step =
+          StepFormat.parse(
+              "\n# Step 2\nimport time\ntime.sleep(0.25)\nprint(a * 10)\n<end_of_step>");
+      steps.add(new Verifier.StepInContext(before, step));
+    }
+    steps.add(
+        new Verifier.StepInContext(
+            Trajectory.empty(), StepFormat.parse("<code>\nprint(a)\n<end_of_step>")));
+    verifier.executeSteps(steps); // once untimed: the second worker starts in the background
+    long t0 = System.nanoTime();
+    List<ExecutionOutcome> out = verifier.executeSteps(steps);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertEquals(steps.size(), out.size());
+    for (int k = 0; k < 8; k++) {
+      assertEquals(String.valueOf(k * 10), out.get(k).text(), () -> out.toString());
+      assertInstanceOf(ExecutionOutcome.Output.class, out.get(k));
+    }
+    assertEquals("NameError: name 'a' is not defined", out.get(8).text());
+    assertTrue(took.compareTo(Duration.ofMillis(1_750)) < 0, () -> "not concurrent: " + took);
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.Verifier;
 
 /** Reference output semantics on the GraalPy verifier (one shared verifier for the class). */
 class GraalPyVerifierTest {
@@ -160,6 +161,42 @@ class GraalPyVerifierTest {
         assertEquals(String.valueOf(i * 2), out.get(i).text());
       }
     }
+  }
+
+  @Test
+  void executeStepsRunsTheRoundConcurrentlyInOrder() throws InterruptedException {
+    // each step's program is its block (a = k) plus its own code; they sleep, so running them
+    // one by one takes 8 x 300 ms, on the two pooled contexts about half of it
+    List<Verifier.StepInContext> steps = new ArrayList<>();
+    for (int k = 0; k < 8; k++) {
+      Trajectory before =
+          new Trajectory(
+              List.of(StepFormat.parse("<code>\n# Step 1\na = " + k + "\n<end_of_step>")));
+      Step step =
+          StepFormat.parse(
+              "\n# Step 2\nimport time\ntime.sleep(0.3)\nprint(a * 10)\n<end_of_step>");
+      steps.add(new Verifier.StepInContext(before, step));
+    }
+    steps.add(
+        new Verifier.StepInContext(
+            Trajectory.empty(), StepFormat.parse("<code>\nprint(a)\n<end_of_step>")));
+    // both pooled contexts warm (the pool answers once the first is)
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (verifier.stats().contextsCreated() - verifier.stats().contextsRecycled() < 2
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    long t0 = System.nanoTime();
+    List<ExecutionOutcome> out = verifier.executeSteps(steps);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    assertEquals(steps.size(), out.size());
+    for (int k = 0; k < 8; k++) {
+      assertEquals(
+          new ExecutionOutcome.Output(String.valueOf(k * 10), out.get(k).elapsed()), out.get(k));
+    }
+    assertEquals("NameError: name 'a' is not defined", out.get(8).text());
+    assertTrue(took.compareTo(Duration.ofMillis(2_100)) < 0, () -> "not concurrent: " + took);
+    assertEquals(List.of(), verifier.executeSteps(List.of()));
   }
 
   @Test

@@ -31,7 +31,8 @@ import io.rstar4j.verify.GraalPyVerifier;
  * Throughput and latency of the verifiers on step programs: every step's program of the rStar
  * SFT examples (each step with the code before it in its block) and synthetic arithmetic steps
  * (a new source each time, as in a search), through the GraalPy verifier and the CPython worker
- * pool, with 1 and 2 caller threads. Prints programs/s, p50, p99 and cold start.
+ * pool, with 1 and 2 caller threads, and loop-heavy steps with one. Prints programs/s, p50, p99
+ * and cold start.
  *
  * <pre>
  * java -Dpolyglot.engine.WarnInterpreterOnly=false \
@@ -110,7 +111,7 @@ public final class VerifierBenchmark {
         sft.size() - differ, sft.size());
 
     System.out.println();
-    for (String w : List.of("synthetic", "sft")) {
+    for (String w : List.of("synthetic", "sft", "loops")) {
       for (int threads : new int[] {1, 2}) {
         Double g = throughput.get("GraalPy/" + w + "/" + threads);
         Double c = throughput.get("CPython/" + w + "/" + threads);
@@ -148,6 +149,24 @@ public final class VerifierBenchmark {
       }
       throughput.put(name + "/sft/" + threads, report(name, "sft", threads, v, repeated));
     }
+    // loop-heavy steps (where an optimising runtime pays off), one thread
+    throughput.put(name + "/loops/1", report(name, "loops", 1, v, loopPrograms(20, 7)));
+  }
+
+  /** Steps that spend their time in a Python loop (300,000 iterations), a new source each. */
+  static List<String> loopPrograms(int n, long seed) {
+    Random rnd = new Random(seed);
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int k = 2 + rnd.nextInt(97);
+      out.add(
+          "total = 0\n"
+              + "for i in range(300000):\n"
+              + "    if i % " + k + " == 1:\n"
+              + "        total += i * " + k + "\n"
+              + "print(total)\n");
+    }
+    return out;
   }
 
   private static double report(String name, String workload, int threads, Verifier v, List<String> programs)

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.verify.GraalPyVerifier;
 import io.rstar4j.verify.grade.MathGrader;
 import io.rstar4j.verify.grade.SymbolicBackend;
 import java.io.BufferedReader;
@@ -50,7 +51,9 @@ public final class GradeCommand implements Command {
   @Override
   public String usage() {
     return String.join("\n",
-        "usage: rstar grade [--strict] [--tolerance REL] [--python-path DIR [--sympy-timeout MS]]",
+        "usage: rstar grade [--strict] [--tolerance REL]",
+        "                   [--python-path DIR [--sympy-backend cpython|graalpy]"
+            + " [--sympy-timeout MS]]",
         "                   < pairs.jsonl",
         "",
         "Reads one JSON object {\"gold\": ..., \"pred\": ...} per line on stdin. gold is a string,",
@@ -65,14 +68,21 @@ public final class GradeCommand implements Command {
         "  --tolerance REL   relative tolerance when either number is written as a decimal",
         "                    (default 1e-4); numbers written exactly agree to 1e-9",
         "  --python-path DIR decide the pairs the Java checks cannot with sympy, imported from DIR",
-        "                    (e.g. /usr/lib/python3/dist-packages) by a python3 worker process",
+        "                    (e.g. /usr/lib/python3/dist-packages)",
+        "  --sympy-backend cpython|graalpy",
+        "                    where sympy runs: cpython (default), a python3 worker process that",
+        "                    imports sympy in about a second; graalpy, the in-process GraalPy",
+        "                    sandbox (no python3 needed, but importing sympy there takes 25-60 s",
+        "                    before the first symbolic check, so it suits long runs only; DIR",
+        "                    must hold a pure-Python sympy and mpmath, e.g. Debian's",
+        "                    python3-sympy in /usr/lib/python3/dist-packages)",
         "  --sympy-timeout MS  time limit of one sympy check (default 10000)");
   }
 
   @Override
   public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
-    Args a = Args.parse(args, Set.of("tolerance", "python-path", "sympy-timeout"),
+    Args a = Args.parse(args, Set.of("tolerance", "python-path", "sympy-timeout", "sympy-backend"),
         Set.of("strict"));
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -82,19 +92,43 @@ public final class GradeCommand implements Command {
     if (sympyTimeout <= 0) {
       throw new UsageException("--sympy-timeout must be positive");
     }
+    String backend = a.get("sympy-backend", "cpython");
+    if (!backend.equals("cpython") && !backend.equals("graalpy")) {
+      throw new UsageException(
+          "--sympy-backend must be cpython or graalpy, was '" + backend + "'");
+    }
+    if (a.has("sympy-backend") && !a.has("python-path")) {
+      throw new UsageException("--sympy-backend needs --python-path DIR (where sympy is)");
+    }
     MathGrader.Builder builder;
     try {
       builder = MathGrader.builder().strictReference(a.has("strict")).relativeTolerance(tol);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    PythonWorker worker = null;
+    Verifier worker = null;
     if (a.has("python-path")) {
       Path dir = Path.of(a.get("python-path", ""));
       if (!Files.isDirectory(dir)) {
         throw new UsageException("--python-path " + dir + " is not a directory");
       }
-      worker = new PythonWorker(dir, Duration.ofMillis(sympyTimeout));
+      if (backend.equals("graalpy")) {
+        err.println("rstar grade: warming the GraalPy sandbox with sympy from " + dir
+            + " in the background (25-60 s before the first symbolic check)");
+        GraalPyVerifier.Builder gb;
+        try {
+          gb = GraalPyVerifier.builder()
+              .poolSize(1)
+              .pythonPath(dir)
+              .timeout(Duration.ofMillis(sympyTimeout))
+              .acquireTimeout(Duration.ofMinutes(5));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+        worker = gb.build();
+      } else {
+        worker = new PythonWorker(dir, Duration.ofMillis(sympyTimeout));
+      }
       builder.symbolicBackend(SymbolicBackend.sympy(worker));
     }
     try {
@@ -191,8 +225,8 @@ public final class GradeCommand implements Command {
 
   /**
    * A {@link Verifier} on one persistent {@code python3} worker (JSON lines over stdin/stdout),
-   * enough for the grader's sympy checks; restarted after a timeout. The GraalPy verifier can
-   * replace it once it ships.
+   * enough for the grader's sympy checks; restarted after a timeout. {@code --sympy-backend
+   * graalpy} runs them in the GraalPy sandbox instead.
    */
   static final class PythonWorker implements Verifier {
     private static final String LOOP = String.join("\n",

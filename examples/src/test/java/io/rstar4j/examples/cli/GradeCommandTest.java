@@ -117,6 +117,47 @@ class GradeCommandTest {
   }
 
   @Test
+  void graalPyBackendDecidesInTheSandbox() {
+    // the same pairs as above, with Debian's pure-Python sympy imported into the in-process
+    // GraalPy sandbox (slow to warm: tens of seconds); output lines in order
+    java.nio.file.Path dist = java.nio.file.Path.of("/usr/lib/python3/dist-packages");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isDirectory(dist.resolve("sympy"))
+            && java.nio.file.Files.isDirectory(dist.resolve("mpmath")),
+        "python3-sympy and python3-mpmath are not installed");
+    String dir = dist.toString();
+    String in = "{\"gold\": \"\\\\frac{11}{6}\", \"pred\": \"harmonic(3)\"}\n"
+        + "{\"gold\": \"2\", \"pred\": \"2.0\"}\n"
+        + "not json\n"
+        + "{\"gold\": \"\\\\frac{13}{6}\", \"pred\": \"harmonic(3)\"}\n";
+    Result r = run(in, "--python-path", dir, "--sympy-backend", "graalpy",
+        "--sympy-timeout", "60000");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(4, r.lines().size(), r.lines().toString());
+    assertEquals("{\"equal\": true}", r.lines().get(0));
+    assertEquals("{\"equal\": true}", r.lines().get(1));
+    assertFalse(json(r.lines().get(2)).get("equal").getAsBoolean());
+    assertTrue(json(r.lines().get(2)).has("error"));
+    assertEquals("{\"equal\": false}", r.lines().get(3));
+    assertTrue(r.err().contains("GraalPy"), r.err());
+  }
+
+  @Test
+  void sympyBackendIsCheckedEagerly() {
+    Result bad = run("", "--python-path", System.getProperty("java.io.tmpdir"),
+        "--sympy-backend", "jython");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("cpython or graalpy"), bad.err());
+    Result alone = run("", "--sympy-backend", "graalpy");
+    assertEquals(2, alone.code());
+    assertTrue(alone.err().contains("--python-path"), alone.err());
+    Result cpython = run("{\"gold\": \"1\", \"pred\": \"1\"}\n",
+        "--python-path", System.getProperty("java.io.tmpdir"), "--sympy-backend", "cpython");
+    assertEquals(0, cpython.code(), cpython.err());
+    assertEquals(List.of("{\"equal\": true}"), cpython.lines());
+  }
+
+  @Test
   void theSympyWorkerStopsRunawayProgramsAndRecovers() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(sympyDir() != null, "python3 not available");
     try (GradeCommand.PythonWorker w = new GradeCommand.PythonWorker(
