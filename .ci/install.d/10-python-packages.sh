@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Pure-Python sympy and mpmath from Debian, for the verifier's optional --python-path tests
+# python3 with pure-Python sympy and mpmath from Debian, for the CPython verifier, the grader's
+# sympy back end and the GraalPy verifier's optional --python-path tests
 # (/usr/lib/python3/dist-packages). Idempotent: installs only what is missing.
 set -euo pipefail
 missing=()
-for p in python3-sympy python3-mpmath; do
+for p in python3 python3-sympy python3-mpmath; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
