@@ -278,10 +278,7 @@ public final class CPythonVerifier implements Verifier {
      * @throws IllegalArgumentException if not in 1..64
      */
     public Builder workers(int n) {
-      if (n < 1 || n > 64) {
-        throw new IllegalArgumentException("workers must be in 1..64, was " + n);
-      }
-      this.workers = n;
+      this.workers = Checks.poolSize(n, "workers");
       return this;
     }
 
@@ -291,11 +288,7 @@ public final class CPythonVerifier implements Verifier {
      * @throws IllegalArgumentException if not positive or over 10 minutes
      */
     public Builder timeout(Duration d) {
-      Objects.requireNonNull(d, "timeout");
-      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("timeout must be in (0, 10 min], was " + d);
-      }
-      this.timeout = d;
+      this.timeout = Checks.runTimeout(d);
       return this;
     }
 
@@ -305,11 +298,7 @@ public final class CPythonVerifier implements Verifier {
      * @throws IllegalArgumentException if not positive
      */
     public Builder startTimeout(Duration d) {
-      Objects.requireNonNull(d, "startTimeout");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("startTimeout must be positive, was " + d);
-      }
-      this.startTimeout = d;
+      this.startTimeout = Checks.positive(d, "startTimeout");
       return this;
     }
 

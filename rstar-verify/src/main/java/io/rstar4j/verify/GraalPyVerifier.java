@@ -148,10 +148,7 @@ public final class GraalPyVerifier implements Verifier {
      * @throws IllegalArgumentException if not in 1..64
      */
     public Builder poolSize(int n) {
-      if (n < 1 || n > 64) {
-        throw new IllegalArgumentException("poolSize must be in 1..64, was " + n);
-      }
-      this.poolSize = n;
+      this.poolSize = Checks.poolSize(n, "poolSize");
       return this;
     }
 
@@ -161,11 +158,7 @@ public final class GraalPyVerifier implements Verifier {
      * @throws IllegalArgumentException if not positive or over 10 minutes
      */
     public Builder timeout(Duration d) {
-      Objects.requireNonNull(d, "timeout");
-      if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw new IllegalArgumentException("timeout must be in (0, 10 min], was " + d);
-      }
-      this.timeout = d;
+      this.timeout = Checks.runTimeout(d);
       return this;
     }
 
@@ -176,11 +169,7 @@ public final class GraalPyVerifier implements Verifier {
      * @throws IllegalArgumentException if not positive
      */
     public Builder interruptGrace(Duration d) {
-      Objects.requireNonNull(d, "interruptGrace");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("interruptGrace must be positive, was " + d);
-      }
-      this.interruptGrace = d;
+      this.interruptGrace = Checks.positive(d, "interruptGrace");
       return this;
     }
 
@@ -190,11 +179,7 @@ public final class GraalPyVerifier implements Verifier {
      * @throws IllegalArgumentException if not positive
      */
     public Builder acquireTimeout(Duration d) {
-      Objects.requireNonNull(d, "acquireTimeout");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("acquireTimeout must be positive, was " + d);
-      }
-      this.acquireTimeout = d;
+      this.acquireTimeout = Checks.positive(d, "acquireTimeout");
       return this;
     }
 
