@@ -216,7 +216,7 @@ class SearchCommandsTest {
 
   @Test
   void evolveRunsRoundsTrainsPpmsCallsTheTrainerAndResumes() throws Exception {
-    Path backbone = TinyDecoder.writeBackbone(dir.resolve("backbone"));
+    Path backbone = io.rstar4j.core.model.TinyDecoderBackbone.write(dir.resolve("backbone"));
     Path script = dir.resolve("trainer.sh");
     Files.writeString(script, "#!/bin/sh\necho \"trainer got round $1\"\ntest -f \"$2\"\n"
         + "echo \"$1\" >> \"$3/../trainer.log\"\n");

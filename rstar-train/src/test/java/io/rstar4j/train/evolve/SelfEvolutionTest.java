@@ -37,7 +37,7 @@ class SelfEvolutionTest {
   @BeforeAll
   static void start() throws Exception {
     verifier = CPythonVerifier.builder().workers(2).timeout(Duration.ofSeconds(5)).build();
-    backbone = TinyDecoder.writeBackbone(shared.resolve("backbone"));
+    backbone = io.rstar4j.core.model.TinyDecoderBackbone.write(shared.resolve("backbone"));
   }
 
   @AfterAll

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnx.proto.OnnxMl;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.model.TinyDecoderBackbone;
 import io.rstar4j.core.tokenizer.Tokenizers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,33 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DecoderBackboneTest {
   @TempDir Path dir;
 
-  static Path writeDecoder(Path dir) throws Exception {
-    TinyQwen2.Config c = TinyQwen2.Config.tiny();
-    TinyQwen2.writeExport(c, dir);
-    OnnxMl.ModelProto m = TinyQwen2.model(c);
-    String hidden = null;
-    for (OnnxMl.NodeProto n : m.getGraph().getNodeList()) {
-      if (n.getOutputList().contains("logits")) {
-        hidden = n.getInput(0);
-      }
-    }
-    OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
-    g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName("expose_hidden")
-        .addInput(hidden).addOutput("last_hidden_state"));
-    g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("last_hidden_state").setType(
-        OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-            .setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
-            .setShape(OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch_size"))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence_length"))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(c.hidden()))))));
-    Files.write(dir.resolve("model.onnx"), m.toBuilder().setGraph(g).build().toByteArray());
-    return dir;
-  }
-
   @Test
   void aDecoderWithPastInputsServesAsBackboneAndTrains() throws Exception {
-    Path bb = writeDecoder(dir.resolve("qwen2-tiny"));
+    Path bb = TinyDecoderBackbone.write(dir.resolve("qwen2-tiny"));
     BackboneSettings s = BackboneSettings.defaults().withContextLength(64).withBatchSize(4);
     try (Backbone backbone = ProcessPreferenceModel.openBackbone(bb, Tokenizers::fromFile, s)) {
       assertEquals(64, backbone.hiddenSize());

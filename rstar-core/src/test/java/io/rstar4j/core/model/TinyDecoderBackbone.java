@@ -1,15 +1,19 @@
-package io.rstar4j.train.evolve;
+package io.rstar4j.core.model;
 
 import ai.onnx.proto.OnnxMl;
-import io.rstar4j.core.model.TinyQwen2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The project's tiny Qwen2 export with its final hidden states exposed as a PPM backbone. */
-final class TinyDecoder {
-  private TinyDecoder() {}
+/**
+ * Test support (in the test jar): the project's tiny Qwen2 export with its final-norm hidden
+ * states exposed as {@code last_hidden_state}, as a feature-extraction export of a causal LM has
+ * them, so it can serve as a decoder backbone of a Process Preference Model.
+ */
+public final class TinyDecoderBackbone {
+  private TinyDecoderBackbone() {}
 
-  static Path writeBackbone(Path dir) throws Exception {
+  /** Writes the export (model.onnx, tokenizer.json, config.json) into {@code dir}; returns dir. */
+  public static Path write(Path dir) throws Exception {
     TinyQwen2.Config c = TinyQwen2.Config.tiny();
     TinyQwen2.writeExport(c, dir);
     OnnxMl.ModelProto m = TinyQwen2.model(c);
