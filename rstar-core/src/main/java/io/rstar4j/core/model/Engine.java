@@ -52,6 +52,8 @@ final class Engine {
   private long parallelSamplingWork = 1L << 20;
   private final SplittableRandom seeder = new SplittableRandom();
   private final int kvRowFloats; // floats of one token of one row in one layer's K (heads*dim)
+  /** End-of-sequence ids as a bit set (no boxing per token); ids past its end are not EOS. */
+  private final boolean[] eos;
 
   // Scratch, grown on demand and reused across calls.
   private ByteBuffer[] aK = new ByteBuffer[0];
@@ -69,6 +71,18 @@ final class Engine {
   private final ByteBuffer[] slotBuffers = new ByteBuffer[4];
   private final long[][] slotShapes = new long[4][];
   private final OnnxTensor[] slotTensors = new OnnxTensor[4];
+  /**
+   * Tensors of the previous run, kept open: a step's {@code present} tensors have the buffers and
+   * shapes of the next step's {@code past}, so they are passed again instead of being recreated.
+   */
+  private List<Kept> keptPrev = new ArrayList<>();
+  private List<Kept> keptNow = new ArrayList<>();
+  private long lastRunCpuNanos;
+  private long[] maskOnes = new long[0];
+  private long[] maskZeros = new long[0];
+
+  /** A tensor over (a view of) a buffer with its shape. */
+  private record Kept(ByteBuffer buf, long[] shape, OnnxJavaType type, OnnxTensor tensor) {}
 
   // Statistics.
   private long decodeSteps;
@@ -108,6 +122,16 @@ final class Engine {
     this.sampler = new Sampler(samplingVocab);
     this.samplers = ThreadLocal.withInitial(() -> new Sampler(samplingVocab));
     this.kvRowFloats = layout.kvHeads() * layout.headDim();
+    int maxEos = -1;
+    for (int id : layout.eosTokenIds()) {
+      maxEos = Math.max(maxEos, id);
+    }
+    this.eos = new boolean[maxEos + 1];
+    for (int id : layout.eosTokenIds()) {
+      if (id >= 0) {
+        eos[id] = true;
+      }
+    }
   }
 
   /** For tests: the rows x vocabulary work above which rows are sampled in parallel. */
@@ -246,7 +270,7 @@ final class Engine {
       r.generated = Arrays.copyOf(r.generated, r.count * 2);
     }
     r.generated[r.count++] = token;
-    if (layout.eosTokenIds().contains(token)) {
+    if (token >= 0 && token < eos.length && eos[token]) {
       finish(r, StopReason.END_OF_SEQUENCE, true);
       return;
     }
@@ -432,20 +456,24 @@ final class Engine {
       ByteBuffer idb = scratchIds(rows);
       ByteBuffer posb = scratchPositions(rows);
       ByteBuffer mb = scratchMask((long) rows * total);
+      if (maskOnes.length < total) {
+        maskOnes = new long[Math.max(total, maskOnes.length * 2)];
+        Arrays.fill(maskOnes, 1L);
+        maskZeros = new long[maskOnes.length];
+      }
+      java.nio.LongBuffer ml = mb.asLongBuffer();
       for (int q = 0; q < rows; q++) {
         Row r = live.get(q);
         idb.putLong(q * 8, r.last());
         posb.putLong(q * 8, len - r.pad);
-        int base = q * total * 8;
-        for (int j = 0; j < total; j++) {
-          mb.putLong(base + j * 8, j < r.pad ? 0L : 1L);
-        }
+        int base = q * total;
+        int pad = Math.min(r.pad, total);
+        ml.put(base, maskZeros, 0, pad);
+        ml.put(base + pad, maskOnes, 0, total - pad);
       }
       long v = layout.vocabSize();
       ByteBuffer lg = scratchLogits(rows * v * Float.BYTES);
-      long c1 = cpuNow();
       long runNanos = run(rows, 1, len, idb, mb, posb, aK, aV, bK, bV, lg, false);
-      long c2 = cpuNow();
       swap();
       len = total;
       FloatBuffer lf = lg.asFloatBuffer();
@@ -454,8 +482,10 @@ final class Engine {
       decodeRunNanos += runNanos;
       decodeStepNanos += System.nanoTime() - s0;
       if (cpuTiming) {
-        decodeOutsideCpuNanos += (c1 - c0) + (cpuNow() - c2);
-        decodeRunCpuNanos += c2 - c1;
+        // Thread CPU time of the step less that spent inside OrtSession.run itself, so that
+        // tensor creation counts as outside, the same split as the wall-clock figures.
+        decodeOutsideCpuNanos += (cpuNow() - c0) - lastRunCpuNanos;
+        decodeRunCpuNanos += lastRunCpuNanos;
       }
     }
   }
@@ -733,7 +763,9 @@ final class Engine {
   private long run(int rows, int seq, int past, ByteBuffer idb, ByteBuffer mb, ByteBuffer posb,
       ByteBuffer[] srcK, ByteBuffer[] srcV, ByteBuffer[] dstK, ByteBuffer[] dstV, ByteBuffer lg,
       boolean logitsOnly) throws OrtException {
-    List<OnnxTensor> made = new ArrayList<>(4 * layout.layers() + 6);
+    List<Kept> made = keptNow;
+    made.clear();
+    boolean ok = false;
     inputs.clear();
     pinned.clear();
     try {
@@ -764,18 +796,33 @@ final class Engine {
       }
       pinned.put("logits", reused(3, lg, (long) rows * seq * layout.vocabSize() * Float.BYTES,
           new long[] {rows, seq, layout.vocabSize()}, OnnxJavaType.FLOAT));
+      long k0 = cpuNow();
       long t0 = System.nanoTime();
       OrtSession.Result result = logitsOnly
           ? session.run(inputs, Set.of(), pinned)
           : session.run(inputs, pinned);
       long t1 = System.nanoTime();
+      lastRunCpuNanos = cpuNow() - k0;
       result.close();
+      ok = true;
       return t1 - t0;
     } finally {
-      for (OnnxTensor t : made) {
-        t.close();
+      // Tensors of the previous run not passed again are done with; this run's are kept for the
+      // next one (or all closed if this run failed).
+      closeAll(keptPrev);
+      if (!ok) {
+        closeAll(made);
       }
+      keptNow = keptPrev;
+      keptPrev = made;
     }
+  }
+
+  private static void closeAll(List<Kept> kept) {
+    for (Kept k : kept) {
+      k.tensor().close();
+    }
+    kept.clear();
   }
 
   /**
@@ -801,6 +848,8 @@ final class Engine {
 
   /** Closes the tensors kept between steps. */
   void close() {
+    closeAll(keptPrev);
+    closeAll(keptNow);
     for (int i = 0; i < slotTensors.length; i++) {
       if (slotTensors[i] != null) {
         slotTensors[i].close();
@@ -811,12 +860,27 @@ final class Engine {
     }
   }
 
-  private OnnxTensor made(List<OnnxTensor> made, ByteBuffer buf, long bytes, long[] shape,
+  /**
+   * A tensor over the first {@code bytes} of {@code buf}: the previous run's tensor over the same
+   * buffer with the same shape when there is one (each passed at most once per run), else a new
+   * one. Either way it is kept until the end of the next run.
+   */
+  private OnnxTensor made(List<Kept> made, ByteBuffer buf, long bytes, long[] shape,
       OnnxJavaType type) throws OrtException {
+    for (int i = 0; i < keptPrev.size(); i++) {
+      Kept k = keptPrev.get(i);
+      if (k.buf() == buf && k.type() == type && Arrays.equals(k.shape(), shape)) {
+        int last = keptPrev.size() - 1;
+        keptPrev.set(i, keptPrev.get(last));
+        keptPrev.remove(last);
+        made.add(k);
+        return k.tensor();
+      }
+    }
     ByteBuffer view = buf.duplicate();
     view.clear().limit((int) bytes);
     OnnxTensor t = OnnxTensor.createTensor(env, view.slice().order(NATIVE), shape, type);
-    made.add(t);
+    made.add(new Kept(buf, shape.clone(), type, t));
     return t;
   }
 

@@ -1,6 +1,7 @@
 package io.rstar4j.core.model;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -12,6 +13,13 @@ import java.util.SplittableRandom;
 final class Sampler {
   /** Scaled logits this far below the best are treated as probability 0 (e^-30 < 1e-13). */
   static final double CUTOFF = 30.0;
+  /** Rejection-sampling proposals tried before the full softmax (see {@code rejection}). */
+  static final int REJECTION_TRIALS = 32;
+  private static final double LOG2E = 1.0 / Math.log(2.0);
+  /** Envelope buckets: weights down to 2^-63, far under the cut-off's e^-30. */
+  private static final int BUCKETS = 64;
+  private final int[] bucketCounts = new int[BUCKETS];
+  private final byte[] bucket;
 
   private final int vocab;
   private final double[] probs;
@@ -24,6 +32,7 @@ final class Sampler {
     this.probs = new double[vocab];
     this.cand = new int[vocab];
     this.keys = new float[vocab];
+    this.bucket = new byte[vocab];
   }
 
   /**
@@ -57,9 +66,12 @@ final class Sampler {
       n = topK;
       sorted = true;
     } else {
+      // One bulk copy out of the (usually direct) buffer, then plain array loops.
+      float[] x = keys;
+      logits.get(offset, x, 0, vocab);
       float max = Float.NEGATIVE_INFINITY;
       for (int i = 0; i < vocab; i++) {
-        float v = logits.get(offset + i);
+        float v = x[i];
         if (v > max) {
           max = v;
         }
@@ -70,9 +82,15 @@ final class Sampler {
       // Candidates: tokens within CUTOFF of the best after temperature; the rest have mass under
       // e^-CUTOFF each and are left out without computing an exp.
       float floor = (float) (max - CUTOFF * cfg.temperature());
+      if (cfg.topP() >= 1.0) {
+        int t = rejection(x, max, floor, invT, rnd);
+        if (t >= 0) {
+          return t;
+        }
+      }
       n = 0;
       for (int i = 0; i < vocab; i++) {
-        float l = logits.get(offset + i);
+        float l = x[i];
         if (l >= floor) {
           double p = Math.exp((l - max) * invT);
           probs[i] = p;
@@ -119,11 +137,80 @@ final class Sampler {
     return cand[n - 1];
   }
 
+  /**
+   * Draws the token by rejection from a power-of-two envelope, computing a few exps instead of one
+   * per candidate. Candidate {@code i} (within the cut-off) has weight {@code w = exp(d)} with
+   * {@code d = (x[i] - max) / T}, the same expression as the full softmax; its envelope is
+   * {@code 2^(1-b)} with {@code b = floor(-d log2 e)}, so {@code w <= 2^-b < 2^(1-b)} (a factor 2
+   * of margin against rounding) and {@code w / 2^(1-b) > 1/4}. An id is proposed with probability
+   * proportional to its envelope (a bucket by its power-of-two mass, then uniformly inside it) and
+   * accepted with probability {@code w / 2^(1-b)}: an accepted id has the softmax's distribution.
+   * After {@link #REJECTION_TRIALS} rejections (chance under 1e-4) the caller uses the full
+   * method, whose draw is independent of the failed trials, so the mixture is exact as well.
+   *
+   * @return the token, or -1 after {@link #REJECTION_TRIALS} failed trials
+   */
+  private int rejection(float[] x, float max, float floor, double invT, SplittableRandom rnd) {
+    int[] counts = bucketCounts;
+    Arrays.fill(counts, 0);
+    int n = 0;
+    // Buckets in float arithmetic: an error in y under 1 is within the envelope's factor 2.
+    float scale = (float) (invT * LOG2E);
+    for (int i = 0; i < vocab; i++) {
+      float l = x[i];
+      if (l >= floor) {
+        float y = (max - l) * scale; // >= 0
+        int b = Math.min(BUCKETS - 1, (int) y);
+        cand[n] = i;
+        bucket[n++] = (byte) b;
+        counts[b]++;
+      }
+    }
+    double z = 0;
+    for (int b = 0; b < BUCKETS; b++) {
+      z += counts[b] * Math.scalb(2.0, -b);
+    }
+    for (int t = 0; t < REJECTION_TRIALS; t++) {
+      double u = rnd.nextDouble() * z;
+      int b = 0;
+      double acc = 0;
+      int lastNonEmpty = -1;
+      for (; b < BUCKETS; b++) {
+        if (counts[b] > 0) {
+          lastNonEmpty = b;
+          acc += counts[b] * Math.scalb(2.0, -b);
+          if (u < acc) {
+            break;
+          }
+        }
+      }
+      if (b == BUCKETS) {
+        b = lastNonEmpty;
+      }
+      int k = rnd.nextInt(counts[b]);
+      int j = 0;
+      while (true) {
+        if (bucket[j] == b && k-- == 0) {
+          break;
+        }
+        j++;
+      }
+      int i = cand[j];
+      double w = Math.exp((x[i] - max) * invT);
+      if (rnd.nextDouble() * Math.scalb(2.0, -b) < w) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   int argmax(FloatBuffer logits, int offset) {
+    float[] x = keys;
+    logits.get(offset, x, 0, vocab);
     int best = 0;
-    float bv = logits.get(offset);
+    float bv = x[0];
     for (int i = 1; i < vocab; i++) {
-      float v = logits.get(offset + i);
+      float v = x[i];
       if (v > bv) {
         bv = v;
         best = i;
