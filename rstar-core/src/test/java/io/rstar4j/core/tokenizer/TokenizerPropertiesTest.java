@@ -60,6 +60,22 @@ class TokenizerPropertiesTest {
         });
   }
 
+  /**
+   * Any string of Unicode scalar values (every code point but the surrogates), up to 40 of them.
+   * Generated directly rather than filtered from arbitrary strings: a filter rejects most long
+   * strings and makes QuickTheories give up at random.
+   */
+  private static Gen<String> scalarStrings() {
+    return lists().of(integers().between(0, 0x10FFFF - 0x800)).ofSizeBetween(0, 40)
+        .map(cps -> {
+          StringBuilder sb = new StringBuilder();
+          for (int cp : cps) {
+            sb.appendCodePoint(cp >= 0xD800 ? cp + 0x800 : cp);
+          }
+          return sb.toString();
+        });
+  }
+
   @Test
   void randomTextsFromTrickyPiecesMatchTheReference() {
     qt().withExamples(3000).forAll(texts())
@@ -87,8 +103,7 @@ class TokenizerPropertiesTest {
 
   @Test
   void decodeOfEncodeGivesTheTextBack() {
-    qt().withExamples(2000).forAll(strings().allPossible().ofLengthBetween(0, 40))
-        .assuming(s -> s.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF))
+    qt().withExamples(2000).forAll(scalarStrings())
         .check(s -> qwen.decode(qwen.encode(s)).equals(Normalizer.normalize(s, Normalizer.Form.NFC)));
     qt().withExamples(2000).forAll(texts())
         .assuming(s -> Normalizer.isNormalized(s, Normalizer.Form.NFC))
@@ -100,8 +115,7 @@ class TokenizerPropertiesTest {
     Tokenizer tiny = Tokenizers.fromJson(TinyTokenizerJson.bpe(
         List.<String[]>of(new String[] {"a", "b"}, new String[] {"ab", "a"}, new String[] {"Ġ", "Ġ"}),
         true, false, List.of("<|endoftext|>")));
-    qt().withExamples(2000).forAll(strings().allPossible().ofLengthBetween(0, 40))
-        .assuming(s -> s.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF))
+    qt().withExamples(2000).forAll(scalarStrings())
         .check(s -> tiny.decode(tiny.encode(s)).equals(s));
   }
 
