@@ -55,33 +55,8 @@ final class WordPieceTokenizer implements Tokenizer {
 
   @Override
   public int[] encode(String text) {
-    IntList out = new IntList(text.length() / 4 + 4);
-    added.split(
-        text,
-        new AddedVocabulary.Sink() {
-          @Override
-          public void text(String s, int start, int end) {
-            String seg = start == 0 && end == s.length() ? s : s.substring(start, end);
-            if (normalizer != null) {
-              seg = normalizer.normalize(seg);
-            }
-            run(0, seg, 0, seg.length(), out);
-          }
-
-          @Override
-          public void token(int id) {
-            out.add(id);
-          }
-        });
-    return out.toArray();
-  }
-
-  private void run(int stage, String s, int start, int end, IntList out) {
-    if (stage == stages.length) {
-      word(s, start, end, out);
-    } else {
-      stages[stage].split(s, start, end, (s2, a, b) -> run(stage + 1, s2, a, b, out));
-    }
+    return EncodingPipeline.encode(
+        text, added, normalizer, stages, this::word, text.length() / 4 + 4);
   }
 
   private void word(String s, int start, int end, IntList out) {
