@@ -321,10 +321,7 @@ public final class CPythonVerifier implements Verifier {
      * @throws IllegalArgumentException if below 1024
      */
     public Builder maxOutputChars(int n) {
-      if (n < 1024) {
-        throw new IllegalArgumentException("maxOutputChars must be >= 1024, was " + n);
-      }
-      this.maxOutputChars = n;
+      this.maxOutputChars = Checks.maxOutputChars(n);
       return this;
     }
 
@@ -334,10 +331,7 @@ public final class CPythonVerifier implements Verifier {
      * @throws IllegalArgumentException if not in 50..100000
      */
     public Builder recursionLimit(int n) {
-      if (n < 50 || n > 100_000) {
-        throw new IllegalArgumentException("recursionLimit must be in 50..100000, was " + n);
-      }
-      this.recursionLimit = n;
+      this.recursionLimit = Checks.recursionLimit(n);
       return this;
     }
 

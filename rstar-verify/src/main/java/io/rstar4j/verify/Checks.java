@@ -34,4 +34,20 @@ final class Checks {
     }
     return d;
   }
+
+  /** The runner's output cap in characters: at least 1024. */
+  static int maxOutputChars(int n) {
+    if (n < 1024) {
+      throw new IllegalArgumentException("maxOutputChars must be >= 1024, was " + n);
+    }
+    return n;
+  }
+
+  /** The runner's Python recursion limit: 50..100000. */
+  static int recursionLimit(int n) {
+    if (n < 50 || n > 100_000) {
+      throw new IllegalArgumentException("recursionLimit must be in 50..100000, was " + n);
+    }
+    return n;
+  }
 }
