@@ -19,8 +19,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Self-evolution through the library API: a few GSM8K problems, two or more rounds of search,
- * SFT data, preference pairs and (with a PPM backbone) a PPM per round.
+ * Self-evolution through the library API: a few GSM8K problems, two or more rounds of search, SFT
+ * data, preference pairs and (with a PPM backbone) a PPM per round.
  *
  * <pre>
  * java -cp rstar.jar io.rstar4j.examples.SelfEvolutionExample OUT_DIR [ROUNDS]
@@ -37,8 +37,9 @@ public final class SelfEvolutionExample {
   /** Runs the example; see the class comment for the arguments. */
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
-      System.err.println("usage: SelfEvolutionExample OUT_DIR [ROUNDS] [--server URL MODEL |"
-          + " --model DIR] [--ppm-backbone DIR]");
+      System.err.println(
+          "usage: SelfEvolutionExample OUT_DIR [ROUNDS] [--server URL MODEL |"
+              + " --model DIR] [--ppm-backbone DIR]");
       System.exit(2);
     }
     Path out = Path.of(args[0]);
@@ -55,7 +56,7 @@ public final class SelfEvolutionExample {
         }
         case "--model" -> model = Path.of(args[++i]);
         case "--ppm-backbone" -> backbone = Path.of(args[++i]);
-        default -> { }
+        default -> {}
       }
     }
     boolean tiny = server == null && model == null;
@@ -65,26 +66,35 @@ public final class SelfEvolutionExample {
       System.err.println("no policy given: using a tiny random decoder in " + model);
     }
     List<Problem> problems = Benchmarks.shipped("gsm8k").subList(0, 4);
-    try (Policy policy = server != null
-            ? OpenAiCompatiblePolicy.builder().baseUrl(server).model(served).build()
-            : OnnxPolicy.builder(CausalLm.load(model)).maxTokens(tiny ? 32 : 1024).build();
+    try (Policy policy =
+            server != null
+                ? OpenAiCompatiblePolicy.builder().baseUrl(server).model(served).build()
+                : OnnxPolicy.builder(CausalLm.load(model)).maxTokens(tiny ? 32 : 1024).build();
         GraalPyVerifier verifier = GraalPyVerifier.builder().build()) {
-      SelfEvolution.Builder b = SelfEvolution.builder()
-          .policy(policy)
-          .verifier(verifier)
-          .grader(MathGrader.standard())
-          .batchProblems(4)
-          // small searches so that the example finishes quickly; drop this for the reference presets
-          .roundConfigs(r -> {
-            SearchConfig preset = SelfEvolution.presetFor(r);
-            return preset.toBuilder().rollouts(4).candidates(4).build();
-          })
-          .ppmTraining(TrainingConfig.defaults().withEpochs(2))
-          .policyTrainer((round, sft, roundDir) -> {
-            System.out.println("round " + round + ": fine-tune the policy on " + sft
-                + " with your trainer, then serve or export it for the next round");
-            return "left to the user";
-          });
+      SelfEvolution.Builder b =
+          SelfEvolution.builder()
+              .policy(policy)
+              .verifier(verifier)
+              .grader(MathGrader.standard())
+              .batchProblems(4)
+              // small searches so that the example finishes quickly; drop this for the reference
+              // presets
+              .roundConfigs(
+                  r -> {
+                    SearchConfig preset = SelfEvolution.presetFor(r);
+                    return preset.toBuilder().rollouts(4).candidates(4).build();
+                  })
+              .ppmTraining(TrainingConfig.defaults().withEpochs(2))
+              .policyTrainer(
+                  (round, sft, roundDir) -> {
+                    System.out.println(
+                        "round "
+                            + round
+                            + ": fine-tune the policy on "
+                            + sft
+                            + " with your trainer, then serve or export it for the next round");
+                    return "left to the user";
+                  });
       if (backbone != null) {
         b.ppmBackbone(backbone, BackboneSettings.defaults());
       }

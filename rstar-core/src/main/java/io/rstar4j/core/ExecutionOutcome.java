@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What running a program produced: output, an error, a timeout, or a refusal by the sandbox.
- * Each outcome carries the wall-clock time it took.
+ * What running a program produced: output, an error, a timeout, or a refusal by the sandbox. Each
+ * outcome carries the wall-clock time it took.
  */
 public sealed interface ExecutionOutcome
     permits ExecutionOutcome.Output,

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param promptTokens tokens in the prompt (0 when unknown)
  * @param completionTokens tokens generated (0 when unknown)
  */
-public record Generation(String text, StopReason stopReason, int promptTokens, int completionTokens) {
+public record Generation(
+    String text, StopReason stopReason, int promptTokens, int completionTokens) {
 
   public Generation {
     Objects.requireNonNull(text, "text");
@@ -24,7 +25,9 @@ public record Generation(String text, StopReason stopReason, int promptTokens, i
   public static Generation of(String text) {
     return new Generation(
         text,
-        StepFormat.stopStringOf(text).isPresent() ? StopReason.STOP_STRING : StopReason.END_OF_SEQUENCE,
+        StepFormat.stopStringOf(text).isPresent()
+            ? StopReason.STOP_STRING
+            : StopReason.END_OF_SEQUENCE,
         0,
         0);
   }

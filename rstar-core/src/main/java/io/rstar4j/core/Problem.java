@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * A math problem to search: an identifier, the question text and zero or more gold answers.
  *
- * <p>A problem without gold answers is a test-time problem: the search cannot annotate answers
- * with +1/-1 and relies on the reward model instead. With several gold answers, any one of them
- * counts as correct (the MATH benchmark has a few list-valued answers).
+ * <p>A problem without gold answers is a test-time problem: the search cannot annotate answers with
+ * +1/-1 and relies on the reward model instead. With several gold answers, any one of them counts
+ * as correct (the MATH benchmark has a few list-valued answers).
  *
  * @param id stable identifier, unique within a data set (used for ordering and output records)
  * @param question the question text, as shown to the policy

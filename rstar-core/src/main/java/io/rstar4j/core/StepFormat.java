@@ -9,9 +9,9 @@ import java.util.Optional;
  * The code-augmented step format of rStar-Math: tags, stop strings, parsing of one generation into
  * a {@link Step}, {@code \boxed{}} extraction and program assembly.
  *
- * <p>A solution opens {@code <code>}, then Python steps each ending {@code <end_of_step>}, the
- * last ending {@code <end_of_code>}; then {@code <output>...<end_of_output>}; then
- * {@code <answer>... \boxed{...}<end_of_answer>}.
+ * <p>A solution opens {@code <code>}, then Python steps each ending {@code <end_of_step>}, the last
+ * ending {@code <end_of_code>}; then {@code <output>...<end_of_output>}; then {@code <answer>...
+ * \boxed{...}<end_of_answer>}.
  */
 public final class StepFormat {
   public static final String CODE = "<code>";

@@ -27,10 +27,10 @@ public interface Verifier extends AutoCloseable {
   }
 
   /**
-   * Runs many candidate steps, each in its context. The default runs them one by one through
-   * {@link #executeStep}, so a verifier that overrides only {@code executeStep} (a scripted one)
-   * stays correct; pooled verifiers override this to run the assembled programs concurrently
-   * through {@link #executeAll}.
+   * Runs many candidate steps, each in its context. The default runs them one by one through {@link
+   * #executeStep}, so a verifier that overrides only {@code executeStep} (a scripted one) stays
+   * correct; pooled verifiers override this to run the assembled programs concurrently through
+   * {@link #executeAll}.
    *
    * @return one outcome per step, in order
    */

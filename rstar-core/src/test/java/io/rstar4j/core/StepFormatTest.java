@@ -74,7 +74,8 @@ class StepFormatTest {
       assertFalse(answer.isEmpty());
       // The program of the block's last step is the whole block without tags.
       Step last = steps.get(steps.size() - 2);
-      String program = StepFormat.programOf(new Trajectory(steps.subList(0, steps.size() - 2)), last);
+      String program =
+          StepFormat.programOf(new Trajectory(steps.subList(0, steps.size() - 2)), last);
       String block = response.substring(0, response.indexOf(StepFormat.END_OF_CODE));
       assertEquals(StepFormat.stripTags(block), program);
       assertTrue(program.contains("print("), program);
@@ -89,7 +90,8 @@ class StepFormatTest {
       String pos = e.getAsJsonObject().get("pos").getAsString();
       // The first pair restates the assistant opening before <code>; later ones hold steps only.
       int at = Math.max(0, pos.indexOf(StepFormat.CODE));
-      // Pairs are step-level: the chosen text ends at a step (code or answer), never mid-generation.
+      // Pairs are step-level: the chosen text ends at a step (code or answer), never
+      // mid-generation.
       List<Step> steps = split(pos.substring(at));
       for (Step s : steps) {
         assertTrue(s.kind() != StepKind.UNPARSABLE, s.text());
@@ -125,10 +127,13 @@ class StepFormatTest {
   @Test
   void programStopsAtThePreviousBlockAndSkipsTimeouts() {
     Step a = StepFormat.parse("<code>\na = 1\n<end_of_step>");
-    Step b = StepFormat.parse("\nwhile True: pass\n<end_of_step>")
-        .withExecution(new ExecutionOutcome.Timeout(Duration.ofSeconds(1), Duration.ofSeconds(1)));
-    Step c = StepFormat.parse("\nprint(a)\n<end_of_code>")
-        .withExecution(new ExecutionOutcome.Output("1", Duration.ZERO));
+    Step b =
+        StepFormat.parse("\nwhile True: pass\n<end_of_step>")
+            .withExecution(
+                new ExecutionOutcome.Timeout(Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    Step c =
+        StepFormat.parse("\nprint(a)\n<end_of_code>")
+            .withExecution(new ExecutionOutcome.Output("1", Duration.ZERO));
     Step d = StepFormat.parse("<code>\nd = 4\n<end_of_step>");
     Step e = StepFormat.parse("\nprint(d)\n<end_of_code>");
     assertEquals("\na = 1\n\nprint(a)\n", StepFormat.programOf(Trajectory.of(a, b), c));
@@ -154,15 +159,17 @@ class StepFormatTest {
 
   @Test
   void cutTextIsAlwaysAPrefixEndingInAStopOrWhole() {
-    qt().forAll(strings().basicLatinAlphabet().ofLengthBetween(0, 40),
+    qt().forAll(
+            strings().basicLatinAlphabet().ofLengthBetween(0, 40),
             strings().basicLatinAlphabet().ofLengthBetween(0, 40))
-        .checkAssert((x, y) -> {
-          String raw = x + StepFormat.END_OF_STEP + y;
-          String cut = StepFormat.cutAtStop(raw);
-          assertTrue(raw.startsWith(cut));
-          assertTrue(StepFormat.stopStringOf(cut).isPresent());
-          assertTrue(cut.length() <= x.length() + StepFormat.END_OF_STEP.length());
-        });
+        .checkAssert(
+            (x, y) -> {
+              String raw = x + StepFormat.END_OF_STEP + y;
+              String cut = StepFormat.cutAtStop(raw);
+              assertTrue(raw.startsWith(cut));
+              assertTrue(StepFormat.stopStringOf(cut).isPresent());
+              assertTrue(cut.length() <= x.length() + StepFormat.END_OF_STEP.length());
+            });
   }
 
   @Test
@@ -176,7 +183,8 @@ class StepFormatTest {
   @Test
   void valuesRejectBadInput() {
     assertThrows(IllegalArgumentException.class, () -> Problem.of("p", "  "));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new PolicyRequest(Problem.of("p", "q"), Trajectory.empty(), 0));
     assertThrows(IllegalArgumentException.class, () -> RewardModel.constant(2));
   }

@@ -26,10 +26,11 @@ public final class AnswerSelection {
   }
 
   /**
-   * The most frequent answer up to equivalence, represented by its group's first answer; the
-   * score is the group's size divided by the number of answers.
+   * The most frequent answer up to equivalence, represented by its group's first answer; the score
+   * is the group's size divided by the number of answers.
    */
-  public static Optional<ScoredAnswer> majorityVote(List<ScoredAnswer> answers, AnswerGrader grader) {
+  public static Optional<ScoredAnswer> majorityVote(
+      List<ScoredAnswer> answers, AnswerGrader grader) {
     return vote(answers, grader, false);
   }
 

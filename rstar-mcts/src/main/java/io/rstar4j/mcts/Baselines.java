@@ -45,7 +45,8 @@ public final class Baselines {
    *     for majority voting), in completion order
    * @param stats the batches handed to the models
    */
-  public record Result(Optional<ScoredAnswer> answer, List<ScoredAnswer> candidates, BatchStats stats) {
+  public record Result(
+      Optional<ScoredAnswer> answer, List<ScoredAnswer> candidates, BatchStats stats) {
     public Result {
       Objects.requireNonNull(answer, "answer");
       candidates = List.copyOf(candidates);
@@ -61,8 +62,15 @@ public final class Baselines {
    * @throws IllegalArgumentException if n, maxDepth or errorsThreshold is below 1
    * @throws NullPointerException if a required argument is null
    */
-  public static Result bestOfN(Problem problem, Policy policy, Verifier verifier,
-      RewardModel rewardModel, AnswerGrader grader, int n, int maxDepth, int errorsThreshold,
+  public static Result bestOfN(
+      Problem problem,
+      Policy policy,
+      Verifier verifier,
+      RewardModel rewardModel,
+      AnswerGrader grader,
+      int n,
+      int maxDepth,
+      int errorsThreshold,
       Choice choice) {
     check(n, maxDepth, errorsThreshold);
     Objects.requireNonNull(choice, "choice");
@@ -119,12 +127,19 @@ public final class Baselines {
    * @throws IllegalArgumentException if a count is below 1
    * @throws NullPointerException if an argument is null
    */
-  public static Result beamSearch(Problem problem, Policy policy, Verifier verifier,
-      RewardModel rewardModel, int beamWidth, int expansionsPerBeam, int maxDepth,
+  public static Result beamSearch(
+      Problem problem,
+      Policy policy,
+      Verifier verifier,
+      RewardModel rewardModel,
+      int beamWidth,
+      int expansionsPerBeam,
+      int maxDepth,
       int errorsThreshold) {
     check(beamWidth, maxDepth, errorsThreshold);
     if (expansionsPerBeam < 1) {
-      throw new IllegalArgumentException("expansionsPerBeam must be >= 1, was " + expansionsPerBeam);
+      throw new IllegalArgumentException(
+          "expansionsPerBeam must be >= 1, was " + expansionsPerBeam);
     }
     Objects.requireNonNull(rewardModel, "rewardModel");
     Counter counter = new Counter();
@@ -227,8 +242,8 @@ public final class Baselines {
     }
   }
 
-  private static List<List<Generation>> propose(Policy policy, Problem problem,
-      List<Partial> partials, int n, Counter counter) {
+  private static List<List<Generation>> propose(
+      Policy policy, Problem problem, List<Partial> partials, int n, Counter counter) {
     List<PolicyRequest> reqs = new ArrayList<>(partials.size());
     for (Partial p : partials) {
       reqs.add(new PolicyRequest(problem, p.steps, n));
@@ -244,8 +259,8 @@ public final class Baselines {
     return out;
   }
 
-  private static double[] score(RewardModel rm, Problem problem, List<Trajectory> ts,
-      Counter counter) {
+  private static double[] score(
+      RewardModel rm, Problem problem, List<Trajectory> ts, Counter counter) {
     List<RewardRequest> reqs = new ArrayList<>(ts.size());
     for (Trajectory t : ts) {
       reqs.add(new RewardRequest(problem, t));

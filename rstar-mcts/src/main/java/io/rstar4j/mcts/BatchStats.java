@@ -9,7 +9,8 @@ import java.util.List;
  * @param rewardBatches the size of each {@code RewardModel.score} call (scoring requests)
  * @param generations candidate steps the policy returned in all (the search's generation budget)
  */
-public record BatchStats(List<Integer> policyBatches, List<Integer> rewardBatches, long generations) {
+public record BatchStats(
+    List<Integer> policyBatches, List<Integer> rewardBatches, long generations) {
   public BatchStats {
     policyBatches = List.copyOf(policyBatches);
     rewardBatches = List.copyOf(rewardBatches);

@@ -75,16 +75,16 @@ public final class ReasoningSearch {
    * Searches one problem.
    *
    * @throws IllegalArgumentException in a gold mode when the problem has no gold answer
-   * @throws IllegalStateException when a model breaks its contract (wrong batch size, score
-   *     outside [-1, 1])
+   * @throws IllegalStateException when a model breaks its contract (wrong batch size, score outside
+   *     [-1, 1])
    */
   public SearchResult search(Problem problem) {
     return searchAll(List.of(problem)).results().get(0);
   }
 
   /**
-   * Searches many problems in lock-step: each round hands every pending expansion to the policy
-   * in one call and every scoring request to the reward model in one call.
+   * Searches many problems in lock-step: each round hands every pending expansion to the policy in
+   * one call and every scoring request to the reward model in one call.
    *
    * @throws IllegalArgumentException in a gold mode when a problem has no gold answer
    * @throws IllegalStateException when a model breaks its contract
@@ -133,9 +133,12 @@ public final class ReasoningSearch {
       List<List<Generation>> generated = policy.propose(requests);
       policyBatches.add(requests.size());
       if (generated == null || generated.size() != requests.size()) {
-        throw new IllegalStateException("the policy returned "
-            + (generated == null ? "null" : generated.size() + " lists") + " for "
-            + requests.size() + " requests");
+        throw new IllegalStateException(
+            "the policy returned "
+                + (generated == null ? "null" : generated.size() + " lists")
+                + " for "
+                + requests.size()
+                + " requests");
       }
       List<List<Candidate>> candidates = new ArrayList<>(pending.size());
       List<RewardRequest> scoring = new ArrayList<>();
@@ -150,8 +153,8 @@ public final class ReasoningSearch {
         }
         generations += generated.get(i).size();
         List<Candidate> cs =
-            candidates(r.problem, tree.state(leaf), tree.depth(leaf), partials.get(i),
-                generated.get(i));
+            candidates(
+                r.problem, tree.state(leaf), tree.depth(leaf), partials.get(i), generated.get(i));
         for (Candidate c : cs) {
           if (c.node == null) {
             toRun.add(c);
@@ -163,8 +166,8 @@ public final class ReasoningSearch {
       for (int i = 0; i < pending.size(); i++) {
         for (Candidate c : candidates.get(i)) {
           if (c.needsScore) {
-            scoring.add(new RewardRequest(owners.get(i).problem,
-                partials.get(i).append(c.node.step)));
+            scoring.add(
+                new RewardRequest(owners.get(i).problem, partials.get(i).append(c.node.step)));
             scored.add(c);
           }
         }
@@ -173,9 +176,12 @@ public final class ReasoningSearch {
         double[] s = rewardModel.score(scoring);
         rewardBatches.add(scoring.size());
         if (s == null || s.length != scoring.size()) {
-          throw new IllegalStateException("the reward model returned "
-              + (s == null ? "null" : s.length + " scores") + " for " + scoring.size()
-              + " requests");
+          throw new IllegalStateException(
+              "the reward model returned "
+                  + (s == null ? "null" : s.length + " scores")
+                  + " for "
+                  + scoring.size()
+                  + " requests");
         }
         for (int j = 0; j < s.length; j++) {
           if (!(s[j] >= -1 && s[j] <= 1)) {
@@ -197,10 +203,15 @@ public final class ReasoningSearch {
       }
     }
     if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-      LOG.log(System.Logger.Level.DEBUG, "searched {0} problem(s) in {1} rounds: {2} expansion"
-          + " requests, {3} scoring requests, {4} generations", runs.size(), policyBatches.size(),
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "searched {0} problem(s) in {1} rounds: {2} expansion"
+              + " requests, {3} scoring requests, {4} generations",
+          runs.size(),
+          policyBatches.size(),
           policyBatches.stream().mapToLong(Integer::longValue).sum(),
-          rewardBatches.stream().mapToLong(Integer::longValue).sum(), generations);
+          rewardBatches.stream().mapToLong(Integer::longValue).sum(),
+          generations);
     }
     List<SearchResult> results = new ArrayList<>(runs.size());
     for (TreeRun r : runs) {
@@ -306,9 +317,12 @@ public final class ReasoningSearch {
     }
     List<ExecutionOutcome> outcomes = verifier.executeSteps(steps);
     if (outcomes == null || outcomes.size() != steps.size()) {
-      throw new IllegalStateException("the verifier returned "
-          + (outcomes == null ? "null" : outcomes.size() + " outcomes") + " for "
-          + steps.size() + " steps");
+      throw new IllegalStateException(
+          "the verifier returned "
+              + (outcomes == null ? "null" : outcomes.size() + " outcomes")
+              + " for "
+              + steps.size()
+              + " steps");
     }
     for (int i = 0; i < toRun.size(); i++) {
       finishCode(toRun.get(i), outcomes.get(i));

@@ -14,8 +14,8 @@ import java.util.Objects;
  *
  * @param mode terminal-guided, PPM-augmented or test-time
  * @param rollouts rollouts per problem, >= 1
- * @param maxDepth the depth limit (the reference: 16): a rollout goes at most this many levels
- *     and a new non-terminal node deeper than this is a terminal with -1 on itself
+ * @param maxDepth the depth limit (the reference: 16): a rollout goes at most this many levels and
+ *     a new non-terminal node deeper than this is a terminal with -1 on itself
  * @param candidates n, candidates the policy samples per expansion, >= 1
  * @param c the UCT exploration constant (the reference: 2), finite and >= 0
  * @param errorsThreshold consecutive code errors that make a node terminal (2 in the bootstrap
@@ -24,9 +24,9 @@ import java.util.Objects;
  *     INFINITY} (try every child once first)
  * @param terminalMarking {@code LAZY} (the reference: an all-terminal parent is marked when a
  *     rollout visits it, wasting that rollout) or {@code EAGER} (marked at once, up the tree)
- * @param emptyExpansion {@code FREEZE} (the reference: a node whose expansion yields nothing
- *     stays open and every later rollout repeats its path) or {@code TERMINATE} (it becomes a dead
- *     end and the search goes elsewhere)
+ * @param emptyExpansion {@code FREEZE} (the reference: a node whose expansion yields nothing stays
+ *     open and every later rollout repeats its path) or {@code TERMINATE} (it becomes a dead end
+ *     and the search goes elsewhere)
  * @param rolloutsInFlight rollouts of one tree advanced together in each lock-step round (the
  *     reference: 1); more give bigger batches for few problems, and are steered apart by {@code
  *     virtualLoss}
@@ -85,26 +85,66 @@ public record SearchConfig(
    * threshold 2.
    */
   public static SearchConfig bootstrapRound() {
-    return new SearchConfig(SearchMode.TERMINAL_GUIDED, 8, 16, 5, 2.0, 2,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
+    return new SearchConfig(
+        SearchMode.TERMINAL_GUIDED,
+        8,
+        16,
+        5,
+        2.0,
+        2,
+        UnvisitedScore.ZERO,
+        TerminalMarking.LAZY,
+        EmptyExpansion.FREEZE,
+        1,
+        0.0);
   }
 
   /** Round 2: terminal-guided with the round-1 policy, 16 rollouts, 12 candidates, threshold 1. */
   public static SearchConfig terminalGuidedRound() {
-    return new SearchConfig(SearchMode.TERMINAL_GUIDED, 16, 16, 12, 2.0, 1,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
+    return new SearchConfig(
+        SearchMode.TERMINAL_GUIDED,
+        16,
+        16,
+        12,
+        2.0,
+        1,
+        UnvisitedScore.ZERO,
+        TerminalMarking.LAZY,
+        EmptyExpansion.FREEZE,
+        1,
+        0.0);
   }
 
   /** Rounds 3-4: PPM-augmented, 16 rollouts, 12 candidates, depth 16, c = 2, threshold 1. */
   public static SearchConfig ppmAugmentedRound() {
-    return new SearchConfig(SearchMode.PPM_AUGMENTED, 16, 16, 12, 2.0, 1,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
+    return new SearchConfig(
+        SearchMode.PPM_AUGMENTED,
+        16,
+        16,
+        12,
+        2.0,
+        1,
+        UnvisitedScore.ZERO,
+        TerminalMarking.LAZY,
+        EmptyExpansion.FREEZE,
+        1,
+        0.0);
   }
 
   /** Test time: no gold, PPM-scored answers, 16 rollouts, 32 candidates, threshold 1. */
   public static SearchConfig testTime() {
-    return new SearchConfig(SearchMode.TEST_TIME, 16, 16, 32, 2.0, 1,
-        UnvisitedScore.ZERO, TerminalMarking.LAZY, EmptyExpansion.FREEZE, 1, 0.0);
+    return new SearchConfig(
+        SearchMode.TEST_TIME,
+        16,
+        16,
+        32,
+        2.0,
+        1,
+        UnvisitedScore.ZERO,
+        TerminalMarking.LAZY,
+        EmptyExpansion.FREEZE,
+        1,
+        0.0);
   }
 
   /** The engine options this configuration implies. */
@@ -156,28 +196,36 @@ public record SearchConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder rollouts(int v) {
       positive("rollouts", v);
       rollouts = v;
       return this;
     }
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder maxDepth(int v) {
       positive("maxDepth", v);
       maxDepth = v;
       return this;
     }
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder candidates(int v) {
       positive("candidates", v);
       candidates = v;
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative or not finite */
+    /**
+     * @throws IllegalArgumentException if negative or not finite
+     */
     public Builder c(double v) {
       if (!(v >= 0) || Double.isInfinite(v)) {
         throw new IllegalArgumentException("c must be finite and >= 0, was " + v);
@@ -186,7 +234,9 @@ public record SearchConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder errorsThreshold(int v) {
       positive("errorsThreshold", v);
       errorsThreshold = v;
@@ -235,8 +285,18 @@ public record SearchConfig(
 
     /** The configuration. */
     public SearchConfig build() {
-      return new SearchConfig(mode, rollouts, maxDepth, candidates, c, errorsThreshold,
-          unvisitedScore, terminalMarking, emptyExpansion, rolloutsInFlight, virtualLoss);
+      return new SearchConfig(
+          mode,
+          rollouts,
+          maxDepth,
+          candidates,
+          c,
+          errorsThreshold,
+          unvisitedScore,
+          terminalMarking,
+          emptyExpansion,
+          rolloutsInFlight,
+          virtualLoss);
     }
   }
 }

@@ -3,8 +3,8 @@ package io.rstar4j.mcts;
 /** The three ways rStar-Math runs its search. */
 public enum SearchMode {
   /**
-   * Data generation without a reward model: answers are checked against the gold answer and
-   * their +1/-1 is propagated to the root (rounds 1-2).
+   * Data generation without a reward model: answers are checked against the gold answer and their
+   * +1/-1 is propagated to the root (rounds 1-2).
    */
   TERMINAL_GUIDED,
   /**
@@ -14,8 +14,8 @@ public enum SearchMode {
    */
   PPM_AUGMENTED,
   /**
-   * Inference: no gold answer; new non-terminal nodes are initialised as in {@link
-   * #PPM_AUGMENTED}, and answer nodes get the reward model's score, propagated to the root.
+   * Inference: no gold answer; new non-terminal nodes are initialised as in {@link #PPM_AUGMENTED},
+   * and answer nodes get the reward model's score, propagated to the root.
    */
   TEST_TIME;
 
@@ -29,7 +29,9 @@ public enum SearchMode {
     return this != TEST_TIME;
   }
 
-  /** Parses {@code terminal-guided}, {@code ppm-augmented} or {@code test-time} (case-insensitive). */
+  /**
+   * Parses {@code terminal-guided}, {@code ppm-augmented} or {@code test-time} (case-insensitive).
+   */
   public static SearchMode parse(String s) {
     switch (s.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-')) {
       case "terminal-guided":

@@ -78,8 +78,8 @@ public final class SearchResult {
   }
 
   /**
-   * Every root-to-leaf path in depth-first pre-order (children in creation order), with each
-   * step's Q. A root without children gives none.
+   * Every root-to-leaf path in depth-first pre-order (children in creation order), with each step's
+   * Q. A root without children gives none.
    */
   public List<ScoredTrajectory> trajectories() {
     List<ScoredTrajectory> out = new ArrayList<>();

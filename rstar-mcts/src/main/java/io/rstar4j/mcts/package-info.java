@@ -1,9 +1,10 @@
 /**
- * rStar-Math's reasoning search on the SPI: {@link io.rstar4j.mcts.ReasoningSearch} (terminal-guided,
- * PPM-augmented and test-time modes, lock-step batching of many problems), its configuration
- * {@link io.rstar4j.mcts.SearchConfig} with presets mirroring the reference, results exported as
- * {@link io.rstar4j.core.tree.ReasoningTree}s, test-time {@link io.rstar4j.mcts.AnswerSelection}
- * and the {@link io.rstar4j.mcts.Baselines} (best-of-N, step-level beam search).
+ * rStar-Math's reasoning search on the SPI: {@link io.rstar4j.mcts.ReasoningSearch}
+ * (terminal-guided, PPM-augmented and test-time modes, lock-step batching of many problems), its
+ * configuration {@link io.rstar4j.mcts.SearchConfig} with presets mirroring the reference, results
+ * exported as {@link io.rstar4j.core.tree.ReasoningTree}s, test-time {@link
+ * io.rstar4j.mcts.AnswerSelection} and the {@link io.rstar4j.mcts.Baselines} (best-of-N, step-level
+ * beam search).
  *
  * <p>The search reproduces the reference implementation node for node (see {@code
  * io.rstar4j.mcts.script.ScriptedProblem} and the golden-tree tests). All references are non-null

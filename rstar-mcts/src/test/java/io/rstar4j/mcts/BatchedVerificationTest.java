@@ -19,41 +19,46 @@ class BatchedVerificationTest {
   @Test
   void eachRoundsCodeStepsRunInOneExecuteAllCall() {
     // depth 1: two code steps; depth 2: an answer
-    Policy policy = batch -> {
-      List<List<Generation>> out = new ArrayList<>();
-      for (var r : batch) {
-        int d = r.partial().size();
-        out.add(d == 0
-            ? List.of(Generation.of("<code>\na = 1\n<end_of_step>"),
-                Generation.of("b = 2\nprint(b)\n<end_of_code>"))
-            : d == 1
-                ? List.of(Generation.of("c = a + 1\nprint(c)\n<end_of_code>"))
-                : List.of(Generation.of("<answer>\\boxed{2}<end_of_answer>")));
-      }
-      return out;
-    };
+    Policy policy =
+        batch -> {
+          List<List<Generation>> out = new ArrayList<>();
+          for (var r : batch) {
+            int d = r.partial().size();
+            out.add(
+                d == 0
+                    ? List.of(
+                        Generation.of("<code>\na = 1\n<end_of_step>"),
+                        Generation.of("b = 2\nprint(b)\n<end_of_code>"))
+                    : d == 1
+                        ? List.of(Generation.of("c = a + 1\nprint(c)\n<end_of_code>"))
+                        : List.of(Generation.of("<answer>\\boxed{2}<end_of_answer>")));
+          }
+          return out;
+        };
     List<List<String>> calls = new ArrayList<>();
-    Verifier verifier = new Verifier() {
-      @Override
-      public ExecutionOutcome execute(String program) {
-        throw new AssertionError("the search should batch programs");
-      }
+    Verifier verifier =
+        new Verifier() {
+          @Override
+          public ExecutionOutcome execute(String program) {
+            throw new AssertionError("the search should batch programs");
+          }
 
-      @Override
-      public List<ExecutionOutcome> executeSteps(List<StepInContext> steps) {
-        return executeAll(Verifier.programsOf(steps));
-      }
+          @Override
+          public List<ExecutionOutcome> executeSteps(List<StepInContext> steps) {
+            return executeAll(Verifier.programsOf(steps));
+          }
 
-      @Override
-      public List<ExecutionOutcome> executeAll(List<String> programs) {
-        calls.add(List.copyOf(programs));
-        List<ExecutionOutcome> out = new ArrayList<>();
-        for (String p : programs) {
-          out.add(new ExecutionOutcome.Output(p.contains("print(c)") ? "2" : "1", Duration.ZERO));
-        }
-        return out;
-      }
-    };
+          @Override
+          public List<ExecutionOutcome> executeAll(List<String> programs) {
+            calls.add(List.copyOf(programs));
+            List<ExecutionOutcome> out = new ArrayList<>();
+            for (String p : programs) {
+              out.add(
+                  new ExecutionOutcome.Output(p.contains("print(c)") ? "2" : "1", Duration.ZERO));
+            }
+            return out;
+          }
+        };
     SearchConfig cfg = SearchConfig.bootstrapRound().toBuilder().rollouts(1).build();
     ReasoningSearch s = ReasoningSearch.builder(policy, verifier).config(cfg).build();
     LockStepResult r = s.searchAll(List.of(Problem.of("a", "q?", "2"), Problem.of("b", "q?", "2")));
@@ -61,12 +66,21 @@ class BatchedVerificationTest {
     assertEquals(2, calls.size(), "one call per round with code steps");
     assertEquals(4, calls.get(0).size(), "two trees x two candidates");
     assertEquals("\na = 1\n", calls.get(0).get(0));
-    assertEquals(List.of("\na = 1\nc = a + 1\nprint(c)\n", "\na = 1\nc = a + 1\nprint(c)\n"),
-        calls.get(1), "the program includes the block's earlier steps");
+    assertEquals(
+        List.of("\na = 1\nc = a + 1\nprint(c)\n", "\na = 1\nc = a + 1\nprint(c)\n"),
+        calls.get(1),
+        "the program includes the block's earlier steps");
     for (SearchResult one : r.results()) {
       assertEquals(1.0, one.bestAnswer().orElseThrow().score());
-      assertTrue(one.tree().root().children().get(0).children().get(0).text()
-          .endsWith("<end_of_code>\n<output>2<end_of_output>"));
+      assertTrue(
+          one.tree()
+              .root()
+              .children()
+              .get(0)
+              .children()
+              .get(0)
+              .text()
+              .endsWith("<end_of_code>\n<output>2<end_of_output>"));
     }
   }
 }

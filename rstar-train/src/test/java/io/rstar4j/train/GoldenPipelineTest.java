@@ -95,8 +95,9 @@ class GoldenPipelineTest {
     // The pair stage never looks at gold: PPM-valued answers are neither correct nor wrong leaves.
     assertTrue(PreferencePairs.candidates(tree, ExtractionConfig.reference()).isEmpty());
     // The SFT stage labels by gold: a test-time tree saved without gold gives nothing.
-    ReasoningTree noGold = new ReasoningTree(
-        new Problem(tree.problem().id(), tree.problem().question(), List.of()), tree.root());
+    ReasoningTree noGold =
+        new ReasoningTree(
+            new Problem(tree.problem().id(), tree.problem().question(), List.of()), tree.root());
     assertTrue(SftSelection.select(noGold, ExtractionConfig.reference()).isEmpty());
   }
 }

@@ -1,5 +1,7 @@
 package io.rstar4j.verify;
 
+import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.Verifier;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -18,20 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.rstar4j.core.ExecutionOutcome;
-import io.rstar4j.core.Verifier;
-
 /**
  * Runs step programs on a pool of persistent CPython worker processes (JSON lines over
  * stdin/stdout), with the same output semantics as {@link GraalPyVerifier}: for users who have
  * CPython (and fast sympy), and the baseline the GraalPy verifier is measured against.
  *
  * <p>Each worker sets {@code resource.setrlimit} limits (address space, no file writes, no core
- * dumps, no new processes where the OS honours it), runs with {@code -I} and an empty
- * environment, refuses file, network, process and host access from program code through the same
- * guards as the GraalPy sandbox plus an audit hook, and is killed and replaced when a run passes
- * its timeout or the worker dies. It is a resource-limited runner, not a security boundary as
- * strong as the GraalPy sandbox: run untrusted code with {@link GraalPyVerifier}.
+ * dumps, no new processes where the OS honours it), runs with {@code -I} and an empty environment,
+ * refuses file, network, process and host access from program code through the same guards as the
+ * GraalPy sandbox plus an audit hook, and is killed and replaced when a run passes its timeout or
+ * the worker dies. It is a resource-limited runner, not a security boundary as strong as the
+ * GraalPy sandbox: run untrusted code with {@link GraalPyVerifier}.
  */
 public final class CPythonVerifier implements Verifier {
   private static final System.Logger LOG = System.getLogger(CPythonVerifier.class.getName());
@@ -253,8 +252,19 @@ public final class CPythonVerifier implements Verifier {
     final Set<String> preload =
         new LinkedHashSet<>(
             List.of(
-                "math", "cmath", "fractions", "decimal", "itertools", "functools",
-                "collections", "statistics", "random", "re", "string", "operator", "sympy"));
+                "math",
+                "cmath",
+                "fractions",
+                "decimal",
+                "itertools",
+                "functools",
+                "collections",
+                "statistics",
+                "random",
+                "re",
+                "string",
+                "operator",
+                "sympy"));
 
     private Builder() {}
 

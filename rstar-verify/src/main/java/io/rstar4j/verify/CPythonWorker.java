@@ -1,5 +1,8 @@
 package io.rstar4j.verify;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,10 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 /** One persistent {@code python3} process speaking JSON lines (see {@code rstar_exec.py}). */
 final class CPythonWorker {
@@ -93,8 +92,7 @@ final class CPythonWorker {
     c.addProperty("recursionLimit", cfg.recursionLimit());
     c.addProperty("maxProcesses", 0);
     c.add("preload", GSON.toJsonTree(cfg.preload()));
-    c.add(
-        "pythonPath", GSON.toJsonTree(cfg.pythonPath().stream().map(Path::toString).toList()));
+    c.add("pythonPath", GSON.toJsonTree(cfg.pythonPath().stream().map(Path::toString).toList()));
     c.add("readRoots", GSON.toJsonTree(cfg.pythonPath().stream().map(Path::toString).toList()));
     try {
       w.send(c.toString());
@@ -178,7 +176,9 @@ final class CPythonWorker {
     try {
       if (process.waitFor(200, TimeUnit.MILLISECONDS)) {
         int code = process.exitValue();
-        return "python worker died (exit code " + code + (code > 128 ? ", signal " + (code - 128) : "")
+        return "python worker died (exit code "
+            + code
+            + (code > 128 ? ", signal " + (code - 128) : "")
             + ")";
       }
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.rstar4j.verify;
 
+import io.rstar4j.core.ExecutionOutcome;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -31,8 +31,6 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
-
-import io.rstar4j.core.ExecutionOutcome;
 
 /** The pool of warm GraalPy contexts behind {@link GraalPyVerifier}. */
 final class GraalPyContextPool implements AutoCloseable {
@@ -321,8 +319,7 @@ final class GraalPyContextPool implements AutoCloseable {
       return new ExecutionOutcome.Error("SystemExit: " + e.getExitStatus(), elapsed);
     }
     if (e.isResourceExhausted()) {
-      return new ExecutionOutcome.Refused(
-          PythonScripts.truncate("MemoryError: " + msg), elapsed);
+      return new ExecutionOutcome.Refused(PythonScripts.truncate("MemoryError: " + msg), elapsed);
     }
     if (e.isCancelled() || e.isInterrupted()) {
       return new ExecutionOutcome.Error("RuntimeError: execution cancelled", elapsed);
@@ -385,7 +382,8 @@ final class GraalPyContextPool implements AutoCloseable {
             "no GraalPy context became ready within " + acquireTimeout.toSeconds() + " s");
       }
       try {
-        Slot s = idle.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
+        Slot s =
+            idle.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS);
         if (s != null) {
           return s;
         }

@@ -1,5 +1,7 @@
 package io.rstar4j.verify;
 
+import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,9 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import io.rstar4j.core.ExecutionOutcome;
-import io.rstar4j.core.Verifier;
-
 /**
  * Runs step programs in-process on GraalPy: one shared polyglot {@code Engine}, a pool of warm,
  * isolated Python contexts, a fresh namespace per program (no variable leaks from one run to the
@@ -22,15 +21,15 @@ import io.rstar4j.core.Verifier;
  *
  * <p>Isolation: no file system (or read-only access to the package directories given with {@link
  * Builder#pythonPath}), no sockets, no process or thread creation, no host (Java) or polyglot
- * access, no environment variables, no native code unless {@link Builder#allowNativeAccess}.
- * Limits per run: a wall-clock timeout enforced by a watchdog ({@code Context.interrupt}, then
- * {@code close(true)}), an output size cap and a recursion limit. A context is recycled (closed
- * and replaced in the background) after any interrupt, refusal or hard exit, and after {@link
+ * access, no environment variables, no native code unless {@link Builder#allowNativeAccess}. Limits
+ * per run: a wall-clock timeout enforced by a watchdog ({@code Context.interrupt}, then {@code
+ * close(true)}), an output size cap and a recursion limit. A context is recycled (closed and
+ * replaced in the background) after any interrupt, refusal or hard exit, and after {@link
  * Builder#maxRunsPerContext} runs.
  *
- * <p>Output semantics follow the reference executor: captured stdout, else the value of a
- * trailing expression; stripped; a float rounded to 4 decimals when that is shorter; over 1024
- * characters the first and last 512 joined by {@code ...}; errors as {@code TypeName: message}.
+ * <p>Output semantics follow the reference executor: captured stdout, else the value of a trailing
+ * expression; stripped; a float rounded to 4 decimals when that is shorter; over 1024 characters
+ * the first and last 512 joined by {@code ...}; errors as {@code TypeName: message}.
  *
  * <p>Cold start (the first context of the JVM) takes seconds; the pool warms once, in the
  * background, from {@link Builder#build()}, and logs the time it took. Thread-safe.
@@ -136,8 +135,18 @@ public final class GraalPyVerifier implements Verifier {
     final Set<String> preload =
         new LinkedHashSet<>(
             List.of(
-                "math", "cmath", "fractions", "decimal", "itertools", "functools",
-                "collections", "statistics", "random", "re", "string", "operator"));
+                "math",
+                "cmath",
+                "fractions",
+                "decimal",
+                "itertools",
+                "functools",
+                "collections",
+                "statistics",
+                "random",
+                "re",
+                "string",
+                "operator"));
     boolean preloadSet;
 
     private Builder() {}
@@ -163,8 +172,8 @@ public final class GraalPyVerifier implements Verifier {
     }
 
     /**
-     * How long the watchdog waits for {@code Context.interrupt} before it cancels the context
-     * with {@code close(true)}.
+     * How long the watchdog waits for {@code Context.interrupt} before it cancels the context with
+     * {@code close(true)}.
      *
      * @throws IllegalArgumentException if not positive
      */

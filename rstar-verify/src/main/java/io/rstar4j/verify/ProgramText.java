@@ -14,8 +14,19 @@ import java.util.Set;
 final class ProgramText {
   private static final Set<String> SIMPLE_KEYWORDS =
       Set.of(
-          "import", "from", "def", "class", "return", "pass", "break", "continue", "raise", "del",
-          "assert", "global", "nonlocal");
+          "import",
+          "from",
+          "def",
+          "class",
+          "return",
+          "pass",
+          "break",
+          "continue",
+          "raise",
+          "del",
+          "assert",
+          "global",
+          "nonlocal");
   private static final Set<String> COMPOUND_KEYWORDS =
       Set.of(
           "if", "elif", "else", "for", "while", "with", "try", "except", "finally", "def", "class",
@@ -24,8 +35,23 @@ final class ProgramText {
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_., []";
   private static final String AUGMENT_CHARS = "+-*/%&|^@";
   private static final String[] TRIGGERS = {
-    "sys", "__", "setattr", "delattr", "vars(", "globals", "locals", "exec", "eval", "compile",
-    "getattr", "del ", "builtins", "importlib", "gc", "reload", "context"
+    "sys",
+    "__",
+    "setattr",
+    "delattr",
+    "vars(",
+    "globals",
+    "locals",
+    "exec",
+    "eval",
+    "compile",
+    "getattr",
+    "del ",
+    "builtins",
+    "importlib",
+    "gc",
+    "reload",
+    "context"
   };
 
   private ProgramText() {}
@@ -102,7 +128,7 @@ final class ProgramText {
       switch (text.charAt(i)) {
         case '(', '[', '{' -> b++;
         case ')', ']', '}' -> b--;
-        default -> { }
+        default -> {}
       }
     }
     return b;
@@ -255,9 +281,7 @@ final class ProgramText {
       int i = line.indexOf('=');
       while (i > 0) {
         boolean notEq = !(i + 1 < line.length() && line.charAt(i + 1) == '=');
-        if (notEq
-            && "=!<>".indexOf(line.charAt(i - 1)) < 0
-            && line.lastIndexOf('.', i - 1) >= 0) {
+        if (notEq && "=!<>".indexOf(line.charAt(i - 1)) < 0 && line.lastIndexOf('.', i - 1) >= 0) {
           return true;
         }
         i = line.indexOf('=', i + 2);

@@ -1,13 +1,12 @@
 package io.rstar4j.verify;
 
+import io.rstar4j.core.ExecutionOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-
-import io.rstar4j.core.ExecutionOutcome;
 
 /** The Python sources shipped as resources, and the mapping of the runner's result to outcomes. */
 final class PythonScripts {

@@ -2,7 +2,6 @@ package io.rstar4j.verify;
 
 import java.nio.file.Path;
 import java.util.List;
-
 import org.graalvm.polyglot.io.FileSystem;
 import org.graalvm.polyglot.io.IOAccess;
 

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.Step;
+import io.rstar4j.core.StepFormat;
+import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.Verifier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,18 +21,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.rstar4j.core.ExecutionOutcome;
-import io.rstar4j.core.Step;
-import io.rstar4j.core.StepFormat;
-import io.rstar4j.core.Trajectory;
-import io.rstar4j.core.Verifier;
 
 /** The CPython worker pool: same semantics as GraalPy, hostile programs, worker replacement. */
 class CPythonVerifierTest {
@@ -94,7 +92,9 @@ class CPythonVerifierTest {
     assertEquals("SyntaxError: invalid syntax", verifier.execute("x = = 1").text());
     assertEquals("SystemExit: 4", verifier.execute("import sys\nsys.exit(4)").text());
     assertEquals("SystemExit: None", verifier.execute("exit()").text());
-    assertEquals("MyError: boom", verifier.execute("class MyError(Exception): pass\nraise MyError('boom')").text());
+    assertEquals(
+        "MyError: boom",
+        verifier.execute("class MyError(Exception): pass\nraise MyError('boom')").text());
   }
 
   @Test
@@ -136,7 +136,9 @@ class CPythonVerifierTest {
     assertInstanceOf(ExecutionOutcome.Refused.class, bad("x = input()"));
     assertInstanceOf(ExecutionOutcome.Timeout.class, bad("while True: pass"));
     assertInstanceOf(ExecutionOutcome.Timeout.class, bad("import time\ntime.sleep(600)"));
-    assertEquals("None None", verifier.execute("import os\nprint(os.getenv('PATH'), os.getenv('HOME'))").text());
+    assertEquals(
+        "None None",
+        verifier.execute("import os\nprint(os.getenv('PATH'), os.getenv('HOME'))").text());
   }
 
   @Test
@@ -144,7 +146,10 @@ class CPythonVerifierTest {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       server.setSoTimeout(200);
       ExecutionOutcome o =
-          bad("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', " + server.getLocalPort() + "))");
+          bad(
+              "import socket\ns = socket.socket()\ns.connect(('127.0.0.1', "
+                  + server.getLocalPort()
+                  + "))");
       assertTrue(o.text().contains("socket"), o::text);
       try (Socket accepted = server.accept()) {
         throw new AssertionError("the worker connected to the host: " + accepted);
@@ -178,7 +183,8 @@ class CPythonVerifierTest {
     verifier.execute("import decimal\ndecimal.getcontext().prec = 2");
     for (int i = 0; i < 4; i++) {
       assertEquals("3.1416", verifier.execute("import math\nprint(math.pi)").text());
-      assertEquals("1/2", verifier.execute("import fractions\nprint(fractions.Fraction(1, 2))").text());
+      assertEquals(
+          "1/2", verifier.execute("import fractions\nprint(fractions.Fraction(1, 2))").text());
       assertEquals(
           "0.3333", verifier.execute("import decimal\nprint(decimal.Decimal(1) / 3)").text());
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstar4j.core.ExecutionOutcome;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,23 +14,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.rstar4j.core.ExecutionOutcome;
-
 /**
- * Programs a hostile user would try. Each must come back as an error, refusal or timeout within
- * its limit, the host must be unchanged, and the pool must keep working afterwards.
+ * Programs a hostile user would try. Each must come back as an error, refusal or timeout within its
+ * limit, the host must be unchanged, and the pool must keep working afterwards.
  */
 class GraalPyHostileProgramTest {
   static final Duration TIMEOUT = Duration.ofMillis(700);
+
   /** The run's own time: the limit plus the watchdog's grace and slack on a loaded machine. */
   static final Duration WITHIN = Duration.ofSeconds(3);
+
   /** Wall time including waiting for a replacement context to warm after a recycle. */
   static final Duration WALL = Duration.ofSeconds(90);
 
@@ -75,7 +75,8 @@ class GraalPyHostileProgramTest {
         o instanceof ExecutionOutcome.Refused || o instanceof ExecutionOutcome.Error,
         () -> "refused or error: " + o);
     assertTrue(
-        o.text().contains(expectedFragment), () -> o.text() + " should mention " + expectedFragment);
+        o.text().contains(expectedFragment),
+        () -> o.text() + " should mention " + expectedFragment);
   }
 
   @Test
@@ -133,8 +134,7 @@ class GraalPyHostileProgramTest {
     assertRefusedOrError(
         run("import subprocess\nsubprocess.run(['touch', " + pyString(marker) + "])"),
         "PermissionError");
-    assertRefusedOrError(
-        run("import os\nos.system('touch " + marker + "')"), "PermissionError");
+    assertRefusedOrError(run("import os\nos.system('touch " + marker + "')"), "PermissionError");
     assertRefusedOrError(run("import os\nos.fork()"), "fork"); // refused, or absent (GraalPy)
     assertFalse(Files.exists(marker));
   }
@@ -145,8 +145,7 @@ class GraalPyHostileProgramTest {
     assertRefusedOrError(
         run("import polyglot\nprint(polyglot.eval(language='js', string='1'))"), "polyglot");
     assertRefusedOrError(
-        run("import importlib\nimportlib.import_module('java').type('java.lang.Runtime')"),
-        "java");
+        run("import importlib\nimportlib.import_module('java').type('java.lang.Runtime')"), "java");
     assertRefusedOrError(run("__import__('java')"), "java");
   }
 

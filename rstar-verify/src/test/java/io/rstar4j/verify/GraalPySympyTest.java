@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.rstar4j.core.ExecutionOutcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import io.rstar4j.core.ExecutionOutcome;
 
 /**
  * A pure-Python package directory (Debian's python3-sympy, installed by
@@ -49,8 +47,7 @@ class GraalPySympyTest {
   void sympyIsImportedWhileWarmingNotPerRun() {
     assertEquals("True", verifier.execute("import sys\nprint('sympy' in sys.modules)").text());
     ExecutionOutcome o =
-        verifier.execute(
-            "import sympy as sp\nx = sp.symbols('x')\nprint(sp.solve(x**2 - 4, x))");
+        verifier.execute("import sympy as sp\nx = sp.symbols('x')\nprint(sp.solve(x**2 - 4, x))");
     assertEquals("[-2, 2]", o.text(), o::toString);
     ExecutionOutcome again =
         verifier.execute("from sympy import Rational\nprint(Rational(1, 3) + Rational(1, 6))");
@@ -71,7 +68,10 @@ class GraalPySympyTest {
   @Test
   void unicodedataStubAnswersLookups() {
     assertEquals(
-        "α", verifier.execute("import unicodedata\nprint(unicodedata.lookup('GREEK SMALL LETTER ALPHA'))").text());
+        "α",
+        verifier
+            .execute("import unicodedata\nprint(unicodedata.lookup('GREEK SMALL LETTER ALPHA'))")
+            .text());
   }
 
   @Test

@@ -5,20 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Reference output semantics on the GraalPy verifier (one shared verifier for the class). */
 class GraalPyVerifierTest {
@@ -221,7 +219,8 @@ class GraalPyVerifierTest {
         () -> GraalPyVerifier.builder().timeout(Duration.ofMillis(-5)));
     assertThrows(
         IllegalArgumentException.class, () -> GraalPyVerifier.builder().maxRunsPerContext(0));
-    assertThrows(IllegalArgumentException.class, () -> GraalPyVerifier.builder().maxOutputChars(10));
+    assertThrows(
+        IllegalArgumentException.class, () -> GraalPyVerifier.builder().maxOutputChars(10));
     assertThrows(IllegalArgumentException.class, () -> GraalPyVerifier.builder().recursionLimit(1));
     assertThrows(
         IllegalArgumentException.class,

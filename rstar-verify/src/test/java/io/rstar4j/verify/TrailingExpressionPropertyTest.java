@@ -7,7 +7,6 @@ import static org.quicktheories.QuickTheory.qt;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,10 +15,10 @@ import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
 
 /**
- * The runner decides from the source text alone whether a program may end in an expression (to
- * skip the AST round trip). Property: on random programs built from tricky snippets, its output
- * equals the exact answer computed with {@code ast} (stdout, else the trailing expression's value).
- * Runs on the CPython pool (same runner, fast); skipped without python3.
+ * The runner decides from the source text alone whether a program may end in an expression (to skip
+ * the AST round trip). Property: on random programs built from tricky snippets, its output equals
+ * the exact answer computed with {@code ast} (stdout, else the trailing expression's value). Runs
+ * on the CPython pool (same runner, fast); skipped without python3.
  */
 class TrailingExpressionPropertyTest {
   static final List<String> SNIPPETS =
@@ -80,7 +79,9 @@ class TrailingExpressionPropertyTest {
 
   static String oracle(String program) {
     return "import ast, io, contextlib\n"
-        + "src = " + pyLiteral(program) + "\n"
+        + "src = "
+        + pyLiteral(program)
+        + "\n"
         + "t = ast.parse(src)\n"
         + "g = {'__name__': '__main__'}\n"
         + "buf = io.StringIO()\n"
@@ -119,7 +120,6 @@ class TrailingExpressionPropertyTest {
     qt().withExamples(250)
         .forAll(programs)
         .checkAssert(
-            p -> assertEquals(
-                verifier.execute(oracle(p)).text(), verifier.execute(p).text(), p));
+            p -> assertEquals(verifier.execute(oracle(p)).text(), verifier.execute(p).text(), p));
   }
 }

@@ -21,11 +21,11 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Throughput of {@code rstar solve}'s engine ({@link SearchRunner}): problems per second with
- * trees streamed to a file, (1) with an instant scripted policy and verifier, which measures the
- * runner's own cost (search bookkeeping, tree export, JSON, I/O), and (2) with the tiny generated
- * ONNX decoder, one problem per lock-step group against several, which shows what lock-step
- * batching buys on a real model runtime.
+ * Throughput of {@code rstar solve}'s engine ({@link SearchRunner}): problems per second with trees
+ * streamed to a file, (1) with an instant scripted policy and verifier, which measures the runner's
+ * own cost (search bookkeeping, tree export, JSON, I/O), and (2) with the tiny generated ONNX
+ * decoder, one problem per lock-step group against several, which shows what lock-step batching
+ * buys on a real model runtime.
  *
  * <pre>
  * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.rstar4j.bench.evolve.SolveThroughput \
@@ -52,44 +52,79 @@ public final class SolveThroughput {
     }
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < nProblems; i++) {
-      problems.add(Problem.of("p" + i, "What is " + i + " + " + (i + 3) + "?",
-          Integer.toString(2 * i + 3)));
+      problems.add(
+          Problem.of("p" + i, "What is " + i + " + " + (i + 3) + "?", Integer.toString(2 * i + 3)));
     }
-    SearchConfig cfg = SearchConfig.bootstrapRound().toBuilder().rollouts(rollouts).candidates(n)
-        .build();
+    SearchConfig cfg =
+        SearchConfig.bootstrapRound().toBuilder().rollouts(rollouts).candidates(n).build();
     Path dir = Files.createTempDirectory("rstar-solve-bench");
 
     ScriptedPolicy scripted = new ScriptedPolicy();
-    Verifier instant = program -> new ExecutionOutcome.Output(
-        program.contains("print") ? "7" : "", Duration.ZERO);
+    Verifier instant =
+        program -> new ExecutionOutcome.Output(program.contains("print") ? "7" : "", Duration.ZERO);
     for (int warm = 0; warm < 2; warm++) {
-      run("warm-up", scripted, instant, cfg, problems, 16, dir.resolve("w" + warm + ".jsonl"), false);
+      run(
+          "warm-up",
+          scripted,
+          instant,
+          cfg,
+          problems,
+          16,
+          dir.resolve("w" + warm + ".jsonl"),
+          false);
     }
-    run("scripted policy + instant verifier, 16 per group", scripted, instant, cfg, problems, 16,
-        dir.resolve("s.jsonl"), true);
+    run(
+        "scripted policy + instant verifier, 16 per group",
+        scripted,
+        instant,
+        cfg,
+        problems,
+        16,
+        dir.resolve("s.jsonl"),
+        true);
 
     Path model = dir.resolve("tiny");
     TinyQwen2.writeExport(TinyQwen2.Config.tiny(), model);
     List<Problem> few = problems.subList(0, Math.min(16, problems.size()));
-    try (OnnxPolicy onnx = OnnxPolicy.builder(CausalLm.load(model)).maxTokens(maxTokens).seed(1)
-        .build()) {
+    try (OnnxPolicy onnx =
+        OnnxPolicy.builder(CausalLm.load(model)).maxTokens(maxTokens).seed(1).build()) {
       run("warm-up", onnx, instant, cfg, few.subList(0, 2), 2, dir.resolve("ow.jsonl"), false);
       for (int b : new int[] {1, 4, 16}) {
-        run("tiny ONNX decoder (" + maxTokens + " tokens/step), " + b + " per group", onnx,
-            instant, cfg, few, b, dir.resolve("o" + b + ".jsonl"), true);
+        run(
+            "tiny ONNX decoder (" + maxTokens + " tokens/step), " + b + " per group",
+            onnx,
+            instant,
+            cfg,
+            few,
+            b,
+            dir.resolve("o" + b + ".jsonl"),
+            true);
       }
     }
   }
 
-  private static void run(String label, Policy policy, Verifier verifier, SearchConfig cfg,
-      List<Problem> problems, int batch, Path trees, boolean print) throws Exception {
+  private static void run(
+      String label,
+      Policy policy,
+      Verifier verifier,
+      SearchConfig cfg,
+      List<Problem> problems,
+      int batch,
+      Path trees,
+      boolean print)
+      throws Exception {
     ReasoningSearch search = ReasoningSearch.builder(policy, verifier).config(cfg).build();
     long t0 = System.nanoTime();
     SearchRunner.builder(search).batchProblems(batch).build().run(problems, trees);
     double secs = (System.nanoTime() - t0) / 1e9;
     if (print) {
-      System.out.printf(Locale.ROOT, "%-60s %4d problems in %7.3f s: %8.1f problems/s, tree file"
-              + " %,d bytes%n", label, problems.size(), secs, problems.size() / secs,
+      System.out.printf(
+          Locale.ROOT,
+          "%-60s %4d problems in %7.3f s: %8.1f problems/s, tree file" + " %,d bytes%n",
+          label,
+          problems.size(),
+          secs,
+          problems.size() / secs,
           Files.size(trees));
     }
   }
@@ -111,8 +146,13 @@ public final class SolveThroughput {
           g.add(Generation.of("\n# Now print the final answer\nprint(x)\n<end_of_code>"));
         } else {
           for (int i = 0; i < r.n(); i++) {
-            g.add(Generation.of("<code>\n# candidate " + ((i + c) % 3) + "\nx = " + ((i + c) % 3)
-                + "\n<end_of_step>"));
+            g.add(
+                Generation.of(
+                    "<code>\n# candidate "
+                        + ((i + c) % 3)
+                        + "\nx = "
+                        + ((i + c) % 3)
+                        + "\n<end_of_step>"));
           }
         }
         out.add(g);

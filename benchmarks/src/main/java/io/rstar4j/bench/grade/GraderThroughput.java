@@ -68,30 +68,45 @@ public final class GraderThroughput {
     }
     List<String> goldAnswers = loadGolds(golds);
     List<String[]> work = buildPairs(goldAnswers, pairs, new Random(42));
-    System.out.printf(Locale.ROOT, "grader throughput: %d pairs from %d gold answers (%s), %d "
-            + "thread(s), answer cache %s, %s rules, JDK %s%n", work.size(), goldAnswers.size(),
-        Files.exists(golds) ? golds : "built-in list", threads, cache ? "on" : "off",
-        strict ? "strict reference" : "standard", System.getProperty("java.version"));
+    System.out.printf(
+        Locale.ROOT,
+        "grader throughput: %d pairs from %d gold answers (%s), %d "
+            + "thread(s), answer cache %s, %s rules, JDK %s%n",
+        work.size(),
+        goldAnswers.size(),
+        Files.exists(golds) ? golds : "built-in list",
+        threads,
+        cache ? "on" : "off",
+        strict ? "strict reference" : "standard",
+        System.getProperty("java.version"));
     double[] rates = new double[rounds];
     for (int r = -1; r < rounds; r++) {
       // a fresh grader each round: its cache starts empty
-      MathGrader grader = MathGrader.builder().strictReference(strict)
-          .answerCacheSize(cache ? 4096 : 0).build();
+      MathGrader grader =
+          MathGrader.builder().strictReference(strict).answerCacheSize(cache ? 4096 : 0).build();
       long t0 = System.nanoTime();
       long equal = run(grader, work, threads);
       long ns = System.nanoTime() - t0;
       double rate = work.size() / (ns / 1e9);
       if (r >= 0) {
         rates[r] = rate;
-        System.out.printf(Locale.ROOT, "round %d: %,.0f pairs/s (%.2f us/pair, %d equal)%n",
-            r + 1, rate, ns / 1e3 / work.size(), equal);
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: %,.0f pairs/s (%.2f us/pair, %d equal)%n",
+            r + 1,
+            rate,
+            ns / 1e3 / work.size(),
+            equal);
       } else {
         System.out.printf(Locale.ROOT, "warm-up: %,.0f pairs/s%n", rate);
       }
     }
     Arrays.sort(rates);
-    System.out.printf(Locale.ROOT, "median %,.0f pairs/s, best %,.0f pairs/s%n",
-        rates[rates.length / 2], rates[rates.length - 1]);
+    System.out.printf(
+        Locale.ROOT,
+        "median %,.0f pairs/s, best %,.0f pairs/s%n",
+        rates[rates.length / 2],
+        rates[rates.length - 1]);
   }
 
   private static long run(MathGrader grader, List<String[]> work, int threads) throws Exception {
@@ -130,10 +145,27 @@ public final class GraderThroughput {
 
   static List<String> loadGolds(Path file) throws IOException {
     if (!Files.exists(file)) {
-      return List.of("\\frac{14}{3}", "9", "p - q", "\\left( 3, \\frac{\\pi}{2} \\right)", "10",
-          "\\text{Evelyn}", "27", "\\$32,\\!348", "(-\\infty, 2) \\cup (3, \\infty)", "x^2+7x+10",
-          "\\sqrt{2}", "0.5", "90^\\circ", "2, -2", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
-          "\\text{(C)}", "y = 2x + 3", "1 \\pm \\sqrt{5}", "[-2, 7)", "3\\sqrt{3}");
+      return List.of(
+          "\\frac{14}{3}",
+          "9",
+          "p - q",
+          "\\left( 3, \\frac{\\pi}{2} \\right)",
+          "10",
+          "\\text{Evelyn}",
+          "27",
+          "\\$32,\\!348",
+          "(-\\infty, 2) \\cup (3, \\infty)",
+          "x^2+7x+10",
+          "\\sqrt{2}",
+          "0.5",
+          "90^\\circ",
+          "2, -2",
+          "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
+          "\\text{(C)}",
+          "y = 2x + 3",
+          "1 \\pm \\sqrt{5}",
+          "[-2, 7)",
+          "3\\sqrt{3}");
     }
     List<String> out = new ArrayList<>();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -172,12 +204,17 @@ public final class GraderThroughput {
         case 4:
           pred = g.contains("=") ? g : "x = " + g;
           break;
-        case 5: {
-          int d = firstDigit(g);
-          pred = d < 0 ? g + "1" : g.substring(0, d) + (char) ('0' + (g.charAt(d) - '0' + 1) % 10)
-              + g.substring(d + 1);
-          break;
-        }
+        case 5:
+          {
+            int d = firstDigit(g);
+            pred =
+                d < 0
+                    ? g + "1"
+                    : g.substring(0, d)
+                        + (char) ('0' + (g.charAt(d) - '0' + 1) % 10)
+                        + g.substring(d + 1);
+            break;
+          }
         case 6:
           pred = g.startsWith("-") ? g.substring(1) : "-" + g;
           break;

@@ -29,12 +29,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code rolloutOnFixedTree}: one rollout on a complete 10-ary tree of 10^3 to 10^6 nodes
- *       (depth 3 to 6): select down to a leaf, evaluate it from a table, back the value up.
- *       Divide the time by the depth for the cost per node visited (each level scans 10
- *       children).
+ *       (depth 3 to 6): select down to a leaf, evaluate it from a table, back the value up. Divide
+ *       the time by the depth for the cost per node visited (each level scans 10 children).
  *   <li>{@code growTree}: the reference's search (UCT c = 2, unvisited = 0, deep rollouts,
- *       node-only initial values as with a PPM, +-1 answers propagated) from an empty tree until
- *       it holds 10^3 to 10^6 nodes; divide by the node count for the cost per node created.
+ *       node-only initial values as with a PPM, +-1 answers propagated) from an empty tree until it
+ *       holds 10^3 to 10^6 nodes; divide by the node count for the cost per node created.
  * </ul>
  *
  * Run: {@code java -jar benchmarks/target/benchmarks.jar EngineBenchmark -f 1 -wi 2 -i 3}
@@ -76,22 +75,24 @@ public class EngineBenchmark {
         inner.add(NewChild.of(i));
         leaves.add(NewChild.terminal(i, VALUES[i]));
       }
-      space = new StateSpace<>() {
-        @Override
-        public List<NewChild<Integer>> expand(Integer s, int level) {
-          return level + 1 < d ? inner : leaves;
-        }
+      space =
+          new StateSpace<>() {
+            @Override
+            public List<NewChild<Integer>> expand(Integer s, int level) {
+              return level + 1 < d ? inner : leaves;
+            }
 
-        @Override
-        public double evaluate(Integer s) {
-          return VALUES[(counter++) & (VALUES.length - 1)];
-        }
-      };
-      EngineOptions o = EngineOptions.builder()
-          .maxDepth(d + 1)
-          .rule(SelectionRule.uct(2.0, SelectionRule.UnvisitedScore.INFINITY))
-          .revisitTerminals(true)
-          .build();
+            @Override
+            public double evaluate(Integer s) {
+              return VALUES[(counter++) & (VALUES.length - 1)];
+            }
+          };
+      EngineOptions o =
+          EngineOptions.builder()
+              .maxDepth(d + 1)
+              .rule(SelectionRule.uct(2.0, SelectionRule.UnvisitedScore.INFINITY))
+              .revisitTerminals(true)
+              .build();
       int expected = 0;
       for (int i = 0, p = 1; i <= d; i++, p *= 10) {
         expected += p;

@@ -17,12 +17,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Decode throughput of a generated Qwen2-style decoder on ONNX Runtime (CPU unless CUDA is
- * usable): tokens per second with and without the KV cache, batch 1 against batch 16, prefix reuse
- * on against off while expanding a search tree with n = 8 candidates per node, and the share of
- * each decode step spent outside {@code OrtSession.run}, by wall clock and by the generating
- * thread's CPU time (the latter is immune to waiting for a core on a loaded machine; with
- * {@code --threads 1} ONNX Runtime computes on that same thread, so it is the honest share).
+ * Decode throughput of a generated Qwen2-style decoder on ONNX Runtime (CPU unless CUDA is usable):
+ * tokens per second with and without the KV cache, batch 1 against batch 16, prefix reuse on
+ * against off while expanding a search tree with n = 8 candidates per node, and the share of each
+ * decode step spent outside {@code OrtSession.run}, by wall clock and by the generating thread's
+ * CPU time (the latter is immune to waiting for a core on a loaded machine; with {@code --threads
+ * 1} ONNX Runtime computes on that same thread, so it is the honest share).
  *
  * <pre>
  * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
@@ -46,25 +46,36 @@ public final class DecodeBenchmark {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    TinyQwen2.Config config = size.equals("tiny") ? TinyQwen2.Config.tiny()
-        : TinyQwen2.Config.small();
+    TinyQwen2.Config config =
+        size.equals("tiny") ? TinyQwen2.Config.tiny() : TinyQwen2.Config.small();
     Path dir = Files.createTempDirectory("rstar-decode-bench");
     TinyQwen2.writeExport(config, dir);
-    System.out.printf(Locale.ROOT, "model: %s (%d layers, width %d, %d heads / %d KV heads,"
-            + " vocab %d), %d tokens per sample, intra-op threads %s%s, %d cores%n", size,
-        config.layers(), config.hidden(), config.heads(), config.kvHeads(),
-        TinyQwen2.vocabSize(), tokens, threads == 0 ? "default" : threads, spin ? "" : " (no spin)",
+    System.out.printf(
+        Locale.ROOT,
+        "model: %s (%d layers, width %d, %d heads / %d KV heads,"
+            + " vocab %d), %d tokens per sample, intra-op threads %s%s, %d cores%n",
+        size,
+        config.layers(),
+        config.hidden(),
+        config.heads(),
+        config.kvHeads(),
+        TinyQwen2.vocabSize(),
+        tokens,
+        threads == 0 ? "default" : threads,
+        spin ? "" : " (no spin)",
         Runtime.getRuntime().availableProcessors());
-    try (CausalLm lm = CausalLm.builder(dir).intraOpThreads(threads).spinning(spin)
-        .measureCpuTime(true).build()) {
+    try (CausalLm lm =
+        CausalLm.builder(dir).intraOpThreads(threads).spinning(spin).measureCpuTime(true).build()) {
       System.out.println("provider: " + lm.provider());
-      String prompt = PromptTemplate.SEARCH.head(
-          "Find all real x such that x^2 - 5x + 6 = 0 and report their sum.");
-      GenerationConfig greedy = GenerationConfig.builder().maxTokens(tokens).temperature(0)
-          .prefixReuse(false).build();
+      String prompt =
+          PromptTemplate.SEARCH.head(
+              "Find all real x such that x^2 - 5x + 6 = 0 and report their sum.");
+      GenerationConfig greedy =
+          GenerationConfig.builder().maxTokens(tokens).temperature(0).prefixReuse(false).build();
       // Warm up every path until the JIT has compiled the loop (about 2 s): with a single warm-up
       // call the first scenarios measured the interpreter's overhead, not the steady state.
-      lm.generate(List.of(GenerationRequest.ofText(prompt, 2)),
+      lm.generate(
+          List.of(GenerationRequest.ofText(prompt, 2)),
           greedy.toBuilder().kvCache(false).maxTokens(8).build());
       long warmUntil = System.nanoTime() + 2_000_000_000L;
       GenerationConfig sampled = greedy.toBuilder().temperature(1).seed(1).build();
@@ -75,41 +86,63 @@ public final class DecodeBenchmark {
       }
 
       System.out.println();
-      System.out.println("scenario                          tokens   seconds   tokens/s"
-          + "   decode-only tokens/s   outside run (wall)   outside us/step (wall)"
-          + "   outside run (thread CPU)");
+      System.out.println(
+          "scenario                          tokens   seconds   tokens/s"
+              + "   decode-only tokens/s   outside run (wall)   outside us/step (wall)"
+              + "   outside run (thread CPU)");
       Measure cached1 = measure(lm, prompts(prompt, 1), 1, greedy, 10);
       print("KV cache, batch 1", cached1);
-      Measure uncached1 = measure(lm, prompts(prompt, 1), 1,
-          greedy.toBuilder().kvCache(false).build(), 1);
+      Measure uncached1 =
+          measure(lm, prompts(prompt, 1), 1, greedy.toBuilder().kvCache(false).build(), 1);
       print("no KV cache, batch 1", uncached1);
       Measure cached16 = measure(lm, prompts(prompt, 16), 1, greedy, 5);
       print("KV cache, batch 16 (16 prompts)", cached16);
-      Measure n16 = measure(lm, prompts(prompt, 1), 16,
-          greedy.toBuilder().temperature(1).seed(1).build(), 5);
+      Measure n16 =
+          measure(lm, prompts(prompt, 1), 16, greedy.toBuilder().temperature(1).seed(1).build(), 5);
       print("KV cache, 1 prompt x n=16", n16);
-      System.out.printf(Locale.ROOT, "KV cache speed-up at batch 1: %.1fx; batch 16 over batch 1:"
-          + " %.1fx%n", cached1.tokensPerSecond() / uncached1.tokensPerSecond(),
+      System.out.printf(
+          Locale.ROOT,
+          "KV cache speed-up at batch 1: %.1fx; batch 16 over batch 1:" + " %.1fx%n",
+          cached1.tokensPerSecond() / uncached1.tokensPerSecond(),
           cached16.tokensPerSecond() / cached1.tokensPerSecond());
 
-      String longRoot = PromptTemplate.SEARCH.head(("Example: " + "The sum of the roots of a"
-          + " quadratic ax^2 + bx + c is -b/a; here a = 1 and b = -5, so the sum is 5. ").repeat(10)
-          + "Find all real x such that x^2 - 5x + 6 = 0 and report their sum.");
+      String longRoot =
+          PromptTemplate.SEARCH.head(
+              ("Example: "
+                          + "The sum of the roots of a"
+                          + " quadratic ax^2 + bx + c is -b/a; here a = 1 and b = -5, so the sum is 5. ")
+                      .repeat(10)
+                  + "Find all real x such that x^2 - 5x + 6 = 0 and report their sum.");
       for (String root : List.of(prompt, longRoot)) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "tree expansion from a %d-token root: n = 8 candidates per"
-            + " node, 4 nodes per level, 4 levels, 24 tokens per step, first node of each level"
-            + " expanded twice:%n", lm.tokenizer().encode(root).length);
+        System.out.printf(
+            Locale.ROOT,
+            "tree expansion from a %d-token root: n = 8 candidates per"
+                + " node, 4 nodes per level, 4 levels, 24 tokens per step, first node of each level"
+                + " expanded twice:%n",
+            lm.tokenizer().encode(root).length);
         TreeRun off = tree(lm, root, false);
         TreeRun on = tree(lm, root, true);
-        System.out.printf(Locale.ROOT, "  prefix reuse on : %.3f s, %d prompt tokens computed,"
-                + " %d reused (hit rate %.2f, cache %d entries, %.1f KiB)%n", on.seconds,
-            on.computed, on.reused, on.stats.hitRate(), on.stats.entries(),
+        System.out.printf(
+            Locale.ROOT,
+            "  prefix reuse on : %.3f s, %d prompt tokens computed,"
+                + " %d reused (hit rate %.2f, cache %d entries, %.1f KiB)%n",
+            on.seconds,
+            on.computed,
+            on.reused,
+            on.stats.hitRate(),
+            on.stats.entries(),
             on.stats.bytes() / 1024.0);
-        System.out.printf(Locale.ROOT, "  prefix reuse off: %.3f s, %d prompt tokens computed%n",
-            off.seconds, off.computed);
-        System.out.printf(Locale.ROOT, "  same texts: %s; speed-up %.2fx%n",
-            on.texts.equals(off.texts), off.seconds / on.seconds);
+        System.out.printf(
+            Locale.ROOT,
+            "  prefix reuse off: %.3f s, %d prompt tokens computed%n",
+            off.seconds,
+            off.computed);
+        System.out.printf(
+            Locale.ROOT,
+            "  same texts: %s; speed-up %.2fx%n",
+            on.texts.equals(off.texts),
+            off.seconds / on.seconds);
       }
     }
   }
@@ -122,15 +155,20 @@ public final class DecodeBenchmark {
     return r;
   }
 
-  record Measure(long tokens, double seconds, double outsideShare, double decodeTokensPerSecond,
-      double outsideMicrosPerStep, double outsideCpuShare) {
+  record Measure(
+      long tokens,
+      double seconds,
+      double outsideShare,
+      double decodeTokensPerSecond,
+      double outsideMicrosPerStep,
+      double outsideCpuShare) {
     double tokensPerSecond() {
       return tokens / seconds;
     }
   }
 
-  private static Measure measure(CausalLm lm, List<GenerationRequest> reqs, int n,
-      GenerationConfig cfg, int reps) {
+  private static Measure measure(
+      CausalLm lm, List<GenerationRequest> reqs, int n, GenerationConfig cfg, int reps) {
     List<GenerationRequest> rs = new ArrayList<>();
     for (GenerationRequest r : reqs) {
       rs.add(GenerationRequest.ofText(r.prompt(), n));
@@ -145,31 +183,48 @@ public final class DecodeBenchmark {
       long toks = res.stream().mapToLong(GenerationResult::completionTokens).sum();
       long firstTokens = (long) rs.size() * n; // sampled from the prefill's logits
       double decodeSecs = (d.decodeStepNanos() + d.prefillNanos() * (cfg.kvCache() ? 0 : 1)) / 1e9;
-      runs.add(new Measure(toks, secs, d.outsideRunShare(),
-          (toks - (cfg.kvCache() ? firstTokens : 0)) / decodeSecs,
-          (d.decodeStepNanos() - d.decodeRunNanos()) / 1e3 / Math.max(1, d.decodeSteps()),
-          d.outsideRunCpuShare()));
+      runs.add(
+          new Measure(
+              toks,
+              secs,
+              d.outsideRunShare(),
+              (toks - (cfg.kvCache() ? firstTokens : 0)) / decodeSecs,
+              (d.decodeStepNanos() - d.decodeRunNanos()) / 1e3 / Math.max(1, d.decodeSteps()),
+              d.outsideRunCpuShare()));
     }
     return runs.stream().min(Comparator.comparingDouble(Measure::seconds)).orElseThrow();
   }
 
   private static void print(String name, Measure m) {
-    System.out.printf(Locale.ROOT, "%-32s %7d %9.3f %10.1f %22.1f %19.1f%% %24.1f %25s%n", name,
-        m.tokens(), m.seconds(), m.tokensPerSecond(), m.decodeTokensPerSecond(),
-        100 * m.outsideShare(), m.outsideMicrosPerStep(),
-        m.outsideCpuShare() == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%",
-            100 * m.outsideCpuShare()));
+    System.out.printf(
+        Locale.ROOT,
+        "%-32s %7d %9.3f %10.1f %22.1f %19.1f%% %24.1f %25s%n",
+        name,
+        m.tokens(),
+        m.seconds(),
+        m.tokensPerSecond(),
+        m.decodeTokensPerSecond(),
+        100 * m.outsideShare(),
+        m.outsideMicrosPerStep(),
+        m.outsideCpuShare() == 0
+            ? "-"
+            : String.format(Locale.ROOT, "%.1f%%", 100 * m.outsideCpuShare()));
   }
 
-  record TreeRun(double seconds, long computed, long reused, PrefixCacheStats stats,
-      List<String> texts) {}
+  record TreeRun(
+      double seconds, long computed, long reused, PrefixCacheStats stats, List<String> texts) {}
 
   /** Expands a tree level by level, re-expanding the first node of each level once more. */
   private static TreeRun tree(CausalLm lm, String root, boolean reuse) {
     lm.clearPrefixCache();
     PrefixCacheStats s0 = lm.prefixCacheStats();
-    GenerationConfig cfg = GenerationConfig.builder().maxTokens(24).temperature(1.0).seed(7)
-        .prefixReuse(reuse).build();
+    GenerationConfig cfg =
+        GenerationConfig.builder()
+            .maxTokens(24)
+            .temperature(1.0)
+            .seed(7)
+            .prefixReuse(reuse)
+            .build();
     List<String> texts = new ArrayList<>();
     long computed = 0;
     long reused = 0;
@@ -201,10 +256,16 @@ public final class DecodeBenchmark {
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     PrefixCacheStats s = lm.prefixCacheStats();
-    PrefixCacheStats delta = new PrefixCacheStats(s.lookups() - s0.lookups(),
-        s.hits() - s0.hits(), s.lookedUpTokens() - s0.lookedUpTokens(),
-        s.reusedTokens() - s0.reusedTokens(), s.entries(), s.bytes(), s.capacityBytes(),
-        s.evictions() - s0.evictions());
+    PrefixCacheStats delta =
+        new PrefixCacheStats(
+            s.lookups() - s0.lookups(),
+            s.hits() - s0.hits(),
+            s.lookedUpTokens() - s0.lookedUpTokens(),
+            s.reusedTokens() - s0.reusedTokens(),
+            s.entries(),
+            s.bytes(),
+            s.capacityBytes(),
+            s.evictions() - s0.evictions());
     return new TreeRun(secs, computed, reused, delta, texts);
   }
 }

@@ -58,19 +58,32 @@ public final class TokenizerBenchmark {
     for (String s : corpus) {
       bytes += s.getBytes(StandardCharsets.UTF_8).length;
     }
-    System.out.printf(Locale.ROOT, "tokenizer %s%ntexts %d from %s, %.2f MB UTF-8%n",
-        tokenizerFile, corpus.size(), texts, bytes / 1e6);
-    System.out.printf(Locale.ROOT, "java %s, %d cpus%n", System.getProperty("java.version"),
+    System.out.printf(
+        Locale.ROOT,
+        "tokenizer %s%ntexts %d from %s, %.2f MB UTF-8%n",
+        tokenizerFile,
+        corpus.size(),
+        texts,
+        bytes / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "java %s, %d cpus%n",
+        System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors());
 
     long t0 = System.nanoTime();
     Tokenizer ours = Tokenizers.fromFile(tokenizerFile);
     System.out.printf(Locale.ROOT, "ours: loaded in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
     t0 = System.nanoTime();
-    HuggingFaceTokenizer ref = HuggingFaceTokenizer.builder()
-        .optTokenizerPath(tokenizerFile).optAddSpecialTokens(false)
-        .optTruncation(false).optPadding(false).build();
-    System.out.printf(Locale.ROOT, "reference: loaded in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+    HuggingFaceTokenizer ref =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(tokenizerFile)
+            .optAddSpecialTokens(false)
+            .optTruncation(false)
+            .optPadding(false)
+            .build();
+    System.out.printf(
+        Locale.ROOT, "reference: loaded in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
 
     // same ids, and the cold-cache pass of a fresh tokenizer
     long tokens = 0;
@@ -89,9 +102,13 @@ public final class TokenizerBenchmark {
         differ++;
       }
     }
-    System.out.printf(Locale.ROOT, "%d tokens; texts whose ids differ from the reference: %d%n", tokens, differ);
-    System.out.printf(Locale.ROOT, "ours, first pass (cold word cache, JIT warming): %7.2f MB/s %10.0f tokens/s%n",
-        bytes / 1e6 / coldSec, tokens / coldSec);
+    System.out.printf(
+        Locale.ROOT, "%d tokens; texts whose ids differ from the reference: %d%n", tokens, differ);
+    System.out.printf(
+        Locale.ROOT,
+        "ours, first pass (cold word cache, JIT warming): %7.2f MB/s %10.0f tokens/s%n",
+        bytes / 1e6 / coldSec,
+        tokens / coldSec);
 
     // DJL's encode() builds a full Encoding (tokens, offsets, masks: several JNI calls); the
     // "ids only" variant calls the native encode and fetches just the ids, the fairest baseline
@@ -103,25 +120,42 @@ public final class TokenizerBenchmark {
     for (int r = 1; r <= rounds; r++) {
       double o = measure(corpus, seconds, s -> ours.encode(s).length);
       double h = measure(corpus, seconds, s -> ref.encode(s, false, false).getIds().length);
-      double j = measure(corpus, seconds, s -> {
-        long enc = lib.encode(handle, s, false);
-        int n = lib.getTokenIds(enc).length;
-        lib.deleteEncoding(enc);
-        return n;
-      });
+      double j =
+          measure(
+              corpus,
+              seconds,
+              s -> {
+                long enc = lib.encode(handle, s, false);
+                int n = lib.getTokenIds(enc).length;
+                lib.deleteEncoding(enc);
+                return n;
+              });
       bestOurs = Math.max(bestOurs, o);
       bestRef = Math.max(bestRef, h);
       bestIdsOnly = Math.max(bestIdsOnly, j);
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "round %d: ours %7.2f MB/s %10.0f tokens/s | reference encode() %7.2f MB/s %10.0f tokens/s"
               + " | reference ids only %7.2f MB/s %10.0f tokens/s%n",
-          r, bytes * o / 1e6, tokens * o, bytes * h / 1e6, tokens * h, bytes * j / 1e6, tokens * j);
+          r,
+          bytes * o / 1e6,
+          tokens * o,
+          bytes * h / 1e6,
+          tokens * h,
+          bytes * j / 1e6,
+          tokens * j);
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "best: ours %.2f MB/s (%.0f tokens/s); reference encode() %.2f MB/s (%.0f tokens/s);"
             + " reference ids only %.2f MB/s (%.0f tokens/s); ours / ids-only reference = %.2f%n",
-        bytes * bestOurs / 1e6, tokens * bestOurs, bytes * bestRef / 1e6, tokens * bestRef,
-        bytes * bestIdsOnly / 1e6, tokens * bestIdsOnly, bestOurs / bestIdsOnly);
+        bytes * bestOurs / 1e6,
+        tokens * bestOurs,
+        bytes * bestRef / 1e6,
+        tokens * bestRef,
+        bytes * bestIdsOnly / 1e6,
+        tokens * bestIdsOnly,
+        bestOurs / bestIdsOnly);
 
     // the reference's batch call runs on all cores (Rust threads): shown for context only
     String[] all = corpus.toArray(new String[0]);
@@ -132,12 +166,16 @@ public final class TokenizerBenchmark {
       passes++;
     } while (System.nanoTime() - t0 < seconds * 1e9);
     double batchSec = (System.nanoTime() - t0) / 1e9 / passes;
-    System.out.printf(Locale.ROOT, "context: reference batchEncode (multi-threaded) %7.2f MB/s%n", bytes / 1e6 / batchSec);
+    System.out.printf(
+        Locale.ROOT,
+        "context: reference batchEncode (multi-threaded) %7.2f MB/s%n",
+        bytes / 1e6 / batchSec);
     ref.close();
   }
 
   /** Passes over the corpus per second, after one warm-up pass. */
-  private static double measure(List<String> corpus, double seconds, java.util.function.ToIntFunction<String> f) {
+  private static double measure(
+      List<String> corpus, double seconds, java.util.function.ToIntFunction<String> f) {
     long sink = 0;
     for (String s : corpus) {
       sink += f.applyAsInt(s);
@@ -189,7 +227,10 @@ public final class TokenizerBenchmark {
         return d.resolve(relative);
       }
     }
-    throw new IllegalArgumentException(relative + " not found above " + Path.of("").toAbsolutePath()
-        + " (for the tokenizer: bash .ci/install.d/20-test-assets.sh)");
+    throw new IllegalArgumentException(
+        relative
+            + " not found above "
+            + Path.of("").toAbsolutePath()
+            + " (for the tokenizer: bash .ci/install.d/20-test-assets.sh)");
   }
 }

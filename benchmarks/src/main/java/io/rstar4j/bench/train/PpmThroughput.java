@@ -59,11 +59,20 @@ public final class PpmThroughput {
       backboneDir.resolve("model.onnx").toFile().deleteOnExit();
       backboneDir.resolve("tokenizer.json").toFile().deleteOnExit();
     }
-    System.out.printf(Locale.ROOT, "backbone %s, %d pairs, %d epochs, batch %d, context %d, %d cores%n",
-        backboneDir, nPairs, epochs, batch, context, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "backbone %s, %d pairs, %d epochs, batch %d, context %d, %d cores%n",
+        backboneDir,
+        nPairs,
+        epochs,
+        batch,
+        context,
+        Runtime.getRuntime().availableProcessors());
     List<PreferencePair> pairs = pairs(nPairs, 1);
-    BackboneSettings settings = BackboneSettings.defaults().withContextLength(context).withBatchSize(batch);
-    try (Backbone backbone = ProcessPreferenceModel.openBackbone(backboneDir, Tokenizers::fromFile, settings)) {
+    BackboneSettings settings =
+        BackboneSettings.defaults().withContextLength(context).withBatchSize(batch);
+    try (Backbone backbone =
+        ProcessPreferenceModel.openBackbone(backboneDir, Tokenizers::fromFile, settings)) {
       List<String> prompts = new ArrayList<>();
       for (PreferencePair p : pairs) {
         prompts.add(p.prompt() + p.pos());
@@ -79,34 +88,54 @@ public final class PpmThroughput {
         t0 = System.nanoTime();
         ppm.scoreTexts(prompts); // the same prefixes again
         double warm = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+            Locale.ROOT,
             "scoring, cache %-3s: first pass %8.1f prefixes/s, repeated prefixes %10.1f prefixes/s%n",
-            cache == 0 ? "off" : "on", prompts.size() / cold, prompts.size() / warm);
+            cache == 0 ? "off" : "on",
+            prompts.size() / cold,
+            prompts.size() / warm);
       }
       for (boolean cacheFeatures : new boolean[] {true, false}) {
-        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(epochs).withBatchSize(batch)
-            .withHeldOutFraction(0.0).withPatience(epochs).withCacheFeatures(cacheFeatures);
+        TrainingConfig cfg =
+            TrainingConfig.defaults()
+                .withEpochs(epochs)
+                .withBatchSize(batch)
+                .withHeldOutFraction(0.0)
+                .withPatience(epochs)
+                .withCacheFeatures(cacheFeatures);
         long t0 = System.nanoTime();
         TrainingResult r = new PpmTrainer(backbone, cfg).train(pairs, null, null);
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+            Locale.ROOT,
             "training, feature cache %-3s: %8.1f pairs/s (%d pairs x %d epochs in %.1f s, %d backbone texts)%n",
-            cacheFeatures ? "on" : "off", (double) pairs.size() * epochs / s, pairs.size(), epochs, s,
+            cacheFeatures ? "on" : "off",
+            (double) pairs.size() * epochs / s,
+            pairs.size(),
+            epochs,
+            s,
             r.featureMisses());
       }
       // the training step alone, on features already computed (what a cached epoch costs)
       int h = backbone.hiddenSize();
       try (Backbone fixed = new RandomFeatures(h)) {
         List<PreferencePair> many = pairs(4096, 2);
-        TrainingConfig cfg = TrainingConfig.defaults().withEpochs(1).withBatchSize(batch)
-            .withHeldOutFraction(0.0).withPatience(1);
+        TrainingConfig cfg =
+            TrainingConfig.defaults()
+                .withEpochs(1)
+                .withBatchSize(batch)
+                .withHeldOutFraction(0.0)
+                .withPatience(1);
         new PpmTrainer(fixed, cfg).train(many, null, null); // warm-up
         cfg = cfg.withEpochs(5).withPatience(5);
         long t0 = System.nanoTime();
         new PpmTrainer(fixed, cfg).train(many, null, null);
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT,
-            "training steps on cached features (hidden %d, batch %d): %10.1f pairs/s%n", h, batch,
+        System.out.printf(
+            Locale.ROOT,
+            "training steps on cached features (hidden %d, batch %d): %10.1f pairs/s%n",
+            h,
+            batch,
             many.size() * 5 / s);
       }
     }
@@ -118,13 +147,34 @@ public final class PpmThroughput {
     for (int i = 0; i < n; i++) {
       int a = 10 + r.nextInt(90);
       int b = 2 + r.nextInt(40);
-      String prompt = PromptTemplate.TRAINING.head("Ana has " + a + " apples and gets " + b
-          + " more. How many apples does she have now? (problem " + i + ")")
-          + "<code>\n# Step 1: start from what Ana has\nstart = " + a + "\n<end_of_step>";
-      String pos = "<code>\n# Step 2: add the " + b + " apples\nresult = start + " + b
-          + "\nprint(result)\n<end_of_code>\n<output>" + (a + b) + "<end_of_output>";
-      String neg = "<code>\n# Step 2: add the " + (b + 7) + " pears\nresult = start + " + (b + 7)
-          + "\nprint(result)\n<end_of_code>\n<output>" + (a + b + 7) + "<end_of_output>";
+      String prompt =
+          PromptTemplate.TRAINING.head(
+                  "Ana has "
+                      + a
+                      + " apples and gets "
+                      + b
+                      + " more. How many apples does she have now? (problem "
+                      + i
+                      + ")")
+              + "<code>\n# Step 1: start from what Ana has\nstart = "
+              + a
+              + "\n<end_of_step>";
+      String pos =
+          "<code>\n# Step 2: add the "
+              + b
+              + " apples\nresult = start + "
+              + b
+              + "\nprint(result)\n<end_of_code>\n<output>"
+              + (a + b)
+              + "<end_of_output>";
+      String neg =
+          "<code>\n# Step 2: add the "
+              + (b + 7)
+              + " pears\nresult = start + "
+              + (b + 7)
+              + "\nprint(result)\n<end_of_code>\n<output>"
+              + (a + b + 7)
+              + "<end_of_output>";
       out.add(new PreferencePair(prompt, neg, pos, 1, 1));
     }
     return out;
@@ -133,7 +183,8 @@ public final class PpmThroughput {
   private static void copy(String resource, Path to) throws IOException {
     try (InputStream in = PpmThroughput.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("no " + resource + " on the class path; pass --backbone DIR");
+        throw new IllegalStateException(
+            "no " + resource + " on the class path; pass --backbone DIR");
       }
       Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }

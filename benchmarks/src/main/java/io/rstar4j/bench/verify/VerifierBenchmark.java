@@ -1,5 +1,12 @@
 package io.rstar4j.bench.verify;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.Verifier;
+import io.rstar4j.verify.CPythonVerifier;
+import io.rstar4j.verify.GraalPyVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -18,21 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
-
-import io.rstar4j.core.ExecutionOutcome;
-import io.rstar4j.core.Verifier;
-import io.rstar4j.verify.CPythonVerifier;
-import io.rstar4j.verify.GraalPyVerifier;
-
 /**
- * Throughput and latency of the verifiers on step programs: every step's program of the rStar
- * SFT examples (each step with the code before it in its block) and synthetic arithmetic steps
- * (a new source each time, as in a search), through the GraalPy verifier and the CPython worker
- * pool, with 1 and 2 caller threads, and loop-heavy steps with one. Prints programs/s, p50, p99
- * and cold start.
+ * Throughput and latency of the verifiers on step programs: every step's program of the rStar SFT
+ * examples (each step with the code before it in its block) and synthetic arithmetic steps (a new
+ * source each time, as in a search), through the GraalPy verifier and the CPython worker pool, with
+ * 1 and 2 caller threads, and loop-heavy steps with one. Prints programs/s, p50, p99 and cold
+ * start.
  *
  * <pre>
  * java -Dpolyglot.engine.WarnInterpreterOnly=false \
@@ -85,14 +83,16 @@ public final class VerifierBenchmark {
     }
 
     t0 = System.nanoTime();
-    CPythonVerifier.Builder cb = CPythonVerifier.builder().workers(2).timeout(Duration.ofSeconds(5));
+    CPythonVerifier.Builder cb =
+        CPythonVerifier.builder().workers(2).timeout(Duration.ofSeconds(5));
     if (pythonPath != null) {
       cb.pythonPath(pythonPath);
     }
     try (CPythonVerifier cpy = cb.build()) {
       cpy.execute("print(1)");
       double cold = (System.nanoTime() - t0) / 1e6;
-      System.out.printf(Locale.ROOT, "%nCPython pool: cold start (first run answered) %.0f ms%n", cold);
+      System.out.printf(
+          Locale.ROOT, "%nCPython pool: cold start (first run answered) %.0f ms%n", cold);
       measureAll("CPython", cpy, sft, rounds, synthetic, throughput);
       cpySft = cpy.executeAll(sft);
     }
@@ -103,12 +103,18 @@ public final class VerifierBenchmark {
       if (g.getClass() != c.getClass() || !g.text().equals(c.text())) {
         differ++;
         System.out.printf(
-            Locale.ROOT, "outcomes differ on SFT step program %d: GraalPy %s | CPython %s%n", i, g, c);
+            Locale.ROOT,
+            "outcomes differ on SFT step program %d: GraalPy %s | CPython %s%n",
+            i,
+            g,
+            c);
       }
     }
     System.out.printf(
-        Locale.ROOT, "%nSFT step programs with the same outcome on both: %d of %d%n",
-        sft.size() - differ, sft.size());
+        Locale.ROOT,
+        "%nSFT step programs with the same outcome on both: %d of %d%n",
+        sft.size() - differ,
+        sft.size());
 
     System.out.println();
     for (String w : List.of("synthetic", "sft", "loops")) {
@@ -162,14 +168,19 @@ public final class VerifierBenchmark {
       out.add(
           "total = 0\n"
               + "for i in range(300000):\n"
-              + "    if i % " + k + " == 1:\n"
-              + "        total += i * " + k + "\n"
+              + "    if i % "
+              + k
+              + " == 1:\n"
+              + "        total += i * "
+              + k
+              + "\n"
               + "print(total)\n");
     }
     return out;
   }
 
-  private static double report(String name, String workload, int threads, Verifier v, List<String> programs)
+  private static double report(
+      String name, String workload, int threads, Verifier v, List<String> programs)
       throws Exception {
     Result r = run(v, programs, threads);
     double[] lat = r.latenciesMs();
@@ -236,7 +247,9 @@ public final class VerifierBenchmark {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
-  /** Plain arithmetic steps like the policy writes: a few assignments and a print, new each time. */
+  /**
+   * Plain arithmetic steps like the policy writes: a few assignments and a print, new each time.
+   */
   static List<String> syntheticPrograms(int n, long seed) {
     Random rnd = new Random(seed);
     List<String> out = new ArrayList<>(n);
@@ -246,11 +259,23 @@ public final class VerifierBenchmark {
       int c = 1 + rnd.nextInt(97);
       out.add(
           "# Step 1: compute the total cost\n"
-              + "price_" + i + " = " + a + "\n"
-              + "count = " + b + "\n"
-              + "total = price_" + i + " * count + " + c + "\n"
+              + "price_"
+              + i
+              + " = "
+              + a
+              + "\n"
+              + "count = "
+              + b
+              + "\n"
+              + "total = price_"
+              + i
+              + " * count + "
+              + c
+              + "\n"
               + "# Step 2: share per person\n"
-              + "share = total / " + c + "\n"
+              + "share = total / "
+              + c
+              + "\n"
               + "print(round(share, 2))\n");
     }
     return out;
@@ -259,8 +284,7 @@ public final class VerifierBenchmark {
   /** Every step's program of the SFT examples: the code of the block up to and with that step. */
   static List<String> sftStepPrograms() throws IOException {
     List<String> out = new ArrayList<>();
-    try (InputStream in =
-        VerifierBenchmark.class.getResourceAsStream("sft_data_examples.json")) {
+    try (InputStream in = VerifierBenchmark.class.getResourceAsStream("sft_data_examples.json")) {
       if (in == null) {
         throw new IOException("missing resource sft_data_examples.json");
       }

@@ -40,7 +40,8 @@ final class EvalCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar eval --problems FILE|NAME [--limit K] (--model DIR | --server URL --server-model NAME)",
         "                  [--verifier graalpy|cpython] [--ppm DIR] [--baseline best-of-n|beam]",
         "                  [--rollouts N] [--n N] [--beam-width W] [--batch-problems B] [--trees OUT.jsonl]",
@@ -93,12 +94,12 @@ final class EvalCommand implements Command {
     }
     String select = a.get("select", "highest").toLowerCase(Locale.ROOT);
     if (!List.of("highest", "majority", "weighted").contains(select)) {
-      throw new UsageException("--select must be highest, majority or weighted, was '" + select
-          + "'");
+      throw new UsageException(
+          "--select must be highest, majority or weighted, was '" + select + "'");
     }
     if (!method.equals("mcts") && (a.has("searches") || a.has("select"))) {
-      throw new UsageException("--searches and --select combine test-time searches: not with"
-          + " --baseline");
+      throw new UsageException(
+          "--searches and --select combine test-time searches: not with" + " --baseline");
     }
     SearchConfig config = SearchSetup.config(a, SearchConfig.testTime());
     int batch = SearchSetup.batchProblems(a);
@@ -129,11 +130,23 @@ final class EvalCommand implements Command {
       MathGrader grader = MathGrader.standard();
       List<SolveOutcome> outcomes;
       if (method.equals("mcts")) {
-        ReasoningSearch search = ReasoningSearch.builder(policy, verifier).grader(grader)
-            .config(config.toBuilder().mode(SearchMode.TEST_TIME).build()).rewardModel(rm).build();
-        err.printf(Locale.ROOT, "rstar eval: %d problems x %d search%s, test-time, %d rollouts,"
-            + " %d candidates, %d per group, answers by %s%n", problems.size(), searches,
-            searches == 1 ? "" : "es", config.rollouts(), config.candidates(), batch, select);
+        ReasoningSearch search =
+            ReasoningSearch.builder(policy, verifier)
+                .grader(grader)
+                .config(config.toBuilder().mode(SearchMode.TEST_TIME).build())
+                .rewardModel(rm)
+                .build();
+        err.printf(
+            Locale.ROOT,
+            "rstar eval: %d problems x %d search%s, test-time, %d rollouts,"
+                + " %d candidates, %d per group, answers by %s%n",
+            problems.size(),
+            searches,
+            searches == 1 ? "" : "es",
+            config.rollouts(),
+            config.candidates(),
+            batch,
+            select);
         // the test-time search never sees the gold answers; K searches per problem are K copies
         List<Problem> blind = new ArrayList<>();
         for (Problem p : problems) {
@@ -142,9 +155,12 @@ final class EvalCommand implements Command {
             blind.add(new Problem(id, p.question(), List.of()));
           }
         }
-        List<SolveOutcome> raw = SearchRunner.builder(search).batchProblems(batch)
-            .onProgress(p -> SearchSetup.progress(err, "eval", p))
-            .build().run(blind, a.has("trees") ? Path.of(a.get("trees", null)) : null);
+        List<SolveOutcome> raw =
+            SearchRunner.builder(search)
+                .batchProblems(batch)
+                .onProgress(p -> SearchSetup.progress(err, "eval", p))
+                .build()
+                .run(blind, a.has("trees") ? Path.of(a.get("trees", null)) : null);
         outcomes = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
           Problem p = problems.get(i);
@@ -157,21 +173,37 @@ final class EvalCommand implements Command {
               best.add(new ScoredAnswer(o.answer(), o.score()));
             }
           }
-          Optional<ScoredAnswer> chosen = switch (select) {
-            case "majority" -> AnswerSelection.majorityVote(best, grader);
-            case "weighted" -> AnswerSelection.scoreWeightedVote(best, grader);
-            default -> AnswerSelection.highestScore(best);
-          };
+          Optional<ScoredAnswer> chosen =
+              switch (select) {
+                case "majority" -> AnswerSelection.majorityVote(best, grader);
+                case "weighted" -> AnswerSelection.scoreWeightedVote(best, grader);
+                default -> AnswerSelection.highestScore(best);
+              };
           String answer = chosen.map(ScoredAnswer::answer).orElse(null);
-          Boolean correct = !p.hasGold() ? null
-              : answer != null && grader.matchesAny(answer, p.goldAnswers());
-          outcomes.add(new SolveOutcome(p.id(), answer, correct,
-              chosen.map(ScoredAnswer::score).orElse(Double.NaN), resumed));
+          Boolean correct =
+              !p.hasGold() ? null : answer != null && grader.matchesAny(answer, p.goldAnswers());
+          outcomes.add(
+              new SolveOutcome(
+                  p.id(),
+                  answer,
+                  correct,
+                  chosen.map(ScoredAnswer::score).orElse(Double.NaN),
+                  resumed));
         }
       } else {
         int n = a.has("n") ? config.candidates() : method.equals("best-of-n") ? 8 : 4;
-        outcomes = baseline(method, problems, policy, verifier, haveRm ? rm : null, grader,
-            config, n, beamWidth, err);
+        outcomes =
+            baseline(
+                method,
+                problems,
+                policy,
+                verifier,
+                haveRm ? rm : null,
+                grader,
+                config,
+                n,
+                beamWidth,
+                err);
       }
       int graded = 0;
       int correct = 0;
@@ -197,9 +229,17 @@ final class EvalCommand implements Command {
       s.addProperty("correct", correct);
       s.addProperty("accuracy", graded == 0 ? null : (double) correct / graded);
       s.addProperty("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-      out.println(new com.google.gson.GsonBuilder().serializeNulls().disableHtmlEscaping()
-          .create().toJson(s));
-      err.printf(Locale.ROOT, "rstar eval: accuracy %d/%d = %.4f%n", correct, graded,
+      out.println(
+          new com.google.gson.GsonBuilder()
+              .serializeNulls()
+              .disableHtmlEscaping()
+              .create()
+              .toJson(s));
+      err.printf(
+          Locale.ROOT,
+          "rstar eval: accuracy %d/%d = %.4f%n",
+          correct,
+          graded,
           graded == 0 ? Double.NaN : (double) correct / graded);
       return 0;
     } finally {
@@ -209,31 +249,65 @@ final class EvalCommand implements Command {
     }
   }
 
-  private static List<SolveOutcome> baseline(String method, List<Problem> problems,
-      Policy policy, Verifier verifier, RewardModel rm, MathGrader grader, SearchConfig config,
-      int n, int beamWidth, PrintStream err) {
+  private static List<SolveOutcome> baseline(
+      String method,
+      List<Problem> problems,
+      Policy policy,
+      Verifier verifier,
+      RewardModel rm,
+      MathGrader grader,
+      SearchConfig config,
+      int n,
+      int beamWidth,
+      PrintStream err) {
     List<SolveOutcome> out = new ArrayList<>();
     long start = System.nanoTime();
     for (Problem p : problems) {
       Problem blind = new Problem(p.id(), p.question(), List.of());
       Baselines.Result r;
       if (method.equals("best-of-n")) {
-        r = Baselines.bestOfN(blind, policy, verifier, rm, grader, n, config.maxDepth(),
-            config.errorsThreshold(),
-            rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
+        r =
+            Baselines.bestOfN(
+                blind,
+                policy,
+                verifier,
+                rm,
+                grader,
+                n,
+                config.maxDepth(),
+                config.errorsThreshold(),
+                rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
       } else {
-        r = Baselines.beamSearch(blind, policy, verifier, rm, beamWidth, n,
-            config.maxDepth(), config.errorsThreshold());
+        r =
+            Baselines.beamSearch(
+                blind,
+                policy,
+                verifier,
+                rm,
+                beamWidth,
+                n,
+                config.maxDepth(),
+                config.errorsThreshold());
       }
       Optional<ScoredAnswer> best = r.answer();
-      Boolean correct = !p.hasGold() ? null
-          : best.isPresent() && grader.matchesAny(best.get().answer(), p.goldAnswers());
-      out.add(new SolveOutcome(p.id(), best.map(ScoredAnswer::answer).orElse(null), correct,
-          best.map(ScoredAnswer::score).orElse(Double.NaN), false));
+      Boolean correct =
+          !p.hasGold()
+              ? null
+              : best.isPresent() && grader.matchesAny(best.get().answer(), p.goldAnswers());
+      out.add(
+          new SolveOutcome(
+              p.id(),
+              best.map(ScoredAnswer::answer).orElse(null),
+              correct,
+              best.map(ScoredAnswer::score).orElse(Double.NaN),
+              false));
       double secs = (System.nanoTime() - start) / 1e9;
       double rate = out.size() / Math.max(secs, 1e-9);
-      SearchSetup.progress(err, "eval", new SolveProgress(out.size(), problems.size(), 0, rate,
-          (problems.size() - out.size()) / rate));
+      SearchSetup.progress(
+          err,
+          "eval",
+          new SolveProgress(
+              out.size(), problems.size(), 0, rate, (problems.size() - out.size()) / rate));
     }
     return out;
   }

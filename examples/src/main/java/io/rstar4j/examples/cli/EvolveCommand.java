@@ -39,7 +39,8 @@ final class EvolveCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar evolve --problems FILE|NAME [--limit K] --rounds R --out DIR",
         "                    (--model DIR | --server URL --server-model NAME) [--ppm-backbone DIR]",
         "                    [--verifier graalpy|cpython] [--rollouts N] [--n N] [--batch-problems B]",
@@ -71,8 +72,16 @@ final class EvolveCommand implements Command {
   public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
     Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
-    flags.addAll(Set.of("rounds", "out", "ppm-backbone", "ppm-epochs", "ppm-batch", "context",
-        "policy-trainer", "hard-rollouts"));
+    flags.addAll(
+        Set.of(
+            "rounds",
+            "out",
+            "ppm-backbone",
+            "ppm-epochs",
+            "ppm-batch",
+            "context",
+            "policy-trainer",
+            "hard-rollouts"));
     Args a = Args.parse(argv, flags, Set.of());
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -110,8 +119,10 @@ final class EvolveCommand implements Command {
     TrainingConfig training;
     BackboneSettings settings;
     try {
-      training = TrainingConfig.defaults().withEpochs(a.getInt("ppm-epochs", 3))
-          .withBatchSize(a.getInt("ppm-batch", 32));
+      training =
+          TrainingConfig.defaults()
+              .withEpochs(a.getInt("ppm-epochs", 3))
+              .withBatchSize(a.getInt("ppm-batch", 32));
       settings = BackboneSettings.defaults().withContextLength(a.getInt("context", 512));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -133,49 +144,62 @@ final class EvolveCommand implements Command {
     try {
       verifier = SearchSetup.verifier(a);
       Path modelDir = a.has("model") ? Path.of(a.get("model", null)) : null;
-      PolicySource policies = round -> {
-        Path dir = modelDir;
-        if (modelDir != null && round > 1) {
-          Path trained = SelfEvolution.roundDir(outDir, round - 1).resolve("policy");
-          if (Files.isRegularFile(trained.resolve("model.onnx"))) {
-            dir = trained;
-            err.println("rstar evolve: round " + round + " searches with the policy in " + dir);
-          }
-        }
-        return SearchSetup.policy(a, dir);
-      };
-      SelfEvolution.Builder b = SelfEvolution.builder().policies(policies).verifier(verifier)
-          .grader(MathGrader.standard()).batchProblems(batch).ppmTraining(training)
-          .hardProblemRollouts(hard)
-          .roundConfigs(r -> SearchSetup.config(a, SelfEvolution.presetFor(r)))
-          .listener(new SelfEvolution.Listener() {
-            @Override
-            public void onRoundStart(int round, SearchConfig c) {
-              err.printf(Locale.ROOT, "rstar evolve: round %d: %s search, %d rollouts, %d"
-                  + " candidates over %d problems%n", round,
-                  c.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'), c.rollouts(),
-                  c.candidates(), problems.size());
+      PolicySource policies =
+          round -> {
+            Path dir = modelDir;
+            if (modelDir != null && round > 1) {
+              Path trained = SelfEvolution.roundDir(outDir, round - 1).resolve("policy");
+              if (Files.isRegularFile(trained.resolve("model.onnx"))) {
+                dir = trained;
+                err.println("rstar evolve: round " + round + " searches with the policy in " + dir);
+              }
             }
+            return SearchSetup.policy(a, dir);
+          };
+      SelfEvolution.Builder b =
+          SelfEvolution.builder()
+              .policies(policies)
+              .verifier(verifier)
+              .grader(MathGrader.standard())
+              .batchProblems(batch)
+              .ppmTraining(training)
+              .hardProblemRollouts(hard)
+              .roundConfigs(r -> SearchSetup.config(a, SelfEvolution.presetFor(r)))
+              .listener(
+                  new SelfEvolution.Listener() {
+                    @Override
+                    public void onRoundStart(int round, SearchConfig c) {
+                      err.printf(
+                          Locale.ROOT,
+                          "rstar evolve: round %d: %s search, %d rollouts, %d"
+                              + " candidates over %d problems%n",
+                          round,
+                          c.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                          c.rollouts(),
+                          c.candidates(),
+                          problems.size());
+                    }
 
-            @Override
-            public void onProgress(int round, SolveProgress p) {
-              SearchSetup.progress(err, "evolve: round " + round, p);
-            }
+                    @Override
+                    public void onProgress(int round, SolveProgress p) {
+                      SearchSetup.progress(err, "evolve: round " + round, p);
+                    }
 
-            @Override
-            public void onRoundDone(RoundSummary s) {
-              out.println(s.describe());
-              out.flush();
-            }
-          });
+                    @Override
+                    public void onRoundDone(RoundSummary s) {
+                      out.println(s.describe());
+                      out.flush();
+                    }
+                  });
       if (backbone != null) {
         b.ppmBackbone(backbone, settings);
       }
       if (a.has("policy-trainer")) {
         b.policyTrainer(external(a.get("policy-trainer", null), err));
       } else {
-        err.println("rstar evolve: no --policy-trainer: the policy is not fine-tuned between"
-            + " rounds (the SFT data is written for an external trainer)");
+        err.println(
+            "rstar evolve: no --policy-trainer: the policy is not fine-tuned between"
+                + " rounds (the SFT data is written for an external trainer)");
       }
       b.build().run(problems, rounds, outDir);
       return 0;
@@ -210,11 +234,18 @@ final class EvolveCommand implements Command {
         err.print(output.endsWith("\n") ? output : output + "\n");
       }
       if (code != 0) {
-        throw new IOException("policy trainer '" + command + "' failed for round " + round
-            + " with exit code " + code);
+        throw new IOException(
+            "policy trainer '"
+                + command
+                + "' failed for round "
+                + round
+                + " with exit code "
+                + code);
       }
       boolean exported = Files.isRegularFile(roundDir.resolve("policy").resolve("model.onnx"));
-      return "trained by '" + command + "'"
+      return "trained by '"
+          + command
+          + "'"
           + (exported ? ", exported to " + roundDir.resolve("policy") : "");
     };
   }

@@ -55,7 +55,13 @@ final class ExtractCommand implements Command {
     Args args =
         Args.parse(
             argv,
-            Set.of("trees", "sft", "pairs", "pairs-unfiltered", "sft-per-problem", "margin",
+            Set.of(
+                "trees",
+                "sft",
+                "pairs",
+                "pairs-unfiltered",
+                "sft-per-problem",
+                "margin",
                 "edit-distance"),
             Set.of());
     String trees = args.require("trees");
@@ -96,8 +102,14 @@ final class ExtractCommand implements Command {
                   sft,
                   pairs,
                   unfiltered,
-                  (LineError e) -> err.println("rstar extract: " + source + ":" + e.line()
-                      + ": skipped: " + e.message()));
+                  (LineError e) ->
+                      err.println(
+                          "rstar extract: "
+                              + source
+                              + ":"
+                              + e.line()
+                              + ": skipped: "
+                              + e.message()));
       err.println("rstar extract: " + s.describe());
     }
     return 0;

@@ -33,7 +33,8 @@ public final class GenerateCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar generate --model DIR --prompt TEXT [--n K] [--temperature T]",
         "                      [--max-tokens M] [--top-p P] [--top-k K] [--seed S]",
         "                      [--stop STRING] [--step-stops] [--provider auto|cpu|cuda]",
@@ -59,10 +60,21 @@ public final class GenerateCommand implements Command {
   @Override
   public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
-    Args a = Args.parse(args,
-        Set.of("model", "prompt", "n", "temperature", "max-tokens", "top-p", "top-k", "seed",
-            "stop", "provider"),
-        Set.of("step-stops"));
+    Args a =
+        Args.parse(
+            args,
+            Set.of(
+                "model",
+                "prompt",
+                "n",
+                "temperature",
+                "max-tokens",
+                "top-p",
+                "top-k",
+                "seed",
+                "stop",
+                "provider"),
+            Set.of("step-stops"));
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
     }
@@ -118,9 +130,14 @@ public final class GenerateCommand implements Command {
         out.println(o);
       }
       double secs = (t2 - t1) / 1e9;
-      err.printf(Locale.ROOT,
+      err.printf(
+          Locale.ROOT,
           "loaded in %.2f s on %s; %d prompt + %d generated tokens in %.3f s (%.1f tokens/s)%n",
-          (t1 - t0) / 1e9, lm.provider(), r.promptTokens(), r.completionTokens(), secs,
+          (t1 - t0) / 1e9,
+          lm.provider(),
+          r.promptTokens(),
+          r.completionTokens(),
+          secs,
           r.completionTokens() / Math.max(secs, 1e-9));
     }
     return 0;

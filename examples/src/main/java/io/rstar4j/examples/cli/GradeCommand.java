@@ -33,8 +33,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * {@code rstar grade}: grades answer pairs. Reads JSON lines {@code {"gold": ..., "pred": ...}} on
  * stdin (gold a string, a number or a list of them, any element accepted) and writes one line
- * {@code {"equal": true|false}} per input line, in order; a malformed line gives
- * {@code {"equal": false, "error": "..."}} on its line.
+ * {@code {"equal": true|false}} per input line, in order; a malformed line gives {@code {"equal":
+ * false, "error": "..."}} on its line.
  */
 public final class GradeCommand implements Command {
 
@@ -50,7 +50,8 @@ public final class GradeCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar grade [--strict] [--tolerance REL]",
         "                   [--python-path DIR [--sympy-backend cpython|graalpy]"
             + " [--sympy-timeout MS]]",
@@ -82,8 +83,11 @@ public final class GradeCommand implements Command {
   @Override
   public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
       throws Exception {
-    Args a = Args.parse(args, Set.of("tolerance", "python-path", "sympy-timeout", "sympy-backend"),
-        Set.of("strict"));
+    Args a =
+        Args.parse(
+            args,
+            Set.of("tolerance", "python-path", "sympy-timeout", "sympy-backend"),
+            Set.of("strict"));
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
     }
@@ -94,8 +98,7 @@ public final class GradeCommand implements Command {
     }
     String backend = a.get("sympy-backend", "cpython");
     if (!backend.equals("cpython") && !backend.equals("graalpy")) {
-      throw new UsageException(
-          "--sympy-backend must be cpython or graalpy, was '" + backend + "'");
+      throw new UsageException("--sympy-backend must be cpython or graalpy, was '" + backend + "'");
     }
     if (a.has("sympy-backend") && !a.has("python-path")) {
       throw new UsageException("--sympy-backend needs --python-path DIR (where sympy is)");
@@ -113,15 +116,18 @@ public final class GradeCommand implements Command {
         throw new UsageException("--python-path " + dir + " is not a directory");
       }
       if (backend.equals("graalpy")) {
-        err.println("rstar grade: warming the GraalPy sandbox with sympy from " + dir
-            + " in the background (25-60 s before the first symbolic check)");
+        err.println(
+            "rstar grade: warming the GraalPy sandbox with sympy from "
+                + dir
+                + " in the background (25-60 s before the first symbolic check)");
         GraalPyVerifier.Builder gb;
         try {
-          gb = GraalPyVerifier.builder()
-              .poolSize(1)
-              .pythonPath(dir)
-              .timeout(Duration.ofMillis(sympyTimeout))
-              .acquireTimeout(Duration.ofMinutes(5));
+          gb =
+              GraalPyVerifier.builder()
+                  .poolSize(1)
+                  .pythonPath(dir)
+                  .timeout(Duration.ofMillis(sympyTimeout))
+                  .acquireTimeout(Duration.ofMinutes(5));
         } catch (IllegalArgumentException e) {
           throw new UsageException(e.getMessage());
         }
@@ -178,9 +184,11 @@ public final class GradeCommand implements Command {
       root = JsonParser.parseString(line);
     } catch (RuntimeException e) {
       Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
-      String msg = firstLine(why.getMessage()).replaceFirst(
-          "^Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON",
-          "malformed JSON");
+      String msg =
+          firstLine(why.getMessage())
+              .replaceFirst(
+                  "^Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON",
+                  "malformed JSON");
       throw new IllegalArgumentException("not valid JSON: " + msg);
     }
     if (!root.isJsonObject()) {
@@ -229,28 +237,32 @@ public final class GradeCommand implements Command {
    * graalpy} runs them in the GraalPy sandbox instead.
    */
   static final class PythonWorker implements Verifier {
-    private static final String LOOP = String.join("\n",
-        "import sys, json, io, contextlib",
-        "sys.path.insert(0, sys.argv[1])",
-        "for line in sys.stdin:",
-        "    buf = io.StringIO()",
-        "    try:",
-        "        with contextlib.redirect_stdout(buf):",
-        "            exec(compile(json.loads(line), '<grade>', 'exec'), {'__name__': '__grade__'})",
-        "        res = {'ok': True, 'out': buf.getvalue()}",
-        "    except BaseException as e:",
-        "        res = {'ok': False, 'out': type(e).__name__ + ': ' + str(e)}",
-        "    sys.stdout.write(json.dumps(res) + '\\n')",
-        "    sys.stdout.flush()",
-        "");
+    private static final String LOOP =
+        String.join(
+            "\n",
+            "import sys, json, io, contextlib",
+            "sys.path.insert(0, sys.argv[1])",
+            "for line in sys.stdin:",
+            "    buf = io.StringIO()",
+            "    try:",
+            "        with contextlib.redirect_stdout(buf):",
+            "            exec(compile(json.loads(line), '<grade>', 'exec'), {'__name__': '__grade__'})",
+            "        res = {'ok': True, 'out': buf.getvalue()}",
+            "    except BaseException as e:",
+            "        res = {'ok': False, 'out': type(e).__name__ + ': ' + str(e)}",
+            "    sys.stdout.write(json.dumps(res) + '\\n')",
+            "    sys.stdout.flush()",
+            "");
 
     private final Path dir;
     private final Duration timeout;
-    private final ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "grade-python-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    private final ExecutorService reader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "grade-python-reader");
+              t.setDaemon(true);
+              return t;
+            });
     private Process process;
     private BufferedWriter stdin;
     private BufferedReader stdout;
@@ -278,7 +290,8 @@ public final class GradeCommand implements Command {
         }
         JsonObject o = JsonParser.parseString(reply).getAsJsonObject();
         String text = o.get("out").getAsString();
-        return o.get("ok").getAsBoolean() ? new ExecutionOutcome.Output(text.strip(), since(t0))
+        return o.get("ok").getAsBoolean()
+            ? new ExecutionOutcome.Output(text.strip(), since(t0))
             : new ExecutionOutcome.Error(text, since(t0));
       } catch (TimeoutException e) {
         stop();
@@ -294,14 +307,17 @@ public final class GradeCommand implements Command {
     }
 
     private void start() throws IOException {
-      ProcessBuilder pb = new ProcessBuilder("python3", "-u", "-c", LOOP, dir.toString())
-          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      ProcessBuilder pb =
+          new ProcessBuilder("python3", "-u", "-c", LOOP, dir.toString())
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
       pb.environment().put("PYTHONPATH", dir.toString());
       process = pb.start();
-      stdin = new BufferedWriter(
-          new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-      stdout = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      stdin =
+          new BufferedWriter(
+              new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+      stdout =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
     private void stop() {

@@ -26,7 +26,8 @@ public final class MakeTinyModelCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar make-tiny-model --out DIR [--size tiny|small] [--seed N]",
         "",
         "Writes DIR/model.onnx (inputs input_ids, attention_mask, position_ids,",
@@ -74,9 +75,16 @@ public final class MakeTinyModelCommand implements Command {
       return 1;
     }
     TinyQwen2.writeExport(config, dir);
-    err.printf("wrote a %s Qwen2-style decoder (%d layers, width %d, %d heads / %d KV heads,"
-            + " vocabulary %d) to %s%n", size, config.layers(), config.hidden(), config.heads(),
-        config.kvHeads(), TinyQwen2.vocabSize(), dir);
+    err.printf(
+        "wrote a %s Qwen2-style decoder (%d layers, width %d, %d heads / %d KV heads,"
+            + " vocabulary %d) to %s%n",
+        size,
+        config.layers(),
+        config.hidden(),
+        config.heads(),
+        config.kvHeads(),
+        TinyQwen2.vocabSize(),
+        dir);
     out.println(dir);
     return 0;
   }

@@ -34,7 +34,8 @@ public final class MctsDemoCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar mcts-demo [--json] [--script FILE] [--rollouts N]",
         "",
         "Runs rStar's MCTS (PPM-augmented by default) with a scripted policy, verifier and",
@@ -60,10 +61,13 @@ public final class MctsDemoCommand implements Command {
     } else {
       try (InputStream s = MctsDemoCommand.class.getResourceAsStream(DEMO_SCRIPT)) {
         if (s == null) {
-          err.println("rstar mcts-demo: the demo script " + DEMO_SCRIPT + " is missing from the jar");
+          err.println(
+              "rstar mcts-demo: the demo script " + DEMO_SCRIPT + " is missing from the jar");
           return 1;
         }
-        sp = ScriptedProblem.parse(new String(s.readAllBytes(), StandardCharsets.UTF_8), "demo-muffins");
+        sp =
+            ScriptedProblem.parse(
+                new String(s.readAllBytes(), StandardCharsets.UTF_8), "demo-muffins");
       }
     }
     SearchConfig config = sp.config();
@@ -81,9 +85,17 @@ public final class MctsDemoCommand implements Command {
     }
     out.println("question: " + sp.problem().question());
     out.println("gold:     " + String.join(", ", sp.problem().goldAnswers()));
-    out.println("search:   " + config.mode().name().toLowerCase().replace('_', '-') + ", "
-        + config.rollouts() + " rollouts, max depth " + config.maxDepth() + ", c = " + config.c()
-        + ", error threshold " + config.errorsThreshold());
+    out.println(
+        "search:   "
+            + config.mode().name().toLowerCase().replace('_', '-')
+            + ", "
+            + config.rollouts()
+            + " rollouts, max depth "
+            + config.maxDepth()
+            + ", c = "
+            + config.c()
+            + ", error threshold "
+            + config.errorsThreshold());
     out.println();
     MctsReplayCommand.printTree(r.tree(), out, false);
     out.println();

@@ -34,7 +34,8 @@ public final class MctsReplayCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar mcts-replay --script FILE [--json] [OPTIONS]",
         "",
         "Runs the reasoning search on a golden-tree script (scripted policy, verifier, answer",
@@ -52,8 +53,11 @@ public final class MctsReplayCommand implements Command {
   @Override
   public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
       throws IOException {
-    Args args = Args.parse(argv, Set.of("script"),
-        Set.of("json", "eager-terminals", "terminate-empty", "unvisited-infinity"));
+    Args args =
+        Args.parse(
+            argv,
+            Set.of("script"),
+            Set.of("json", "eager-terminals", "terminate-empty", "unvisited-infinity"));
     if (!args.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
     }
@@ -83,8 +87,15 @@ public final class MctsReplayCommand implements Command {
     if (args.has("json")) {
       out.println(GoldenTrees.toJson(r.tree()));
     } else {
-      out.println("mode " + r.config().mode() + ", " + r.config().rollouts() + " rollouts, "
-          + r.nodeCount() + " nodes; gold " + sp.problem().goldAnswers());
+      out.println(
+          "mode "
+              + r.config().mode()
+              + ", "
+              + r.config().rollouts()
+              + " rollouts, "
+              + r.nodeCount()
+              + " nodes; gold "
+              + sp.problem().goldAnswers());
       printTree(r.tree(), out, false);
     }
     return 0;
@@ -95,13 +106,17 @@ public final class MctsReplayCommand implements Command {
     print(tree.root(), "[]", 0, out, fullText);
   }
 
-  private static void print(ReasoningNode n, String path, int depth, PrintStream out,
-      boolean fullText) {
+  private static void print(
+      ReasoningNode n, String path, int depth, PrintStream out, boolean fullText) {
     StringBuilder sb = new StringBuilder();
-    sb.append("  ".repeat(depth)).append(path)
-        .append(String.format(java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
+    sb.append("  ".repeat(depth))
+        .append(path)
+        .append(
+            String.format(
+                java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
         .append(n.terminal() ? " terminal" : "")
-        .append(' ').append(n.kind().jsonName());
+        .append(' ')
+        .append(n.kind().jsonName());
     if (n.answer() != null) {
       sb.append(" answer=").append(n.answer());
     }
@@ -110,16 +125,23 @@ public final class MctsReplayCommand implements Command {
     }
     out.println(sb);
     for (int i = 0; i < n.children().size(); i++) {
-      String p = path.equals("[]") ? "[" + i + "]" : path.substring(0, path.length() - 1) + ", " + i + "]";
+      String p =
+          path.equals("[]") ? "[" + i + "]" : path.substring(0, path.length() - 1) + ", " + i + "]";
       print(n.children().get(i), p, depth + 1, out, fullText);
     }
   }
 
   /** The step in one line: code lines without comments and tags, output as {@code -> OUT}. */
   static String summary(String text) {
-    String t = text.replace("<output><output>", "<output>").replace("<output>", "\n-> ").replace("<end_of_output>", "")
-        .replace("<code>", "").replace("<end_of_step>", "").replace("<end_of_code>", "")
-        .replace("<answer>", "").replace("<end_of_answer>", "");
+    String t =
+        text.replace("<output><output>", "<output>")
+            .replace("<output>", "\n-> ")
+            .replace("<end_of_output>", "")
+            .replace("<code>", "")
+            .replace("<end_of_step>", "")
+            .replace("<end_of_code>", "")
+            .replace("<answer>", "")
+            .replace("<end_of_answer>", "");
     StringBuilder sb = new StringBuilder();
     for (String l : t.split("\n")) {
       String x = l.strip();

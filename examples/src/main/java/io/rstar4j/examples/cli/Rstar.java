@@ -11,20 +11,21 @@ import java.util.Map;
 public final class Rstar {
 
   /** Every subcommand, in the order {@code --help} lists them. */
-  static final List<Command> COMMANDS = List.of(
-      new MctsDemoCommand(),
-      new MctsReplayCommand(),
-      new RunPythonCommand(),
-      new GradeCommand(),
-      new ExtractCommand(),
-      new TokenizeCommand(),
-      new GenerateCommand(),
-      new MakeTinyModelCommand(),
-      new TrainPpmCommand(),
-      new ScoreCommand(),
-      new SolveCommand(),
-      new EvalCommand(),
-      new EvolveCommand());
+  static final List<Command> COMMANDS =
+      List.of(
+          new MctsDemoCommand(),
+          new MctsReplayCommand(),
+          new RunPythonCommand(),
+          new GradeCommand(),
+          new ExtractCommand(),
+          new TokenizeCommand(),
+          new GenerateCommand(),
+          new MakeTinyModelCommand(),
+          new TrainPpmCommand(),
+          new ScoreCommand(),
+          new SolveCommand(),
+          new EvalCommand(),
+          new EvolveCommand());
 
   private Rstar() {}
 
@@ -40,7 +41,9 @@ public final class Rstar {
     for (Command c : COMMANDS) {
       byName.put(c.name(), c);
     }
-    if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")
+    if (args.isEmpty()
+        || args.get(0).equals("--help")
+        || args.get(0).equals("-h")
         || args.get(0).equals("help")) {
       if (args.size() >= 2 && byName.containsKey(args.get(1))) {
         out.println(byName.get(args.get(1)).usage());

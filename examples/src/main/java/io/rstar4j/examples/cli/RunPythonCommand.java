@@ -1,5 +1,12 @@
 package io.rstar4j.examples.cli;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.verify.GraalPyVerifier;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -11,21 +18,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-
-import io.rstar4j.core.ExecutionOutcome;
-import io.rstar4j.verify.GraalPyVerifier;
-
 /**
- * {@code rstar run-python}: runs Python programs in the GraalPy sandbox and prints each outcome
- * as one JSON line {@code {"kind", "output", "error", "millis"}}.
+ * {@code rstar run-python}: runs Python programs in the GraalPy sandbox and prints each outcome as
+ * one JSON line {@code {"kind", "output", "error", "millis"}}.
  */
 final class RunPythonCommand implements Command {
-  private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+  private static final Gson GSON =
+      new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
   static final int DEFAULT_TIMEOUT_MS = 500;
 
   @Override
@@ -72,9 +71,7 @@ final class RunPythonCommand implements Command {
     }
     boolean jsonl = args.has("jsonl");
     GraalPyVerifier.Builder b =
-        GraalPyVerifier.builder()
-            .timeout(Duration.ofMillis(timeoutMs))
-            .poolSize(jsonl ? 2 : 1);
+        GraalPyVerifier.builder().timeout(Duration.ofMillis(timeoutMs)).poolSize(jsonl ? 2 : 1);
     if (args.has("python-path")) {
       Path dir = Path.of(args.require("python-path"));
       if (!Files.isDirectory(dir)) {

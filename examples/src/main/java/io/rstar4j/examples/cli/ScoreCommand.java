@@ -95,8 +95,10 @@ final class ScoreCommand implements Command {
       }
       flush(ppm, prompts, ok, raw, out);
       if (ppm.truncatedTexts() > 0) {
-        err.println("rstar score: " + ppm.truncatedTexts()
-            + " prompts were cut from the left to fit the backbone's context");
+        err.println(
+            "rstar score: "
+                + ppm.truncatedTexts()
+                + " prompts were cut from the left to fit the backbone's context");
       }
     }
     return failures == 0 ? 0 : 1;
@@ -137,7 +139,11 @@ final class ScoreCommand implements Command {
   }
 
   private static void flush(
-      ProcessPreferenceModel ppm, List<String> prompts, List<Boolean> ok, boolean raw, PrintStream out) {
+      ProcessPreferenceModel ppm,
+      List<String> prompts,
+      List<Boolean> ok,
+      boolean raw,
+      PrintStream out) {
     List<String> good = new ArrayList<>();
     for (int i = 0; i < prompts.size(); i++) {
       if (ok.get(i)) {

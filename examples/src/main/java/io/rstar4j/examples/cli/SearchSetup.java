@@ -31,27 +31,44 @@ import java.util.Set;
 final class SearchSetup {
 
   /** Flags with a value every search command takes. */
-  static final Set<String> VALUE_FLAGS = Set.of("problems", "limit", "model", "server",
-      "server-model", "api-key", "verifier", "rollouts", "n", "max-depth", "batch-problems",
-      "max-tokens", "temperature", "seed", "provider", "timeout-ms");
+  static final Set<String> VALUE_FLAGS =
+      Set.of(
+          "problems",
+          "limit",
+          "model",
+          "server",
+          "server-model",
+          "api-key",
+          "verifier",
+          "rollouts",
+          "n",
+          "max-depth",
+          "batch-problems",
+          "max-tokens",
+          "temperature",
+          "seed",
+          "provider",
+          "timeout-ms");
 
-  static final String POLICY_USAGE = String.join("\n",
-      "  --problems FILE|NAME  a JSON array of {\"index\",\"question\",\"answer\"} (or JSON lines), or a",
-      "                        shipped benchmark: math500, gsm8k, MATH, aime2024, amc23, collegemath,",
-      "                        gaokao2023en, olympiadbench, omni",
-      "  --limit K             the first K problems only",
-      "  --model DIR           a local ONNX causal LM export (model.onnx, tokenizer.json, config.json)",
-      "  --server URL          an OpenAI-compatible server (vLLM, SGLang) serving the policy, with",
-      "  --server-model NAME   the served model's name (API key: --api-key or $OPENAI_API_KEY)",
-      "  --verifier V          graalpy (in-process, default) or cpython (python3 worker processes)",
-      "  --timeout-ms T        per-step code timeout (default 2000)",
-      "  --rollouts N          rollouts per problem (default: the mode's preset)",
-      "  --n N                 candidates per expansion (default: the mode's preset)",
-      "  --max-depth D         the depth limit (default 16)",
-      "  --batch-problems B    problems searched together in lock-step (default 16)",
-      "  --max-tokens M        tokens per generated step (default 1024)",
-      "  --temperature T       sampling temperature (default 0.7); --seed S for repeatable sampling",
-      "  --provider P          auto, cpu or cuda for --model (default auto)");
+  static final String POLICY_USAGE =
+      String.join(
+          "\n",
+          "  --problems FILE|NAME  a JSON array of {\"index\",\"question\",\"answer\"} (or JSON lines), or a",
+          "                        shipped benchmark: math500, gsm8k, MATH, aime2024, amc23, collegemath,",
+          "                        gaokao2023en, olympiadbench, omni",
+          "  --limit K             the first K problems only",
+          "  --model DIR           a local ONNX causal LM export (model.onnx, tokenizer.json, config.json)",
+          "  --server URL          an OpenAI-compatible server (vLLM, SGLang) serving the policy, with",
+          "  --server-model NAME   the served model's name (API key: --api-key or $OPENAI_API_KEY)",
+          "  --verifier V          graalpy (in-process, default) or cpython (python3 worker processes)",
+          "  --timeout-ms T        per-step code timeout (default 2000)",
+          "  --rollouts N          rollouts per problem (default: the mode's preset)",
+          "  --n N                 candidates per expansion (default: the mode's preset)",
+          "  --max-depth D         the depth limit (default 16)",
+          "  --batch-problems B    problems searched together in lock-step (default 16)",
+          "  --max-tokens M        tokens per generated step (default 1024)",
+          "  --temperature T       sampling temperature (default 0.7); --seed S for repeatable sampling",
+          "  --provider P          auto, cpu or cuda for --model (default auto)");
 
   private SearchSetup() {}
 
@@ -99,9 +116,12 @@ final class SearchSetup {
         }
         return b.build();
       }
-      OpenAiCompatiblePolicy.Builder b = OpenAiCompatiblePolicy.builder()
-          .baseUrl(a.get("server", null)).model(a.get("server-model", null))
-          .temperature(temperature).maxTokens(maxTokens);
+      OpenAiCompatiblePolicy.Builder b =
+          OpenAiCompatiblePolicy.builder()
+              .baseUrl(a.get("server", null))
+              .model(a.get("server-model", null))
+              .temperature(temperature)
+              .maxTokens(maxTokens);
       String key = a.get("api-key", System.getenv("OPENAI_API_KEY"));
       if (key != null && !key.isBlank()) {
         b.apiKey(key);
@@ -123,12 +143,13 @@ final class SearchSetup {
       throw new UsageException("--timeout-ms must be >= 1");
     }
     switch (v) {
-      case "graalpy": {
-        GraalPyVerifier g = GraalPyVerifier.builder().timeout(Duration.ofMillis(ms)).build();
-        // the first context's start-up (seconds) must not count against the first programs
-        g.awaitReady(Duration.ofMinutes(3));
-        return g;
-      }
+      case "graalpy":
+        {
+          GraalPyVerifier g = GraalPyVerifier.builder().timeout(Duration.ofMillis(ms)).build();
+          // the first context's start-up (seconds) must not count against the first programs
+          g.awaitReady(Duration.ofMinutes(3));
+          return g;
+        }
       case "cpython":
         return CPythonVerifier.builder().timeout(Duration.ofMillis(ms)).build();
       default:
@@ -194,7 +215,10 @@ final class SearchSetup {
     j.addProperty("answer", o.answer());
     j.addProperty("correct", o.correct());
     j.addProperty("score", Double.isNaN(o.score()) ? null : o.score());
-    return new com.google.gson.GsonBuilder().serializeNulls().disableHtmlEscaping().create()
+    return new com.google.gson.GsonBuilder()
+        .serializeNulls()
+        .disableHtmlEscaping()
+        .create()
         .toJson(j);
   }
 

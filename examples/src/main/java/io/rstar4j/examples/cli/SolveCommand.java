@@ -35,7 +35,8 @@ final class SolveCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar solve --problems FILE|NAME [--limit K] (--model DIR | --server URL --server-model NAME)",
         "                   [--verifier graalpy|cpython] [--ppm DIR]",
         "                   [--mode terminal-guided|ppm-augmented|test-time] [--rollouts N] [--n N]",
@@ -68,8 +69,10 @@ final class SolveCommand implements Command {
     SearchSetup.checkPolicyFlags(a);
     SearchMode mode;
     try {
-      mode = a.has("mode") ? SearchMode.parse(a.get("mode", null))
-          : a.has("ppm") ? SearchMode.PPM_AUGMENTED : SearchMode.TERMINAL_GUIDED;
+      mode =
+          a.has("mode")
+              ? SearchMode.parse(a.get("mode", null))
+              : a.has("ppm") ? SearchMode.PPM_AUGMENTED : SearchMode.TERMINAL_GUIDED;
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -88,9 +91,12 @@ final class SolveCommand implements Command {
     if (mode.usesGold()) {
       for (Problem p : problems) {
         if (!p.hasGold()) {
-          err.println("rstar solve: problem " + p.id() + " has no gold answer: "
-              + mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
-              + " needs one (use --mode test-time)");
+          err.println(
+              "rstar solve: problem "
+                  + p.id()
+                  + " has no gold answer: "
+                  + mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                  + " needs one (use --mode test-time)");
           return 1;
         }
       }
@@ -99,8 +105,16 @@ final class SolveCommand implements Command {
     return code;
   }
 
-  private static int run(Args a, List<Problem> problems, SearchMode mode, SearchConfig config,
-      int batch, Path trees, PrintStream out, PrintStream err) throws Exception {
+  private static int run(
+      Args a,
+      List<Problem> problems,
+      SearchMode mode,
+      SearchConfig config,
+      int batch,
+      Path trees,
+      PrintStream out,
+      PrintStream err)
+      throws Exception {
     Policy policy = null;
     Verifier verifier = null;
     RewardModel rm = null;
@@ -108,8 +122,9 @@ final class SolveCommand implements Command {
       verifier = SearchSetup.verifier(a);
       rm = SearchSetup.ppm(a);
       if (rm == null && mode == SearchMode.TEST_TIME) {
-        err.println("rstar solve: no --ppm: test-time answers are scored 0 (the first answer found"
-            + " wins)");
+        err.println(
+            "rstar solve: no --ppm: test-time answers are scored 0 (the first answer found"
+                + " wins)");
         rm = RewardModel.constant(0.0);
       }
       policy = SearchSetup.policy(a, null);
@@ -119,15 +134,23 @@ final class SolveCommand implements Command {
       if (mode.usesRewardModel()) {
         sb.rewardModel(rm);
       }
-      err.printf(Locale.ROOT, "rstar solve: %d problems, %s, %d rollouts, %d candidates, %d per"
-              + " group -> %s%n", problems.size(),
-          mode.name().toLowerCase(Locale.ROOT).replace('_', '-'), config.rollouts(),
-          config.candidates(), batch, trees);
-      SearchRunner.builder(sb.build()).batchProblems(batch).grader(grader)
-          .onOutcome(o -> {
-            out.println(SearchSetup.outcomeLine(o));
-            out.flush();
-          })
+      err.printf(
+          Locale.ROOT,
+          "rstar solve: %d problems, %s, %d rollouts, %d candidates, %d per" + " group -> %s%n",
+          problems.size(),
+          mode.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+          config.rollouts(),
+          config.candidates(),
+          batch,
+          trees);
+      SearchRunner.builder(sb.build())
+          .batchProblems(batch)
+          .grader(grader)
+          .onOutcome(
+              o -> {
+                out.println(SearchSetup.outcomeLine(o));
+                out.flush();
+              })
           .onProgress(p -> SearchSetup.progress(err, "solve", p))
           .build()
           .run(problems, trees);

@@ -34,7 +34,8 @@ final class TokenizeCommand implements Command {
 
   @Override
   public String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage: rstar tokenize --tokenizer FILE [--json-lines] < input > output",
         "",
         "Reads UTF-8 lines from standard input and writes, for each line, one JSON array of",
@@ -52,14 +53,16 @@ final class TokenizeCommand implements Command {
   }
 
   @Override
-  public int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws IOException {
+  public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
+      throws IOException {
     Args a = Args.parse(args, Set.of("tokenizer"), Set.of("json-lines"));
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
     }
     boolean jsonLines = a.has("json-lines");
     Tokenizer tokenizer = Tokenizers.fromFile(Path.of(a.require("tokenizer")));
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     StringBuilder line = new StringBuilder();
     StringBuilder buf = new StringBuilder();
     long lineNo = 0;
@@ -72,8 +75,12 @@ final class TokenizeCommand implements Command {
           text = parseJsonString(text);
         } catch (IllegalArgumentException e) {
           bad++;
-          err.println("rstar tokenize: line " + lineNo + ": " + e.getMessage()
-              + "; wrote an empty line in its place");
+          err.println(
+              "rstar tokenize: line "
+                  + lineNo
+                  + ": "
+                  + e.getMessage()
+                  + "; wrote an empty line in its place");
           out.print('\n');
           continue;
         }
@@ -135,7 +142,8 @@ final class TokenizeCommand implements Command {
       }
       return s;
     } catch (IOException | IllegalStateException e) {
-      String m = line.isBlank() ? "empty line, expected a JSON string" : "not a JSON string: " + shown;
+      String m =
+          line.isBlank() ? "empty line, expected a JSON string" : "not a JSON string: " + shown;
       throw new IllegalArgumentException(m, e);
     }
   }

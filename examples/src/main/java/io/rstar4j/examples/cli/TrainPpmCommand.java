@@ -60,8 +60,19 @@ final class TrainPpmCommand implements Command {
     Args args =
         Args.parse(
             argv,
-            Set.of("backbone", "pairs", "out", "epochs", "lr", "batch", "weight-decay", "held-out",
-                "patience", "seed", "context", "device"),
+            Set.of(
+                "backbone",
+                "pairs",
+                "out",
+                "epochs",
+                "lr",
+                "batch",
+                "weight-decay",
+                "held-out",
+                "patience",
+                "seed",
+                "context",
+                "device"),
             Set.of("no-cache", "fresh"));
     Path backboneDir = Path.of(args.require("backbone"));
     Path pairsFile = Path.of(args.require("pairs"));
@@ -101,8 +112,10 @@ final class TrainPpmCommand implements Command {
       err.println("rstar train-ppm: " + pairsFile + ":" + e.line() + ": skipped: " + e.message());
     }
     if (pf.pairs().isEmpty()) {
-      err.println("rstar train-ppm: no preference pairs in " + pairsFile
-          + (pf.errors().isEmpty() ? " (the file is empty)" : " (every line was malformed)"));
+      err.println(
+          "rstar train-ppm: no preference pairs in "
+              + pairsFile
+              + (pf.errors().isEmpty() ? " (the file is empty)" : " (every line was malformed)"));
       return 1;
     }
     if (args.has("fresh")) {
@@ -112,29 +125,46 @@ final class TrainPpmCommand implements Command {
     try (Backbone backbone =
         ProcessPreferenceModel.openBackbone(backboneDir, Tokenizers::fromFile, settings)) {
       if (config.cacheFeatures()) {
-        err.printf("rstar train-ppm: computing backbone features of %d texts (hidden size %d)...%n",
+        err.printf(
+            "rstar train-ppm: computing backbone features of %d texts (hidden size %d)...%n",
             2 * pf.pairs().size(), backbone.hiddenSize());
       }
       ProgressBar bar = new ProgressBar(err, config.epochs());
       TrainingResult r = new PpmTrainer(backbone, config).train(pf.pairs(), outDir, bar);
       bar.finish();
       ProcessPreferenceModel.save(outDir, backboneDir, settings, r.head());
-      String acc = Double.isNaN(r.heldOutAccuracy())
-          ? "n/a (no held-out pairs)" : String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy());
+      String acc =
+          Double.isNaN(r.heldOutAccuracy())
+              ? "n/a (no held-out pairs)"
+              : String.format(Locale.ROOT, "%.4f", r.heldOutAccuracy());
       EpochReport last = r.epochs().isEmpty() ? null : r.epochs().get(r.epochs().size() - 1);
-      out.printf(Locale.ROOT,
+      out.printf(
+          Locale.ROOT,
           "trained PPM value head: %d training pairs, %d held out, %d malformed lines skipped%n",
-          r.trainPairs(), r.heldOutPairs(), pf.errors().size());
-      out.printf(Locale.ROOT, "epochs run: %d%s%s, best epoch: %d%n", r.epochs().size(),
+          r.trainPairs(),
+          r.heldOutPairs(),
+          pf.errors().size());
+      out.printf(
+          Locale.ROOT,
+          "epochs run: %d%s%s, best epoch: %d%n",
+          r.epochs().size(),
           r.resumedFromEpoch() > 0 ? " (resumed after epoch " + r.resumedFromEpoch() + ")" : "",
-          r.stoppedEarly() ? " (stopped early)" : "", r.bestEpoch());
+          r.stoppedEarly() ? " (stopped early)" : "",
+          r.bestEpoch());
       out.printf(Locale.ROOT, "held-out pairwise accuracy: %s%n", acc);
       if (last != null) {
-        out.printf(Locale.ROOT, "last epoch: train loss %.4f, train accuracy %.4f, held-out loss %.4f%n",
-            last.trainLoss(), last.trainAccuracy(), last.heldOutLoss());
+        out.printf(
+            Locale.ROOT,
+            "last epoch: train loss %.4f, train accuracy %.4f, held-out loss %.4f%n",
+            last.trainLoss(),
+            last.trainAccuracy(),
+            last.heldOutLoss());
       }
-      out.printf(Locale.ROOT, "texts cut from the left to the %d-token context: %d%n",
-          settings.contextLength(), r.truncatedTexts());
+      out.printf(
+          Locale.ROOT,
+          "texts cut from the left to the %d-token context: %d%n",
+          settings.contextLength(),
+          r.truncatedTexts());
       out.printf(Locale.ROOT, "time: %.1f s%n", (System.nanoTime() - t0) / 1e9);
       out.printf("PPM written to %s%n", outDir);
     }
@@ -163,7 +193,8 @@ final class TrainPpmCommand implements Command {
       }
       double perText = (System.nanoTime() - featureStart) / 1e9 / Math.max(1, done);
       long eta = Math.round(perText * (total - done));
-      err.printf(Locale.ROOT, "\rfeatures %d/%d texts  ETA %d:%02d ", done, total, eta / 60, eta % 60);
+      err.printf(
+          Locale.ROOT, "\rfeatures %d/%d texts  ETA %d:%02d ", done, total, eta / 60, eta % 60);
       if (done == total) {
         err.println();
       }
@@ -173,8 +204,12 @@ final class TrainPpmCommand implements Command {
     public void onStart(long totalSteps, long doneSteps, int trainPairs, int heldOutPairs) {
       start = System.nanoTime();
       firstStep = doneSteps;
-      err.printf("rstar train-ppm: %d training pairs, %d held out, %d steps%s%n", trainPairs,
-          heldOutPairs, totalSteps, doneSteps > 0 ? " (resuming at step " + doneSteps + ")" : "");
+      err.printf(
+          "rstar train-ppm: %d training pairs, %d held out, %d steps%s%n",
+          trainPairs,
+          heldOutPairs,
+          totalSteps,
+          doneSteps > 0 ? " (resuming at step " + doneSteps + ")" : "");
     }
 
     @Override
@@ -189,15 +224,32 @@ final class TrainPpmCommand implements Command {
       int filled = (int) (width * step / Math.max(1, totalSteps));
       double perStep = (now - start) / 1e9 / Math.max(1, step - firstStep);
       long eta = Math.round(perStep * (totalSteps - step));
-      err.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d steps  loss %.4f  acc %.3f  ETA %d:%02d ",
-          epoch, epochs, "#".repeat(filled), ".".repeat(width - filled), step, totalSteps, loss,
-          accuracy, eta / 60, eta % 60);
+      err.printf(
+          Locale.ROOT,
+          "\repoch %d/%d [%s%s] %d/%d steps  loss %.4f  acc %.3f  ETA %d:%02d ",
+          epoch,
+          epochs,
+          "#".repeat(filled),
+          ".".repeat(width - filled),
+          step,
+          totalSteps,
+          loss,
+          accuracy,
+          eta / 60,
+          eta % 60);
     }
 
     @Override
     public void onEpoch(EpochReport r) {
-      err.printf(Locale.ROOT, "%nepoch %d/%d: train loss %.4f acc %.3f | held-out loss %.4f acc %.3f%n",
-          r.epoch(), epochs, r.trainLoss(), r.trainAccuracy(), r.heldOutLoss(), r.heldOutAccuracy());
+      err.printf(
+          Locale.ROOT,
+          "%nepoch %d/%d: train loss %.4f acc %.3f | held-out loss %.4f acc %.3f%n",
+          r.epoch(),
+          epochs,
+          r.trainLoss(),
+          r.trainAccuracy(),
+          r.heldOutLoss(),
+          r.heldOutAccuracy());
       drawn = false;
     }
 

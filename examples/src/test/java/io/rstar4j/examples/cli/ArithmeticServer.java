@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local OpenAI-compatible completions server that plays a policy for "What is A + B?": the
- * first step adds (right), multiplies or subtracts (wrong), the second prints, the third boxes the
+ * A local OpenAI-compatible completions server that plays a policy for "What is A + B?": the first
+ * step adds (right), multiplies or subtracts (wrong), the second prints, the third boxes the
  * printed output. Candidates rotate with the request count.
  */
 final class ArithmeticServer implements AutoCloseable {
@@ -28,29 +28,33 @@ final class ArithmeticServer implements AutoCloseable {
 
   ArithmeticServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/v1/completions", ex -> {
-      long call = requests.incrementAndGet();
-      JsonObject req = JsonParser.parseString(
-          new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
-      String prompt = req.get("prompt").getAsString();
-      int n = req.get("n").getAsInt();
-      JsonArray choices = new JsonArray();
-      for (int i = 0; i < n; i++) {
-        JsonObject c = new JsonObject();
-        c.addProperty("index", i);
-        c.addProperty("text", step(prompt, i + call));
-        c.addProperty("finish_reason", "stop");
-        choices.add(c);
-      }
-      JsonObject resp = new JsonObject();
-      resp.add("choices", choices);
-      byte[] body = resp.toString().getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(body);
-      }
-    });
+    server.createContext(
+        "/v1/completions",
+        ex -> {
+          long call = requests.incrementAndGet();
+          JsonObject req =
+              JsonParser.parseString(
+                      new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                  .getAsJsonObject();
+          String prompt = req.get("prompt").getAsString();
+          int n = req.get("n").getAsInt();
+          JsonArray choices = new JsonArray();
+          for (int i = 0; i < n; i++) {
+            JsonObject c = new JsonObject();
+            c.addProperty("index", i);
+            c.addProperty("text", step(prompt, i + call));
+            c.addProperty("finish_reason", "stop");
+            choices.add(c);
+          }
+          JsonObject resp = new JsonObject();
+          resp.add("choices", choices);
+          byte[] body = resp.toString().getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream os = ex.getResponseBody()) {
+            os.write(body);
+          }
+        });
     server.start();
   }
 
@@ -76,13 +80,23 @@ final class ArithmeticServer implements AutoCloseable {
     }
     String a = q.group(1);
     String b = q.group(2);
-    List<String> steps = List.of(
-        "<code>\n# Add the two numbers together to get the total sum\nresult = " + a + " + " + b
-            + "\n<end_of_step>",
-        "<code>\n# Multiply them, which is the wrong operation for this question\nresult = " + a
-            + " * " + b + "\n<end_of_step>",
-        "<code>\n# Subtract the second from the first number (a mistake)\nresult = " + a + " - "
-            + b + "\n<end_of_step>");
+    List<String> steps =
+        List.of(
+            "<code>\n# Add the two numbers together to get the total sum\nresult = "
+                + a
+                + " + "
+                + b
+                + "\n<end_of_step>",
+            "<code>\n# Multiply them, which is the wrong operation for this question\nresult = "
+                + a
+                + " * "
+                + b
+                + "\n<end_of_step>",
+            "<code>\n# Subtract the second from the first number (a mistake)\nresult = "
+                + a
+                + " - "
+                + b
+                + "\n<end_of_step>");
     return steps.get((int) (k % steps.size()));
   }
 

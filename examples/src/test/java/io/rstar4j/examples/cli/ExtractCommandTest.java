@@ -47,10 +47,14 @@ class ExtractCommandTest {
         run(
             "",
             "extract",
-            "--trees", trees.toString(),
-            "--sft", dir.resolve("out/sft.jsonl").toString(),
-            "--pairs", dir.resolve("out/pairs.jsonl").toString(),
-            "--pairs-unfiltered", dir.resolve("out/unfiltered.jsonl").toString());
+            "--trees",
+            trees.toString(),
+            "--sft",
+            dir.resolve("out/sft.jsonl").toString(),
+            "--pairs",
+            dir.resolve("out/pairs.jsonl").toString(),
+            "--pairs-unfiltered",
+            dir.resolve("out/unfiltered.jsonl").toString());
     assertEquals(0, r.code(), r.err());
     assertEquals(resource("golden.sft.jsonl"), Files.readString(dir.resolve("out/sft.jsonl")));
     assertEquals(resource("golden.pairs.jsonl"), Files.readString(dir.resolve("out/pairs.jsonl")));
@@ -80,7 +84,8 @@ class ExtractCommandTest {
   void emptyInputGivesEmptyFiles() throws IOException {
     Path sft = dir.resolve("sft.jsonl");
     Path pairs = dir.resolve("pairs.jsonl");
-    Result r = run("", "extract", "--trees", "-", "--sft", sft.toString(), "--pairs", pairs.toString());
+    Result r =
+        run("", "extract", "--trees", "-", "--sft", sft.toString(), "--pairs", pairs.toString());
     assertEquals(0, r.code(), r.err());
     assertEquals("", Files.readString(sft));
     assertEquals("", Files.readString(pairs));
@@ -92,7 +97,12 @@ class ExtractCommandTest {
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("--trees"), missing.err());
     Result noFile =
-        run("", "extract", "--trees", dir.resolve("nope.jsonl").toString(), "--sft",
+        run(
+            "",
+            "extract",
+            "--trees",
+            dir.resolve("nope.jsonl").toString(),
+            "--sft",
             dir.resolve("s").toString());
     assertEquals(1, noFile.code());
     assertTrue(noFile.err().contains("no such file"), noFile.err());

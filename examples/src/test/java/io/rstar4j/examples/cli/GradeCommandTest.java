@@ -23,12 +23,17 @@ class GradeCommandTest {
     List<String> argv = new java.util.ArrayList<>();
     argv.add("grade");
     argv.addAll(List.of(args));
-    int code = Rstar.run(argv, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        Rstar.run(
+            argv,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     String o = out.toString(StandardCharsets.UTF_8);
-    List<String> lines = o.isEmpty() ? List.of() : List.of(o.split("\n", -1)).subList(0,
-        o.split("\n", -1).length - 1);
+    List<String> lines =
+        o.isEmpty()
+            ? List.of()
+            : List.of(o.split("\n", -1)).subList(0, o.split("\n", -1).length - 1);
     return new Result(code, lines, err.toString(StandardCharsets.UTF_8));
   }
 
@@ -38,34 +43,46 @@ class GradeCommandTest {
 
   @Test
   void oneLinePerInputInOrder() {
-    String in = String.join("\n",
-        "{\"gold\": \"\\\\frac{1}{2}\", \"pred\": \"0.5\"}",
-        "{\"gold\": \"3\", \"pred\": \"4\"}",
-        "{\"gold\": \"x > 5\", \"pred\": \"x < 5\"}",
-        "{\"gold\": 10, \"pred\": \"\\\\boxed{10}\"}",
-        "{\"gold\": [\"2\", \"\\\\frac{1}{3}\"], \"pred\": \"\\\\dfrac{1}{3}\"}",
-        "{\"gold\": \"(1,2)\", \"pred\": \"[1,2]\"}",
-        "{\"gold\": 0.25, \"pred\": 0.25}") + "\n";
+    String in =
+        String.join(
+                "\n",
+                "{\"gold\": \"\\\\frac{1}{2}\", \"pred\": \"0.5\"}",
+                "{\"gold\": \"3\", \"pred\": \"4\"}",
+                "{\"gold\": \"x > 5\", \"pred\": \"x < 5\"}",
+                "{\"gold\": 10, \"pred\": \"\\\\boxed{10}\"}",
+                "{\"gold\": [\"2\", \"\\\\frac{1}{3}\"], \"pred\": \"\\\\dfrac{1}{3}\"}",
+                "{\"gold\": \"(1,2)\", \"pred\": \"[1,2]\"}",
+                "{\"gold\": 0.25, \"pred\": 0.25}")
+            + "\n";
     Result r = run(in);
     assertEquals(0, r.code(), r.err());
-    assertEquals(List.of("{\"equal\": true}", "{\"equal\": false}", "{\"equal\": false}",
-        "{\"equal\": true}", "{\"equal\": true}", "{\"equal\": false}", "{\"equal\": true}"),
+    assertEquals(
+        List.of(
+            "{\"equal\": true}",
+            "{\"equal\": false}",
+            "{\"equal\": false}",
+            "{\"equal\": true}",
+            "{\"equal\": true}",
+            "{\"equal\": false}",
+            "{\"equal\": true}"),
         r.lines());
   }
 
   @Test
   void malformedLinesGiveAnErrorOnTheirLineAndTheRunGoesOn() {
-    String in = String.join("\n",
-        "{\"gold\": \"1\", \"pred\": \"1\"}",
-        "not json",
-        "",
-        "{\"gold\": \"1\"}",
-        "{\"pred\": \"1\"}",
-        "[1, 2]",
-        "{\"gold\": null, \"pred\": \"1\"}",
-        "{\"gold\": {\"a\": 1}, \"pred\": \"1\"}",
-        "{\"gold\": [], \"pred\": \"1\"}",
-        "{\"gold\": \"2\", \"pred\": \"2\"}");
+    String in =
+        String.join(
+            "\n",
+            "{\"gold\": \"1\", \"pred\": \"1\"}",
+            "not json",
+            "",
+            "{\"gold\": \"1\"}",
+            "{\"pred\": \"1\"}",
+            "[1, 2]",
+            "{\"gold\": null, \"pred\": \"1\"}",
+            "{\"gold\": {\"a\": 1}, \"pred\": \"1\"}",
+            "{\"gold\": [], \"pred\": \"1\"}",
+            "{\"gold\": \"2\", \"pred\": \"2\"}");
     Result r = run(in);
     assertEquals(0, r.code());
     assertEquals(10, r.lines().size(), r.lines().toString());
@@ -82,7 +99,8 @@ class GradeCommandTest {
 
   @Test
   void strictFollowsTheReference() {
-    String in = "{\"gold\": \"2\", \"pred\": \"200\"}\n{\"gold\": \"x > 5\", \"pred\": \"x < 5\"}\n";
+    String in =
+        "{\"gold\": \"2\", \"pred\": \"200\"}\n{\"gold\": \"x > 5\", \"pred\": \"x < 5\"}\n";
     assertEquals(List.of("{\"equal\": false}", "{\"equal\": false}"), run(in).lines());
     assertEquals(List.of("{\"equal\": true}", "{\"equal\": true}"), run(in, "--strict").lines());
   }
@@ -90,8 +108,12 @@ class GradeCommandTest {
   /** The directory holding the local python3's sympy, or null. */
   private static String sympyDir() {
     try {
-      Process p = new ProcessBuilder("python3", "-c",
-          "import sympy, os; print(os.path.dirname(os.path.dirname(sympy.__file__)))").start();
+      Process p =
+          new ProcessBuilder(
+                  "python3",
+                  "-c",
+                  "import sympy, os; print(os.path.dirname(os.path.dirname(sympy.__file__)))")
+              .start();
       if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
         return null;
       }
@@ -105,15 +127,16 @@ class GradeCommandTest {
   void pythonPathEnablesSympyForWhatJavaCannotDecide() {
     String dir = sympyDir();
     org.junit.jupiter.api.Assumptions.assumeTrue(dir != null, "python3 with sympy not available");
-    String in = "{\"gold\": \"\\\\frac{11}{6}\", \"pred\": \"harmonic(3)\"}\n"
-        + "{\"gold\": \"\\\\frac{13}{6}\", \"pred\": \"harmonic(3)\"}\n"
-        + "{\"gold\": \"2\", \"pred\": \"2.0\"}\n";
-    assertEquals(List.of("{\"equal\": false}", "{\"equal\": false}", "{\"equal\": true}"),
-        run(in).lines());
+    String in =
+        "{\"gold\": \"\\\\frac{11}{6}\", \"pred\": \"harmonic(3)\"}\n"
+            + "{\"gold\": \"\\\\frac{13}{6}\", \"pred\": \"harmonic(3)\"}\n"
+            + "{\"gold\": \"2\", \"pred\": \"2.0\"}\n";
+    assertEquals(
+        List.of("{\"equal\": false}", "{\"equal\": false}", "{\"equal\": true}"), run(in).lines());
     Result r = run(in, "--python-path", dir);
     assertEquals(0, r.code(), r.err());
-    assertEquals(List.of("{\"equal\": true}", "{\"equal\": false}", "{\"equal\": true}"),
-        r.lines());
+    assertEquals(
+        List.of("{\"equal\": true}", "{\"equal\": false}", "{\"equal\": true}"), r.lines());
   }
 
   @Test
@@ -126,12 +149,13 @@ class GradeCommandTest {
             && java.nio.file.Files.isDirectory(dist.resolve("mpmath")),
         "python3-sympy and python3-mpmath are not installed");
     String dir = dist.toString();
-    String in = "{\"gold\": \"\\\\frac{11}{6}\", \"pred\": \"harmonic(3)\"}\n"
-        + "{\"gold\": \"2\", \"pred\": \"2.0\"}\n"
-        + "not json\n"
-        + "{\"gold\": \"\\\\frac{13}{6}\", \"pred\": \"harmonic(3)\"}\n";
-    Result r = run(in, "--python-path", dir, "--sympy-backend", "graalpy",
-        "--sympy-timeout", "60000");
+    String in =
+        "{\"gold\": \"\\\\frac{11}{6}\", \"pred\": \"harmonic(3)\"}\n"
+            + "{\"gold\": \"2\", \"pred\": \"2.0\"}\n"
+            + "not json\n"
+            + "{\"gold\": \"\\\\frac{13}{6}\", \"pred\": \"harmonic(3)\"}\n";
+    Result r =
+        run(in, "--python-path", dir, "--sympy-backend", "graalpy", "--sympy-timeout", "60000");
     assertEquals(0, r.code(), r.err());
     assertEquals(4, r.lines().size(), r.lines().toString());
     assertEquals("{\"equal\": true}", r.lines().get(0));
@@ -144,15 +168,20 @@ class GradeCommandTest {
 
   @Test
   void sympyBackendIsCheckedEagerly() {
-    Result bad = run("", "--python-path", System.getProperty("java.io.tmpdir"),
-        "--sympy-backend", "jython");
+    Result bad =
+        run("", "--python-path", System.getProperty("java.io.tmpdir"), "--sympy-backend", "jython");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("cpython or graalpy"), bad.err());
     Result alone = run("", "--sympy-backend", "graalpy");
     assertEquals(2, alone.code());
     assertTrue(alone.err().contains("--python-path"), alone.err());
-    Result cpython = run("{\"gold\": \"1\", \"pred\": \"1\"}\n",
-        "--python-path", System.getProperty("java.io.tmpdir"), "--sympy-backend", "cpython");
+    Result cpython =
+        run(
+            "{\"gold\": \"1\", \"pred\": \"1\"}\n",
+            "--python-path",
+            System.getProperty("java.io.tmpdir"),
+            "--sympy-backend",
+            "cpython");
     assertEquals(0, cpython.code(), cpython.err());
     assertEquals(List.of("{\"equal\": true}"), cpython.lines());
   }
@@ -160,11 +189,11 @@ class GradeCommandTest {
   @Test
   void theSympyWorkerStopsRunawayProgramsAndRecovers() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(sympyDir() != null, "python3 not available");
-    try (GradeCommand.PythonWorker w = new GradeCommand.PythonWorker(
-        java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
-        java.time.Duration.ofMillis(1500))) {
-      assertTrue(w.execute("while True: pass")
-          instanceof io.rstar4j.core.ExecutionOutcome.Timeout);
+    try (GradeCommand.PythonWorker w =
+        new GradeCommand.PythonWorker(
+            java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+            java.time.Duration.ofMillis(1500))) {
+      assertTrue(w.execute("while True: pass") instanceof io.rstar4j.core.ExecutionOutcome.Timeout);
       io.rstar4j.core.ExecutionOutcome ok = w.execute("print(1 + 1)");
       assertEquals("2", ok.text());
       assertTrue(w.execute("1/0").text().startsWith("ZeroDivisionError"));

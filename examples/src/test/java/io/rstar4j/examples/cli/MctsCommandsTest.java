@@ -28,10 +28,14 @@ class MctsCommandsTest {
   static Run rstar(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Rstar.run(List.of(args), new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Rstar.run(
+            List.of(args),
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static String demoScript() throws IOException {
@@ -63,11 +67,12 @@ class MctsCommandsTest {
   @Test
   void replayJsonHasTheGoldenShapeSortedByPath(@TempDir Path dir) throws IOException {
     // maxDepth 2 chain: rollout 1 builds depths 1-2, rollout 2 adds a too-deep node at depth 3.
-    String script = "{\"question\": \"q?\", \"gold\": \"42\", \"config\": {\"mode\": "
-        + "\"terminal-guided\", \"rollouts\": 2, \"maxDepth\": 2, \"c\": 2.0, \"errorsThreshold\": 1},"
-        + " \"root\": {\"children\": [{\"text\": \"<code>\\na = 1\\n<end_of_step>\", \"children\": ["
-        + "{\"text\": \"b = 2\\n<end_of_step>\", \"children\": [{\"text\": \"c = 3\\n<end_of_step>\","
-        + " \"children\": []}]}]}, {\"text\": \"<code>\\nd = 4\\n<end_of_step>\"}]}}";
+    String script =
+        "{\"question\": \"q?\", \"gold\": \"42\", \"config\": {\"mode\": "
+            + "\"terminal-guided\", \"rollouts\": 2, \"maxDepth\": 2, \"c\": 2.0, \"errorsThreshold\": 1},"
+            + " \"root\": {\"children\": [{\"text\": \"<code>\\na = 1\\n<end_of_step>\", \"children\": ["
+            + "{\"text\": \"b = 2\\n<end_of_step>\", \"children\": [{\"text\": \"c = 3\\n<end_of_step>\","
+            + " \"children\": []}]}]}, {\"text\": \"<code>\\nd = 4\\n<end_of_step>\"}]}}";
     Path f = dir.resolve("chain.script.json");
     Files.writeString(f, script);
     Run r = rstar("mcts-replay", "--script", f.toString(), "--json");
@@ -101,8 +106,9 @@ class MctsCommandsTest {
     Run json = rstar("mcts-replay", "--script", f.toString(), "--json");
     JsonArray nodes = JsonParser.parseString(json.out()).getAsJsonObject().getAsJsonArray("nodes");
     // the demo's own tree, walked in pre-order, matches the replay's node list
-    ReasoningTree t = ReasoningTrees.fromJsonLine(rstar("mcts-demo", "--json", "--script",
-        f.toString()).out().strip());
+    ReasoningTree t =
+        ReasoningTrees.fromJsonLine(
+            rstar("mcts-demo", "--json", "--script", f.toString()).out().strip());
     assertEquals(count(t.root()), nodes.size());
     JsonElement root = nodes.get(0);
     assertEquals(t.root().visits(), root.getAsJsonObject().get("visits").getAsInt());

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,10 +38,19 @@ class PpmCommandsTest {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {
       String prompt = PromptTemplate.TRAINING.head("Question " + i + ": add " + i + " and 3.");
-      sb.append(new PreferencePair(prompt,
-          "<code>\nx = undefined_variable\n<end_of_code>\n<output>NameError: name 'undefined_variable' is not defined<end_of_output>",
-          "<code>\nx = " + i + " + 3\nprint(x)\n<end_of_code>\n<output>" + (i + 3) + "<end_of_output>",
-          1, 2).toJsonLine()).append('\n');
+      sb.append(
+              new PreferencePair(
+                      prompt,
+                      "<code>\nx = undefined_variable\n<end_of_code>\n<output>NameError: name 'undefined_variable' is not defined<end_of_output>",
+                      "<code>\nx = "
+                          + i
+                          + " + 3\nprint(x)\n<end_of_code>\n<output>"
+                          + (i + 3)
+                          + "<end_of_output>",
+                      1,
+                      2)
+                  .toJsonLine())
+          .append('\n');
     }
     return sb.toString();
   }
@@ -52,13 +60,35 @@ class PpmCommandsTest {
     Path pairs = dir.resolve("pairs.jsonl");
     String[] good = pairsFile(24).split("\n");
     String longPrompt = PromptTemplate.TRAINING.head("long " + "word ".repeat(200));
-    String content = good[0] + "\n{\"prompt\": 3}\n" + String.join("\n", List.of(good).subList(1, good.length))
-        + "\n" + new PreferencePair(longPrompt, "<code>\nbad\n<end_of_step>", "<code>\ngood\n<end_of_step>", 1, 1).toJsonLine() + "\n";
+    String content =
+        good[0]
+            + "\n{\"prompt\": 3}\n"
+            + String.join("\n", List.of(good).subList(1, good.length))
+            + "\n"
+            + new PreferencePair(
+                    longPrompt, "<code>\nbad\n<end_of_step>", "<code>\ngood\n<end_of_step>", 1, 1)
+                .toJsonLine()
+            + "\n";
     Files.writeString(pairs, content);
     Path out = dir.resolve("ppm");
     ExtractCommandTest.Result r =
-        ExtractCommandTest.run("", "train-ppm", "--backbone", backbone.toString(), "--pairs", pairs.toString(),
-            "--out", out.toString(), "--epochs", "3", "--lr", "0.01", "--batch", "8", "--context", "128");
+        ExtractCommandTest.run(
+            "",
+            "train-ppm",
+            "--backbone",
+            backbone.toString(),
+            "--pairs",
+            pairs.toString(),
+            "--out",
+            out.toString(),
+            "--epochs",
+            "3",
+            "--lr",
+            "0.01",
+            "--batch",
+            "8",
+            "--context",
+            "128");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains(pairs + ":2: skipped"), r.err());
     assertTrue(r.err().contains("epoch 1/3 ["), r.err());
@@ -73,15 +103,33 @@ class PpmCommandsTest {
 
     // a second run resumes from the checkpoint and has nothing left to do
     ExtractCommandTest.Result again =
-        ExtractCommandTest.run("", "train-ppm", "--backbone", backbone.toString(), "--pairs", pairs.toString(),
-            "--out", out.toString(), "--epochs", "3", "--lr", "0.01", "--batch", "8", "--context", "128");
+        ExtractCommandTest.run(
+            "",
+            "train-ppm",
+            "--backbone",
+            backbone.toString(),
+            "--pairs",
+            pairs.toString(),
+            "--out",
+            out.toString(),
+            "--epochs",
+            "3",
+            "--lr",
+            "0.01",
+            "--batch",
+            "8",
+            "--context",
+            "128");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("resumed after epoch 3"), again.out());
 
-    String good1 = "{\"question\": \"Question 1: add 1 and 3.\", \"steps\": [\"<code>\\nx = 1 + 3\\nprint(x)\\n<end_of_code>\\n<output>4<end_of_output>\"]}";
-    String bad1 = "{\"question\": \"Question 1: add 1 and 3.\", \"steps\": [\"<code>\\nx = undefined_variable\\n<end_of_code>\\n<output>NameError: name 'undefined_variable' is not defined<end_of_output>\"]}";
+    String good1 =
+        "{\"question\": \"Question 1: add 1 and 3.\", \"steps\": [\"<code>\\nx = 1 + 3\\nprint(x)\\n<end_of_code>\\n<output>4<end_of_output>\"]}";
+    String bad1 =
+        "{\"question\": \"Question 1: add 1 and 3.\", \"steps\": [\"<code>\\nx = undefined_variable\\n<end_of_code>\\n<output>NameError: name 'undefined_variable' is not defined<end_of_output>\"]}";
     String input = good1 + "\n" + "not json\n" + bad1 + "\n{\"question\": \"Q\", \"steps\": []}\n";
-    ExtractCommandTest.Result s = ExtractCommandTest.run(input, "score", "--ppm", out.toString(), "--batch", "2");
+    ExtractCommandTest.Result s =
+        ExtractCommandTest.run(input, "score", "--ppm", out.toString(), "--batch", "2");
     assertEquals(1, s.code(), s.err());
     assertTrue(s.err().contains("line 2"), s.err());
     String[] lines = s.out().split("\n");
@@ -93,7 +141,8 @@ class PpmCommandsTest {
     assertTrue(pos > -1 && pos < 1 && neg > -1 && neg < 1);
     // one text per model call: a line's score does not depend on its neighbours (with batches, the
     // quantized encoder's dynamic activation scales depend on the whole batch)
-    ExtractCommandTest.Result one = ExtractCommandTest.run(input, "score", "--ppm", out.toString(), "--batch", "1");
+    ExtractCommandTest.Result one =
+        ExtractCommandTest.run(input, "score", "--ppm", out.toString(), "--batch", "1");
     ExtractCommandTest.Result alone =
         ExtractCommandTest.run(bad1 + "\n", "score", "--ppm", out.toString(), "--batch", "1");
     assertEquals(0, alone.code(), alone.err());
@@ -106,29 +155,48 @@ class PpmCommandsTest {
     Path empty = dir.resolve("empty.jsonl");
     Files.writeString(empty, "");
     ExtractCommandTest.Result r =
-        ExtractCommandTest.run("", "train-ppm", "--backbone", backbone.toString(), "--pairs", empty.toString(),
-            "--out", dir.resolve("o1").toString());
+        ExtractCommandTest.run(
+            "",
+            "train-ppm",
+            "--backbone",
+            backbone.toString(),
+            "--pairs",
+            empty.toString(),
+            "--out",
+            dir.resolve("o1").toString());
     assertEquals(1, r.code());
     assertTrue(r.err().contains("no preference pairs"), r.err());
 
     ExtractCommandTest.Result noBackbone =
-        ExtractCommandTest.run("", "train-ppm", "--backbone", dir.resolve("nope").toString(), "--pairs",
-            empty.toString(), "--out", dir.resolve("o2").toString());
+        ExtractCommandTest.run(
+            "",
+            "train-ppm",
+            "--backbone",
+            dir.resolve("nope").toString(),
+            "--pairs",
+            empty.toString(),
+            "--out",
+            dir.resolve("o2").toString());
     assertEquals(1, noBackbone.code());
     assertTrue(noBackbone.err().contains("no such backbone directory"), noBackbone.err());
 
     ExtractCommandTest.Result usage =
-        ExtractCommandTest.run("", "train-ppm", "--backbone", backbone.toString(), "--pairs", empty.toString());
+        ExtractCommandTest.run(
+            "", "train-ppm", "--backbone", backbone.toString(), "--pairs", empty.toString());
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("--out"), usage.err());
 
     // a head made for another hidden size
     Path wrong = dir.resolve("wrong-head");
     Files.createDirectories(wrong);
-    Files.writeString(wrong.resolve("ppm.json"), "{\"backbone\": \"" + backbone.toString().replace("\\", "\\\\") + "\"}");
-    Files.writeString(wrong.resolve("value_head.json"), "{\"hidden_size\":3,\"bias\":0.0,\"weight\":[1,2,3]}");
+    Files.writeString(
+        wrong.resolve("ppm.json"),
+        "{\"backbone\": \"" + backbone.toString().replace("\\", "\\\\") + "\"}");
+    Files.writeString(
+        wrong.resolve("value_head.json"), "{\"hidden_size\":3,\"bias\":0.0,\"weight\":[1,2,3]}");
     ExtractCommandTest.Result mismatch =
-        ExtractCommandTest.run("{\"question\":\"q\",\"steps\":[]}\n", "score", "--ppm", wrong.toString());
+        ExtractCommandTest.run(
+            "{\"question\":\"q\",\"steps\":[]}\n", "score", "--ppm", wrong.toString());
     assertEquals(1, mismatch.code());
     assertTrue(mismatch.err().contains("hidden size mismatch"), mismatch.err());
     assertTrue(mismatch.err().contains("384"), mismatch.err());
@@ -140,17 +208,39 @@ class PpmCommandsTest {
     Files.writeString(trees, ExtractCommandTest.resource("golden-trees.jsonl"));
     Path pairs = dir.resolve("pipeline/pairs.jsonl");
     Path sft = dir.resolve("pipeline/sft.jsonl");
-    ExtractCommandTest.Result x = ExtractCommandTest.run("", "extract", "--trees", trees.toString(),
-        "--sft", sft.toString(), "--pairs", pairs.toString());
+    ExtractCommandTest.Result x =
+        ExtractCommandTest.run(
+            "",
+            "extract",
+            "--trees",
+            trees.toString(),
+            "--sft",
+            sft.toString(),
+            "--pairs",
+            pairs.toString());
     assertEquals(0, x.code(), x.err());
     Path ppm = dir.resolve("pipeline/ppm");
-    ExtractCommandTest.Result t = ExtractCommandTest.run("", "train-ppm", "--backbone", backbone.toString(),
-        "--pairs", pairs.toString(), "--out", ppm.toString(), "--epochs", "2", "--batch", "2");
+    ExtractCommandTest.Result t =
+        ExtractCommandTest.run(
+            "",
+            "train-ppm",
+            "--backbone",
+            backbone.toString(),
+            "--pairs",
+            pairs.toString(),
+            "--out",
+            ppm.toString(),
+            "--epochs",
+            "2",
+            "--batch",
+            "2");
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("4 training pairs, 1 held out"), t.out());
-    String line = "{\"question\": \"Held-out golden problem (seed 901): compute the requested quantity.\","
-        + " \"steps\": [\"<code>\\nv2 = 40 - 16\\nprint(v2)\\n<end_of_code>\\n<output>24<end_of_output>\"]}";
-    ExtractCommandTest.Result s = ExtractCommandTest.run(line + "\n" + line + "\n", "score", "--ppm", ppm.toString());
+    String line =
+        "{\"question\": \"Held-out golden problem (seed 901): compute the requested quantity.\","
+            + " \"steps\": [\"<code>\\nv2 = 40 - 16\\nprint(v2)\\n<end_of_code>\\n<output>24<end_of_output>\"]}";
+    ExtractCommandTest.Result s =
+        ExtractCommandTest.run(line + "\n" + line + "\n", "score", "--ppm", ppm.toString());
     assertEquals(0, s.code(), s.err());
     String[] scores = s.out().split("\n");
     assertEquals(2, scores.length);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,11 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
-
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 /** {@code rstar run-python} through {@link Rstar#run}: the JSON contract, one line per input. */
 class RunPythonCommandTest {
@@ -68,19 +66,19 @@ class RunPythonCommandTest {
   void jsonlRunsEveryLineInOrderThroughOnePool() {
     String stdin =
         String.join(
-            "\n",
-            jsonl("print(1 + 1)"),
-            jsonl("while True: pass"),
-            "this is not json",
-            jsonl("import os\nos.system('echo pwned')"),
-            jsonl("y = 5"),
-            jsonl("print(y)"),
-            "{\"nocode\": 1}",
-            jsonl("import subprocess\nsubprocess.run(['ls'])"),
-            jsonl("print(open('/etc/passwd').read())"),
-            jsonl("def f(n):\n    return f(n + 1)\nf(0)"),
-            jsonl("print('x' * (3 << 20))"),
-            jsonl("import math\nprint(math.sqrt(16))"))
+                "\n",
+                jsonl("print(1 + 1)"),
+                jsonl("while True: pass"),
+                "this is not json",
+                jsonl("import os\nos.system('echo pwned')"),
+                jsonl("y = 5"),
+                jsonl("print(y)"),
+                "{\"nocode\": 1}",
+                jsonl("import subprocess\nsubprocess.run(['ls'])"),
+                jsonl("print(open('/etc/passwd').read())"),
+                jsonl("def f(n):\n    return f(n + 1)\nf(0)"),
+                jsonl("print('x' * (3 << 20))"),
+                jsonl("import math\nprint(math.sqrt(16))"))
             + "\n";
     Result r = rstar(stdin, "run-python", "--jsonl", "--timeout", "600");
     assertEquals(0, r.code(), r.err());

@@ -37,10 +37,14 @@ class SearchCommandsTest {
   static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Rstar.run(List.of(args), new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Rstar.run(
+            List.of(args),
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static String[] with(String[] base, String... more) {
@@ -53,10 +57,12 @@ class SearchCommandsTest {
   static void start() throws Exception {
     server = new ArithmeticServer();
     problems = shared.resolve("arith.json");
-    Files.writeString(problems, "[\n"
-        + "{\"index\": 10, \"question\": \"What is 2 + 3?\", \"answer\": \"5\"},\n"
-        + "{\"index\": 11, \"question\": \"What is 4 + 5?\", \"answer\": [\"9\", \"nine\"]},\n"
-        + "{\"index\": 12, \"question\": \"What is 10 + 7?\", \"answer\": \"17\"}\n]\n");
+    Files.writeString(
+        problems,
+        "[\n"
+            + "{\"index\": 10, \"question\": \"What is 2 + 3?\", \"answer\": \"5\"},\n"
+            + "{\"index\": 11, \"question\": \"What is 4 + 5?\", \"answer\": [\"9\", \"nine\"]},\n"
+            + "{\"index\": 12, \"question\": \"What is 10 + 7?\", \"answer\": \"17\"}\n]\n");
   }
 
   @AfterAll
@@ -65,9 +71,22 @@ class SearchCommandsTest {
   }
 
   String[] serverArgs() {
-    return new String[] {"--problems", problems.toString(), "--server", server.url(),
-        "--server-model", "arith", "--verifier", "cpython", "--rollouts", "10", "--n", "3",
-        "--batch-problems", "2"};
+    return new String[] {
+      "--problems",
+      problems.toString(),
+      "--server",
+      server.url(),
+      "--server-model",
+      "arith",
+      "--verifier",
+      "cpython",
+      "--rollouts",
+      "10",
+      "--n",
+      "3",
+      "--batch-problems",
+      "2"
+    };
   }
 
   static JsonObject json(String line) {
@@ -106,8 +125,15 @@ class SearchCommandsTest {
 
     Path sft = dir.resolve("sft.jsonl");
     Path pairs = dir.resolve("pairs.jsonl");
-    Run ex = run("extract", "--trees", trees.toString(), "--sft", sft.toString(), "--pairs",
-        pairs.toString());
+    Run ex =
+        run(
+            "extract",
+            "--trees",
+            trees.toString(),
+            "--sft",
+            sft.toString(),
+            "--pairs",
+            pairs.toString());
     assertEquals(0, ex.code(), ex.err());
     assertTrue(ex.err().contains("3 trees"), ex.err());
     assertFalse(Files.readAllLines(sft).isEmpty());
@@ -134,9 +160,29 @@ class SearchCommandsTest {
     Path model = dir.resolve("tiny");
     assertEquals(0, run("make-tiny-model", "--out", model.toString()).code());
     Path trees = dir.resolve("t.jsonl");
-    Run r = run("solve", "--problems", "gsm8k", "--limit", "2", "--model", model.toString(),
-        "--verifier", "cpython", "--rollouts", "2", "--n", "2", "--max-tokens", "8",
-        "--max-depth", "3", "--seed", "3", "--trees", trees.toString());
+    Run r =
+        run(
+            "solve",
+            "--problems",
+            "gsm8k",
+            "--limit",
+            "2",
+            "--model",
+            model.toString(),
+            "--verifier",
+            "cpython",
+            "--rollouts",
+            "2",
+            "--n",
+            "2",
+            "--max-tokens",
+            "8",
+            "--max-depth",
+            "3",
+            "--seed",
+            "3",
+            "--trees",
+            trees.toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.lines();
     assertEquals(2, lines.size(), r.out());
@@ -152,15 +198,29 @@ class SearchCommandsTest {
   void solveReportsBadInputClearly() throws Exception {
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "[\n{\"index\": 1, \"question\": \"q\"},\n{\"index\": 2}\n]");
-    Run r = run(with(with(new String[] {"solve"}, serverArgs()), "--trees",
-        dir.resolve("x.jsonl").toString(), "--problems", bad.toString()));
+    Run r =
+        run(
+            with(
+                with(new String[] {"solve"}, serverArgs()),
+                "--trees",
+                dir.resolve("x.jsonl").toString(),
+                "--problems",
+                bad.toString()));
     assertEquals(1, r.code());
     assertTrue(r.err().contains(bad + ":3:"), r.err());
     assertEquals(2, run("solve", "--problems", problems.toString(), "--trees", "x").code());
-    assertEquals(2, run("solve", "--problems", problems.toString(), "--server", server.url(),
-        "--trees", "x").code());
-    Run nogold = run(with(with(new String[] {"solve"}, serverArgs()), "--trees",
-        dir.resolve("y.jsonl").toString(), "--problems", bad.toString().replace("bad", "none")));
+    assertEquals(
+        2,
+        run("solve", "--problems", problems.toString(), "--server", server.url(), "--trees", "x")
+            .code());
+    Run nogold =
+        run(
+            with(
+                with(new String[] {"solve"}, serverArgs()),
+                "--trees",
+                dir.resolve("y.jsonl").toString(),
+                "--problems",
+                bad.toString().replace("bad", "none")));
     assertEquals(1, nogold.code());
     assertTrue(nogold.err().contains("no such benchmark file"), nogold.err());
   }
@@ -192,55 +252,88 @@ class SearchCommandsTest {
     assertEquals(3, bs.get("answered").getAsInt());
 
     Path trees = dir.resolve("k.jsonl");
-    Run k = run(with(with(new String[] {"eval"}, serverArgs()), "--searches", "3", "--select",
-        "majority", "--trees", trees.toString(), "--rollouts", "2"));
+    Run k =
+        run(
+            with(
+                with(new String[] {"eval"}, serverArgs()),
+                "--searches",
+                "3",
+                "--select",
+                "majority",
+                "--trees",
+                trees.toString(),
+                "--rollouts",
+                "2"));
     assertEquals(0, k.code(), k.err());
     assertEquals(4, k.lines().size(), k.out());
-    assertEquals(List.of("10", "11", "12"),
+    assertEquals(
+        List.of("10", "11", "12"),
         k.lines().subList(0, 3).stream().map(l -> json(l).get("id").getAsString()).toList());
     List<String> saved = new ArrayList<>();
     for (String l : Files.readAllLines(trees)) {
       saved.add(ReasoningTrees.fromJsonLine(l).problem().id());
     }
-    assertEquals(List.of("10#0", "10#1", "10#2", "11#0", "11#1", "11#2", "12#0", "12#1", "12#2"),
-        saved);
+    assertEquals(
+        List.of("10#0", "10#1", "10#2", "11#0", "11#1", "11#2", "12#0", "12#1", "12#2"), saved);
     for (String l : k.lines().subList(0, 3)) {
       double share = json(l).get("score").getAsDouble();
       assertTrue(share > 0 && share <= 1, l);
     }
-    assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--select", "best")).code());
+    assertEquals(
+        2, run(with(with(new String[] {"eval"}, serverArgs()), "--select", "best")).code());
     assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--searches", "0")).code());
-    assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--baseline", "beam")).code());
-    assertEquals(2, run(with(with(new String[] {"eval"}, serverArgs()), "--baseline", "sampling")).code());
+    assertEquals(
+        2, run(with(with(new String[] {"eval"}, serverArgs()), "--baseline", "beam")).code());
+    assertEquals(
+        2, run(with(with(new String[] {"eval"}, serverArgs()), "--baseline", "sampling")).code());
   }
 
   @Test
   void evolveRunsRoundsTrainsPpmsCallsTheTrainerAndResumes() throws Exception {
     Path backbone = io.rstar4j.core.model.TinyDecoderBackbone.write(dir.resolve("backbone"));
     Path script = dir.resolve("trainer.sh");
-    Files.writeString(script, "#!/bin/sh\necho \"trainer got round $1\"\ntest -f \"$2\"\n"
-        + "echo \"$1\" >> \"$3/../trainer.log\"\n");
+    Files.writeString(
+        script,
+        "#!/bin/sh\necho \"trainer got round $1\"\ntest -f \"$2\"\n"
+            + "echo \"$1\" >> \"$3/../trainer.log\"\n");
     script.toFile().setExecutable(true);
     Path out = dir.resolve("evo");
-    String[] args = with(with(new String[] {"evolve"}, serverArgs()), "--rounds", "3", "--out",
-        out.toString(), "--ppm-backbone", backbone.toString(), "--ppm-epochs", "2",
-        "--ppm-batch", "8", "--context", "128", "--policy-trainer", script.toString());
+    String[] args =
+        with(
+            with(new String[] {"evolve"}, serverArgs()),
+            "--rounds",
+            "3",
+            "--out",
+            out.toString(),
+            "--ppm-backbone",
+            backbone.toString(),
+            "--ppm-epochs",
+            "2",
+            "--ppm-batch",
+            "8",
+            "--context",
+            "128",
+            "--policy-trainer",
+            script.toString());
     Run r = run(args);
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.lines();
     assertEquals(3, lines.size(), r.out());
-    assertTrue(lines.get(0).startsWith("round 1 (terminal-guided): 3/3 problems solved"), lines.get(0));
-    assertTrue(lines.get(2).startsWith("round 3 (ppm-augmented): 3/3 problems solved"), lines.get(2));
+    assertTrue(
+        lines.get(0).startsWith("round 1 (terminal-guided): 3/3 problems solved"), lines.get(0));
+    assertTrue(
+        lines.get(2).startsWith("round 3 (ppm-augmented): 3/3 problems solved"), lines.get(2));
     assertTrue(r.err().contains("trainer got round 2"), r.err());
     for (int round = 1; round <= 3; round++) {
       Path rd = out.resolve("round-" + round);
-      for (String f : List.of("trees.jsonl", "sft.jsonl", "pairs.jsonl", "round.json",
-          "ppm/ppm.json")) {
+      for (String f :
+          List.of("trees.jsonl", "sft.jsonl", "pairs.jsonl", "round.json", "ppm/ppm.json")) {
         assertTrue(Files.exists(rd.resolve(f)), rd.resolve(f).toString());
       }
     }
     assertEquals(List.of("1", "2", "3"), Files.readAllLines(out.resolve("trainer.log")));
-    assertEquals("round-2/ppm",
+    assertEquals(
+        "round-2/ppm",
         json(Files.readString(out.resolve("round-3/round.json"))).get("ppm_used").getAsString());
 
     long requests = server.requests.get();
@@ -250,13 +343,25 @@ class SearchCommandsTest {
     assertTrue(again.out().contains("[already complete]"), again.out());
     assertEquals(List.of("1", "2", "3"), Files.readAllLines(out.resolve("trainer.log")));
 
-    Run noBackbone = run(with(with(new String[] {"evolve"}, serverArgs()), "--rounds", "3",
-        "--out", dir.resolve("e2").toString()));
+    Run noBackbone =
+        run(
+            with(
+                with(new String[] {"evolve"}, serverArgs()),
+                "--rounds",
+                "3",
+                "--out",
+                dir.resolve("e2").toString()));
     assertEquals(2, noBackbone.code());
     assertTrue(noBackbone.err().contains("--ppm-backbone"), noBackbone.err());
     // the PPM a round trained drives the test-time search
-    Run ev = run(with(with(new String[] {"eval"}, serverArgs()), "--ppm",
-        out.resolve("round-3/ppm").toString(), "--trees", dir.resolve("eval.jsonl").toString()));
+    Run ev =
+        run(
+            with(
+                with(new String[] {"eval"}, serverArgs()),
+                "--ppm",
+                out.resolve("round-3/ppm").toString(),
+                "--trees",
+                dir.resolve("eval.jsonl").toString()));
     assertEquals(0, ev.code(), ev.err());
     JsonObject summary = json(ev.lines().get(3));
     assertEquals(3, summary.get("answered").getAsInt());

@@ -70,11 +70,14 @@ class TokenizeCommandTest {
   static Result run(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Rstar.run(Arrays.asList(args),
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Rstar.run(
+            Arrays.asList(args),
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static String ids(String text) {
@@ -88,11 +91,20 @@ class TokenizeCommandTest {
 
   @Test
   void oneArrayPerLineInOrder() {
-    Result r = run("hello\n\nhe said <|endoftext|> é😀\r\nlast line without newline",
-        "tokenize", "--tokenizer", tokenizerFile.toString());
+    Result r =
+        run(
+            "hello\n\nhe said <|endoftext|> é😀\r\nlast line without newline",
+            "tokenize",
+            "--tokenizer",
+            tokenizerFile.toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals("[256,257,111]\n[]\n" + ids("he said <|endoftext|> é😀") + "\n"
-        + ids("last line without newline") + "\n", r.out());
+    assertEquals(
+        "[256,257,111]\n[]\n"
+            + ids("he said <|endoftext|> é😀")
+            + "\n"
+            + ids("last line without newline")
+            + "\n",
+        r.out());
     assertTrue(r.out().contains(",258,"), "the special token inside the text is its id");
     assertEquals("", r.err());
   }
@@ -106,16 +118,26 @@ class TokenizeCommandTest {
 
   @Test
   void jsonLinesHoldNewlines() {
-    Result r = run("\"two\\nlines\"\n\"tab\\there \\u00e9\"\n\"\"\n",
-        "tokenize", "--tokenizer", tokenizerFile.toString(), "--json-lines");
+    Result r =
+        run(
+            "\"two\\nlines\"\n\"tab\\there \\u00e9\"\n\"\"\n",
+            "tokenize",
+            "--tokenizer",
+            tokenizerFile.toString(),
+            "--json-lines");
     assertEquals(0, r.code(), r.err());
     assertEquals(ids("two\nlines") + "\n" + ids("tab\there é") + "\n[]\n", r.out());
   }
 
   @Test
   void badJsonLinesAreReportedWithTheirNumberAndKeepTheLineCount() {
-    Result r = run("\"ok\"\nnot json\n[1,2]\n\"unterminated\n\n'single'\n\"ok\" trailing\n\"fine\"\n",
-        "tokenize", "--tokenizer", tokenizerFile.toString(), "--json-lines");
+    Result r =
+        run(
+            "\"ok\"\nnot json\n[1,2]\n\"unterminated\n\n'single'\n\"ok\" trailing\n\"fine\"\n",
+            "tokenize",
+            "--tokenizer",
+            tokenizerFile.toString(),
+            "--json-lines");
     assertEquals(1, r.code());
     List<String> lines = r.out().lines().toList();
     assertEquals(List.of(ids("ok"), "", "", "", "", "", "", ids("fine")), lines);
@@ -147,7 +169,8 @@ class TokenizeCommandTest {
         break;
       }
     }
-    Assumptions.assumeTrue(qwen != null || System.getenv("CI") != null,
+    Assumptions.assumeTrue(
+        qwen != null || System.getenv("CI") != null,
         "Qwen tokenizer not fetched (bash .ci/install.d/20-test-assets.sh)");
     assertTrue(qwen != null, "CI must fetch .cache/test-assets/tokenizer-qwen3/tokenizer.json");
     Result r = run("Hello world<|endoftext|>\n", "tokenize", "--tokenizer", qwen.toString());

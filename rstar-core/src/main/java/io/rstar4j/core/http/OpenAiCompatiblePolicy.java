@@ -37,17 +37,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * /v1/completions} endpoint, with {@code java.net.http}.
  *
  * <p>Each {@link PolicyRequest} becomes one completions call with {@code prompt} = {@link
- * PolicyRequest#prompt()} and {@code n} = the request's {@code n} (split over several calls when
- * it exceeds {@link Builder#maxNPerCall(int)}); the calls of a batch run concurrently, up to {@link
- * Builder#maxConcurrentRequests(int)} at a time. Calls that fail with HTTP 429 or 5xx, a timeout
- * or a connection error are retried with exponential backoff (honouring {@code Retry-After});
- * other failures and malformed replies throw {@link HttpPolicyException} at once.
+ * PolicyRequest#prompt()} and {@code n} = the request's {@code n} (split over several calls when it
+ * exceeds {@link Builder#maxNPerCall(int)}); the calls of a batch run concurrently, up to {@link
+ * Builder#maxConcurrentRequests(int)} at a time. Calls that fail with HTTP 429 or 5xx, a timeout or
+ * a connection error are retried with exponential backoff (honouring {@code Retry-After}); other
+ * failures and malformed replies throw {@link HttpPolicyException} at once.
  *
- * <p>Stop strings (by default the step format's {@link StepFormat#STOP_STRINGS}) are sent as
- * {@code stop}; servers strip the matched stop string from the text, so it is put back, using the
- * reply's {@code stop_reason} (vLLM) or {@code matched_stop} (SGLang). A choice that ended at the
- * model's end-of-sequence token (finish reason {@code stop} with no stop string reported) is
- * {@link StopReason#END_OF_SEQUENCE}; finish reason {@code length} is {@link StopReason#MAX_TOKENS}.
+ * <p>Stop strings (by default the step format's {@link StepFormat#STOP_STRINGS}) are sent as {@code
+ * stop}; servers strip the matched stop string from the text, so it is put back, using the reply's
+ * {@code stop_reason} (vLLM) or {@code matched_stop} (SGLang). A choice that ended at the model's
+ * end-of-sequence token (finish reason {@code stop} with no stop string reported) is {@link
+ * StopReason#END_OF_SEQUENCE}; finish reason {@code length} is {@link StopReason#MAX_TOKENS}.
  *
  * <p>Token accounting comes from the reply's {@code usage}: every generation carries the call's
  * {@code prompt_tokens}; {@code completion_tokens} (a total over the call's choices) is shared out
@@ -103,18 +103,24 @@ public final class OpenAiCompatiblePolicy implements Policy {
     this.maxBackoff = b.maxBackoff;
     this.maxNPerCall = b.maxNPerCall;
     AtomicInteger threadNo = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(b.maxConcurrentRequests, r -> {
-      Thread t = new Thread(r, "rstar-http-policy-" + threadNo.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    this.client = HttpClient.newBuilder()
-        .connectTimeout(b.connectTimeout)
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+    this.executor =
+        Executors.newFixedThreadPool(
+            b.maxConcurrentRequests,
+            r -> {
+              Thread t = new Thread(r, "rstar-http-policy-" + threadNo.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(b.connectTimeout)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
-  /** A new builder; {@link Builder#baseUrl(String)} and {@link Builder#model(String)} are required. */
+  /**
+   * A new builder; {@link Builder#baseUrl(String)} and {@link Builder#model(String)} are required.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -226,11 +232,14 @@ public final class OpenAiCompatiblePolicy implements Policy {
   }
 
   private List<Generation> call(String prompt, int n, Long callSeed) throws InterruptedException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .header("Accept", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(requestBody(prompt, n, callSeed), StandardCharsets.UTF_8));
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    requestBody(prompt, n, callSeed), StandardCharsets.UTF_8));
     if (apiKey != null) {
       rb.header("Authorization", "Bearer " + apiKey);
     }
@@ -243,7 +252,8 @@ public final class OpenAiCompatiblePolicy implements Policy {
       Exception cause = null;
       Duration retryAfter = null;
       try {
-        HttpResponse<String> resp = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> resp =
+            client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         status = resp.statusCode();
         if (status >= 200 && status < 300) {
           List<Generation> gens = parse(resp.body(), n);
@@ -260,7 +270,10 @@ public final class OpenAiCompatiblePolicy implements Policy {
         problem = "no reply within " + timeout.toMillis() + " ms (timed out)";
         cause = e;
       } catch (ConnectException e) {
-        problem = "cannot connect (" + (e.getMessage() == null ? "connection refused" : e.getMessage()) + ")";
+        problem =
+            "cannot connect ("
+                + (e.getMessage() == null ? "connection refused" : e.getMessage())
+                + ")";
         cause = e;
       } catch (IOException e) {
         problem = "I/O error: " + e;
@@ -268,20 +281,38 @@ public final class OpenAiCompatiblePolicy implements Policy {
       }
       if (attempts > maxRetries) {
         throw new HttpPolicyException(
-            "POST " + endpoint + " failed after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
-                + ": " + problem, status, cause);
+            "POST "
+                + endpoint
+                + " failed after "
+                + attempts
+                + " attempt"
+                + (attempts == 1 ? "" : "s")
+                + ": "
+                + problem,
+            status,
+            cause);
       }
       Duration wait = backoff(attempts, retryAfter);
       retries.incrementAndGet();
-      LOG.log(System.Logger.Level.WARNING, "POST {0}: {1}; retry {2} of {3} in {4} ms",
-          endpoint, problem, attempts, maxRetries, wait.toMillis());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "POST {0}: {1}; retry {2} of {3} in {4} ms",
+          endpoint,
+          problem,
+          attempts,
+          maxRetries,
+          wait.toMillis());
       Thread.sleep(wait.toMillis());
     }
   }
 
   private Duration backoff(int attempt, Duration retryAfter) {
     double base = initialBackoff.toMillis() * Math.pow(2, attempt - 1);
-    long millis = (long) Math.min(maxBackoff.toMillis(), base * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
+    long millis =
+        (long)
+            Math.min(
+                maxBackoff.toMillis(),
+                base * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
     if (retryAfter != null) {
       millis = Math.max(millis, Math.min(retryAfter.toMillis(), maxBackoff.toMillis()));
     }
@@ -314,7 +345,9 @@ public final class OpenAiCompatiblePolicy implements Policy {
     }
     if (root.has("error") && !root.get("error").isJsonNull()) {
       throw new HttpPolicyException(
-          "POST " + endpoint + " returned an error: " + excerpt(root.get("error").toString()), 200, null);
+          "POST " + endpoint + " returned an error: " + excerpt(root.get("error").toString()),
+          200,
+          null);
     }
     JsonElement choicesEl = root.get("choices");
     if (choicesEl == null || !choicesEl.isJsonArray()) {
@@ -331,7 +364,8 @@ public final class OpenAiCompatiblePolicy implements Policy {
         throw malformed("a choice is not an object", body);
       }
       JsonObject c = ce.getAsJsonObject();
-      int index = c.has("index") && c.get("index").isJsonPrimitive() ? c.get("index").getAsInt() : -1;
+      int index =
+          c.has("index") && c.get("index").isJsonPrimitive() ? c.get("index").getAsInt() : -1;
       if (index < 0 || index >= n || texts[index] != null) {
         throw malformed("choice index missing, out of range or repeated", body);
       }
@@ -437,12 +471,15 @@ public final class OpenAiCompatiblePolicy implements Policy {
   }
 
   private static String stringOrNull(JsonElement e) {
-    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
+    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
+        ? e.getAsString()
+        : null;
   }
 
   private static int intOrZero(JsonElement e) {
     return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()
-        ? Math.max(0, e.getAsInt()) : 0;
+        ? Math.max(0, e.getAsInt())
+        : 0;
   }
 
   private static String excerpt(String body) {
@@ -494,7 +531,8 @@ public final class OpenAiCompatiblePolicy implements Policy {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("base URL is not a URL: " + url, e);
       }
-      if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+      if (u.getScheme() == null
+          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
           || u.getHost() == null) {
         throw new IllegalArgumentException("base URL must be an absolute http(s) URL, was: " + url);
       }
@@ -523,7 +561,8 @@ public final class OpenAiCompatiblePolicy implements Policy {
     /** Sampling temperature, {@code >= 0} (0 is greedy); default 0.7. */
     public Builder temperature(double temperature) {
       if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-        throw new IllegalArgumentException("temperature must be a finite number >= 0, was " + temperature);
+        throw new IllegalArgumentException(
+            "temperature must be a finite number >= 0, was " + temperature);
       }
       this.temperature = temperature;
       return this;
@@ -547,7 +586,10 @@ public final class OpenAiCompatiblePolicy implements Policy {
       return this;
     }
 
-    /** A sampling seed sent with every call (calls split from one request get seed, seed+1, ...); default none. */
+    /**
+     * A sampling seed sent with every call (calls split from one request get seed, seed+1, ...);
+     * default none.
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -601,7 +643,8 @@ public final class OpenAiCompatiblePolicy implements Policy {
       Duration i = positive(initial, "initial backoff");
       Duration m = positive(max, "max backoff");
       if (m.compareTo(i) < 0) {
-        throw new IllegalArgumentException("max backoff " + m + " is below the initial backoff " + i);
+        throw new IllegalArgumentException(
+            "max backoff " + m + " is below the initial backoff " + i);
       }
       this.initialBackoff = i;
       this.maxBackoff = m;

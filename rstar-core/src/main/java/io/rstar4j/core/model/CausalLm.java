@@ -44,8 +44,13 @@ public final class CausalLm implements AutoCloseable {
   private final Engine engine;
   private boolean closed;
 
-  private CausalLm(Path directory, OrtSession session, ExecutionProvider provider,
-      DecoderLayout layout, Tokenizer tokenizer, Engine engine) {
+  private CausalLm(
+      Path directory,
+      OrtSession session,
+      ExecutionProvider provider,
+      DecoderLayout layout,
+      Tokenizer tokenizer,
+      Engine engine) {
     this.directory = directory;
     this.session = session;
     this.provider = provider;
@@ -96,8 +101,8 @@ public final class CausalLm implements AutoCloseable {
    * @throws IllegalArgumentException if a prompt is empty or leaves no room in the context
    * @throws IllegalStateException if the model is closed or ONNX Runtime fails
    */
-  public synchronized List<GenerationResult> generate(List<GenerationRequest> requests,
-      GenerationConfig config) {
+  public synchronized List<GenerationResult> generate(
+      List<GenerationRequest> requests, GenerationConfig config) {
     Objects.requireNonNull(requests, "requests");
     Objects.requireNonNull(config, "config");
     if (closed) {
@@ -115,15 +120,25 @@ public final class CausalLm implements AutoCloseable {
         throw new IllegalArgumentException("request " + i + ": the prompt is empty");
       }
       if (ids.length >= layout.maxPositions()) {
-        throw new IllegalArgumentException("request " + i + ": the prompt has " + ids.length
-            + " tokens but the model's context is " + layout.maxPositions()
-            + " tokens (no room to generate)");
+        throw new IllegalArgumentException(
+            "request "
+                + i
+                + ": the prompt has "
+                + ids.length
+                + " tokens but the model's context is "
+                + layout.maxPositions()
+                + " tokens (no room to generate)");
       }
       for (int id : ids) {
         if (id < 0 || id >= layout.vocabSize()) {
           throw new IllegalArgumentException(
-              "request " + i + ": token id " + id + " is outside the vocabulary [0, "
-                  + layout.vocabSize() + ")");
+              "request "
+                  + i
+                  + ": token id "
+                  + id
+                  + " is outside the vocabulary [0, "
+                  + layout.vocabSize()
+                  + ")");
         }
       }
       prompts.add(ids);
@@ -192,8 +207,10 @@ public final class CausalLm implements AutoCloseable {
       this.directory = directory;
     }
 
-    /** The model file inside the directory (default: {@code model.onnx}, else the Optimum merged
-     * decoder {@code decoder_model_merged.onnx}). */
+    /**
+     * The model file inside the directory (default: {@code model.onnx}, else the Optimum merged
+     * decoder {@code decoder_model_merged.onnx}).
+     */
     public Builder modelFile(String fileName) {
       if (fileName.isBlank()) {
         throw new IllegalArgumentException("model file name must not be blank");
@@ -241,9 +258,9 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /**
-     * Whether to measure the generating thread's CPU time inside and outside {@code
-     * OrtSession.run} in every decode step (default false; costs three clock reads per step). See
-     * {@link DecodeStats#outsideRunCpuShare()}.
+     * Whether to measure the generating thread's CPU time inside and outside {@code OrtSession.run}
+     * in every decode step (default false; costs three clock reads per step). See {@link
+     * DecodeStats#outsideRunCpuShare()}.
      */
     public Builder measureCpuTime(boolean on) {
       this.measureCpuTime = on;
@@ -283,14 +300,13 @@ public final class CausalLm implements AutoCloseable {
      */
     public CausalLm build() throws IOException {
       if (!Files.isDirectory(directory)) {
-        throw new NoSuchFileException(directory.toString(), null,
-            "model directory does not exist");
+        throw new NoSuchFileException(directory.toString(), null, "model directory does not exist");
       }
       Path model = resolveModel();
       Path configFile = directory.resolve("config.json");
       if (!Files.isRegularFile(configFile)) {
-        throw new NoSuchFileException(configFile.toString(), null,
-            "config.json is missing from the model directory");
+        throw new NoSuchFileException(
+            configFile.toString(), null, "config.json is missing from the model directory");
       }
       JsonObject config = readJson(configFile);
       Path genFile = directory.resolve("generation_config.json");
@@ -299,26 +315,35 @@ public final class CausalLm implements AutoCloseable {
       if (tok == null) {
         Path tokFile = directory.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokFile)) {
-          throw new NoSuchFileException(tokFile.toString(), null,
-              "tokenizer.json is missing from the model directory");
+          throw new NoSuchFileException(
+              tokFile.toString(), null, "tokenizer.json is missing from the model directory");
         }
         tok = TokenizerFiles.load(tokFile);
       }
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       Providers.Opened opened;
       try {
-        opened = Providers.open(env, model.toString(), providerChoice, cudaDevice, intraOpThreads,
-            spinning);
+        opened =
+            Providers.open(
+                env, model.toString(), providerChoice, cudaDevice, intraOpThreads, spinning);
       } catch (OrtException e) {
         throw new IllegalArgumentException(
             model + " could not be loaded by ONNX Runtime: " + e.getMessage(), e);
       }
       try {
         Inspection ins = inspect(opened.session(), model, config, genConfig, tok);
-        Engine engine = new Engine(env, opened.session(), ins.layout, tok, prefixCacheBytes,
-            prefillChunk, ins.cacheBranch, measureCpuTime);
-        return new CausalLm(directory, opened.session(), opened.provider(), ins.layout, tok,
-            engine);
+        Engine engine =
+            new Engine(
+                env,
+                opened.session(),
+                ins.layout,
+                tok,
+                prefixCacheBytes,
+                prefillChunk,
+                ins.cacheBranch,
+                measureCpuTime);
+        return new CausalLm(
+            directory, opened.session(), opened.provider(), ins.layout, tok, engine);
       } catch (RuntimeException | OrtException e) {
         try {
           opened.session().close();
@@ -346,28 +371,36 @@ public final class CausalLm implements AutoCloseable {
           return p;
         }
       }
-      throw new NoSuchFileException(directory.resolve("model.onnx").toString(), null,
+      throw new NoSuchFileException(
+          directory.resolve("model.onnx").toString(),
+          null,
           "no model.onnx (or decoder_model_merged.onnx) in the model directory");
     }
   }
 
   private record Inspection(DecoderLayout layout, boolean cacheBranch) {}
 
-  private static Inspection inspect(OrtSession session, Path model, JsonObject config,
-      JsonObject genConfig, Tokenizer tok) throws OrtException {
+  private static Inspection inspect(
+      OrtSession session, Path model, JsonObject config, JsonObject genConfig, Tokenizer tok)
+      throws OrtException {
     Map<String, NodeInfo> in = session.getInputInfo();
     Map<String, NodeInfo> out = session.getOutputInfo();
     String what = model + " is not a causal LM export with past key values";
     for (String required : List.of("input_ids", "attention_mask", "past_key_values.0.key")) {
       if (!in.containsKey(required)) {
-        throw new IllegalArgumentException(what + ": it has no input '" + required
-            + "' (inputs: " + new TreeSet<>(in.keySet()) + "; export with e.g. `optimum-cli"
-            + " export onnx --task text-generation-with-past`)");
+        throw new IllegalArgumentException(
+            what
+                + ": it has no input '"
+                + required
+                + "' (inputs: "
+                + new TreeSet<>(in.keySet())
+                + "; export with e.g. `optimum-cli"
+                + " export onnx --task text-generation-with-past`)");
       }
     }
     if (!out.containsKey("logits")) {
-      throw new IllegalArgumentException(what + ": it has no output 'logits' (outputs: "
-          + new TreeSet<>(out.keySet()) + ")");
+      throw new IllegalArgumentException(
+          what + ": it has no output 'logits' (outputs: " + new TreeSet<>(out.keySet()) + ")");
     }
     int layers = 0;
     while (in.containsKey("past_key_values." + layers + ".key")) {
@@ -387,36 +420,52 @@ public final class CausalLm implements AutoCloseable {
     }
     TensorInfo kv = tensorInfo(in.get("past_key_values.0.key"), what);
     if (kv.type != OnnxJavaType.FLOAT) {
-      throw new IllegalArgumentException(model + ": past key values are " + kv.type
-          + "; only float32 exports are supported");
+      throw new IllegalArgumentException(
+          model + ": past key values are " + kv.type + "; only float32 exports are supported");
     }
     long[] kvShape = kv.getShape();
     if (kvShape.length != 4) {
-      throw new IllegalArgumentException(what + ": past_key_values.0.key has rank "
-          + kvShape.length + ", expected [batch, kv_heads, past, head_dim]");
+      throw new IllegalArgumentException(
+          what
+              + ": past_key_values.0.key has rank "
+              + kvShape.length
+              + ", expected [batch, kv_heads, past, head_dim]");
     }
-    int kvHeads = kvShape[1] > 0 ? (int) kvShape[1] : configInt(config, "num_key_value_heads",
-        configInt(config, "num_attention_heads", -1));
-    int headDim = kvShape[3] > 0 ? (int) kvShape[3] : configInt(config, "head_dim",
-        configInt(config, "hidden_size", -1) / Math.max(1, configInt(config,
-            "num_attention_heads", 1)));
+    int kvHeads =
+        kvShape[1] > 0
+            ? (int) kvShape[1]
+            : configInt(
+                config, "num_key_value_heads", configInt(config, "num_attention_heads", -1));
+    int headDim =
+        kvShape[3] > 0
+            ? (int) kvShape[3]
+            : configInt(
+                config,
+                "head_dim",
+                configInt(config, "hidden_size", -1)
+                    / Math.max(1, configInt(config, "num_attention_heads", 1)));
     long[] logitsShape = tensorInfo(out.get("logits"), what).getShape();
-    int vocab = logitsShape.length == 3 && logitsShape[2] > 0 ? (int) logitsShape[2]
-        : configInt(config, "vocab_size", -1);
+    int vocab =
+        logitsShape.length == 3 && logitsShape[2] > 0
+            ? (int) logitsShape[2]
+            : configInt(config, "vocab_size", -1);
     if (kvHeads < 1 || headDim < 1 || vocab < 1) {
-      throw new IllegalArgumentException(model + ": cannot tell the KV heads, head size or"
-          + " vocabulary size from the graph or config.json");
+      throw new IllegalArgumentException(
+          model
+              + ": cannot tell the KV heads, head size or"
+              + " vocabulary size from the graph or config.json");
     }
-    int maxPositions = configInt(config, "max_position_embeddings",
-        configInt(config, "n_positions", 32768));
+    int maxPositions =
+        configInt(config, "max_position_embeddings", configInt(config, "n_positions", 32768));
     Set<Integer> eos = new LinkedHashSet<>();
     addIds(config.get("eos_token_id"), eos);
     addIds(genConfig.get("eos_token_id"), eos);
     if (eos.isEmpty()) {
       tok.tokenId("<|endoftext|>").ifPresent(eos::add);
     }
-    DecoderLayout layout = new DecoderLayout(layers, kvHeads, headDim, vocab, maxPositions, eos,
-        in.containsKey("position_ids"));
+    DecoderLayout layout =
+        new DecoderLayout(
+            layers, kvHeads, headDim, vocab, maxPositions, eos, in.containsKey("position_ids"));
     return new Inspection(layout, in.containsKey("use_cache_branch"));
   }
 

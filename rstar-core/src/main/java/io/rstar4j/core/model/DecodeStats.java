@@ -12,8 +12,8 @@ package io.rstar4j.core.model;
  * @param prefillNanos wall time of those runs including preparation
  * @param generatedTokens tokens sampled
  * @param decodeOutsideCpuNanos CPU time of the generating thread outside {@code OrtSession.run}
- *     during decode steps (0 unless {@link CausalLm.Builder#measureCpuTime(boolean)} is on);
- *     unlike wall time it does not count time the thread waited for a core
+ *     during decode steps (0 unless {@link CausalLm.Builder#measureCpuTime(boolean)} is on); unlike
+ *     wall time it does not count time the thread waited for a core
  * @param decodeRunCpuNanos CPU time of the generating thread inside {@code OrtSession.run} during
  *     decode steps (the whole model cost only with one intra-op thread, which runs on the calling
  *     thread; 0 unless measured)
@@ -34,8 +34,8 @@ public record DecodeStats(
   }
 
   /**
-   * Share of the generating thread's CPU time in decode steps spent outside {@code
-   * OrtSession.run} (0 when not measured). Meaningful with one intra-op thread.
+   * Share of the generating thread's CPU time in decode steps spent outside {@code OrtSession.run}
+   * (0 when not measured). Meaningful with one intra-op thread.
    */
   public double outsideRunCpuShare() {
     long all = decodeOutsideCpuNanos + decodeRunCpuNanos;

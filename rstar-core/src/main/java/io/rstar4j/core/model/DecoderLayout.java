@@ -25,8 +25,16 @@ public record DecoderLayout(
   public DecoderLayout {
     if (layers < 1 || kvHeads < 1 || headDim < 1 || vocabSize < 1 || maxPositions < 1) {
       throw new IllegalArgumentException(
-          "layout dimensions must be positive: layers=" + layers + " kvHeads=" + kvHeads
-              + " headDim=" + headDim + " vocab=" + vocabSize + " maxPositions=" + maxPositions);
+          "layout dimensions must be positive: layers="
+              + layers
+              + " kvHeads="
+              + kvHeads
+              + " headDim="
+              + headDim
+              + " vocab="
+              + vocabSize
+              + " maxPositions="
+              + maxPositions);
     }
     eosTokenIds = Set.copyOf(eosTokenIds);
   }

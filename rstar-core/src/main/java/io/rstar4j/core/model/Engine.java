@@ -32,6 +32,7 @@ import java.util.stream.IntStream;
 final class Engine {
   private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
   private static final ByteBuffer EMPTY = ByteBuffer.allocateDirect(0).order(NATIVE);
+
   /** Most prompts prefilled together in one run. */
   private static final int MAX_PREFILL_ROWS = 16;
 
@@ -48,10 +49,13 @@ final class Engine {
   private final String[] presentV;
   private final Sampler sampler;
   private final ThreadLocal<Sampler> samplers;
+
   /** Rows x vocabulary above which rows are sampled in parallel. */
   private long parallelSamplingWork = 1L << 20;
+
   private final SplittableRandom seeder = new SplittableRandom();
   private final int kvRowFloats; // floats of one token of one row in one layer's K (heads*dim)
+
   /** End-of-sequence ids as a bit set (no boxing per token); ids past its end are not EOS. */
   private final boolean[] eos;
 
@@ -71,11 +75,13 @@ final class Engine {
   private final ByteBuffer[] slotBuffers = new ByteBuffer[4];
   private final long[][] slotShapes = new long[4][];
   private final OnnxTensor[] slotTensors = new OnnxTensor[4];
+
   /**
    * Tensors of the previous run, kept open: a step's {@code present} tensors have the buffers and
    * shapes of the next step's {@code past}, so they are passed again instead of being recreated.
    */
   private List<Kept> keptPrev = new ArrayList<>();
+
   private List<Kept> keptNow = new ArrayList<>();
   private long lastRunCpuNanos;
   private long[] maskOnes = new long[0];
@@ -97,8 +103,15 @@ final class Engine {
   private static final java.lang.management.ThreadMXBean THREADS =
       java.lang.management.ManagementFactory.getThreadMXBean();
 
-  Engine(OrtEnvironment env, OrtSession session, DecoderLayout layout, Tokenizer tokenizer,
-      long prefixCacheBytes, int prefillChunk, boolean useCacheBranch, boolean cpuTiming) {
+  Engine(
+      OrtEnvironment env,
+      OrtSession session,
+      DecoderLayout layout,
+      Tokenizer tokenizer,
+      long prefixCacheBytes,
+      int prefillChunk,
+      boolean useCacheBranch,
+      boolean cpuTiming) {
     this.cpuTiming = cpuTiming && THREADS.isCurrentThreadCpuTimeSupported();
     this.env = env;
     this.session = session;
@@ -154,8 +167,15 @@ final class Engine {
   }
 
   DecodeStats stats() {
-    return new DecodeStats(decodeSteps, decodeStepNanos, decodeRunNanos, prefillRuns, prefillNanos,
-        generatedTokens, decodeOutsideCpuNanos, decodeRunCpuNanos);
+    return new DecodeStats(
+        decodeSteps,
+        decodeStepNanos,
+        decodeRunNanos,
+        prefillRuns,
+        prefillNanos,
+        generatedTokens,
+        decodeOutsideCpuNanos,
+        decodeRunCpuNanos);
   }
 
   // ====================================================================== generation
@@ -177,7 +197,12 @@ final class Engine {
     final StringBuilder decoded;
     final Tokenizer.StreamingDecoder decoder;
 
-    Row(int request, int sample, int promptLength, int budget, SplittableRandom rnd,
+    Row(
+        int request,
+        int sample,
+        int promptLength,
+        int budget,
+        SplittableRandom rnd,
         boolean decodeAsWeGo) {
       this.request = request;
       this.sample = sample;
@@ -232,8 +257,9 @@ final class Engine {
     List<GenerationResult> out = new ArrayList<>(requests);
     for (int i = 0; i < requests; i++) {
       long done = rowsEnd(rows, i, end);
-      out.add(new GenerationResult(per.get(i), prompts.get(i).length, reused[i], prefillTime[i],
-          done - start));
+      out.add(
+          new GenerationResult(
+              per.get(i), prompts.get(i).length, reused[i], prefillTime[i], done - start));
     }
     return out;
   }
@@ -318,8 +344,14 @@ final class Engine {
 
   // ====================================================================== cached path
 
-  private void decodeCached(List<int[]> prompts, List<Row> allRows, GenerationConfig cfg,
-      int[] reused, long[] prefillTime, int maxStop) throws OrtException {
+  private void decodeCached(
+      List<int[]> prompts,
+      List<Row> allRows,
+      GenerationConfig cfg,
+      int[] reused,
+      long[] prefillTime,
+      int maxStop)
+      throws OrtException {
     int requests = prompts.size();
     KvEntry[] entries = new KvEntry[requests];
     float[][] lastLogits = new float[requests][];
@@ -353,8 +385,9 @@ final class Engine {
     for (int i : together) {
       int r = prompts.get(i).length - reused[i];
       int m = Math.max(currentMax, r);
-      if (!current.isEmpty() && ((long) (current.size() + 1) * m > prefillChunk
-          || current.size() == MAX_PREFILL_ROWS)) {
+      if (!current.isEmpty()
+          && ((long) (current.size() + 1) * m > prefillChunk
+              || current.size() == MAX_PREFILL_ROWS)) {
         groups.add(current);
         current = new ArrayList<>();
         m = r;
@@ -451,7 +484,8 @@ final class Engine {
         rows = live.size();
       }
       int total = len + 1;
-      growKv((long) rows * total * kvRowFloats * Float.BYTES,
+      growKv(
+          (long) rows * total * kvRowFloats * Float.BYTES,
           (long) rows * len * kvRowFloats * Float.BYTES);
       ByteBuffer idb = scratchIds(rows);
       ByteBuffer posb = scratchPositions(rows);
@@ -575,8 +609,13 @@ final class Engine {
    * and its remaining tokens right-aligned in the new chunk, the gaps masked out; the result of
    * each row is then copied out without the gaps into its own entry.
    */
-  private void prefillBatch(List<Integer> group, List<int[]> prompts, PrefixCache.Match[] matches,
-      KvEntry[] entries, float[][] lastLogits) throws OrtException {
+  private void prefillBatch(
+      List<Integer> group,
+      List<int[]> prompts,
+      PrefixCache.Match[] matches,
+      KvEntry[] entries,
+      float[][] lastLogits)
+      throws OrtException {
     long t0 = System.nanoTime();
     int rows = group.size();
     int past = 0;
@@ -658,8 +697,8 @@ final class Engine {
    * Samples the next token of every live row and accepts it. With a large vocabulary and many rows
    * the rows are sampled in parallel (each row has its own generator, so results do not change).
    */
-  private void sampleRows(List<Row> live, FloatBuffer lf, int v, GenerationConfig cfg,
-      int maxStop) {
+  private void sampleRows(
+      List<Row> live, FloatBuffer lf, int v, GenerationConfig cfg, int maxStop) {
     int rows = live.size();
     if ((long) rows * v < parallelSamplingWork || rows < 2) {
       for (int q = 0; q < rows; q++) {
@@ -671,12 +710,15 @@ final class Engine {
       return;
     }
     int[] chosen = new int[rows];
-    IntStream.range(0, rows).parallel().forEach(q -> {
-      Row r = live.get(q);
-      if (!r.done) {
-        chosen[q] = samplers.get().sample(lf, q * v, cfg, r.rnd);
-      }
-    });
+    IntStream.range(0, rows)
+        .parallel()
+        .forEach(
+            q -> {
+              Row r = live.get(q);
+              if (!r.done) {
+                chosen[q] = samplers.get().sample(lf, q * v, cfg, r.rnd);
+              }
+            });
     for (int q = 0; q < rows; q++) {
       Row r = live.get(q);
       if (!r.done) {
@@ -687,8 +729,9 @@ final class Engine {
 
   // ====================================================================== uncached path
 
-  private void decodeUncached(List<int[]> prompts, List<Row> allRows, GenerationConfig cfg,
-      int maxStop) throws OrtException {
+  private void decodeUncached(
+      List<int[]> prompts, List<Row> allRows, GenerationConfig cfg, int maxStop)
+      throws OrtException {
     List<Row> live = new ArrayList<>(allRows);
     int len = 0;
     for (Row r : live) {
@@ -736,7 +779,10 @@ final class Engine {
       FloatBuffer lf = lg.asFloatBuffer();
       for (int q = 0; q < rows; q++) {
         Row r = live.get(q);
-        accept(r, sampler.sample(lf, (int) ((q * (long) len + len - 1) * v), cfg, r.rnd), cfg,
+        accept(
+            r,
+            sampler.sample(lf, (int) ((q * (long) len + len - 1) * v), cfg, r.rnd),
+            cfg,
             maxStop);
       }
       len++;
@@ -760,9 +806,20 @@ final class Engine {
    *
    * @return nanoseconds inside {@code OrtSession.run}
    */
-  private long run(int rows, int seq, int past, ByteBuffer idb, ByteBuffer mb, ByteBuffer posb,
-      ByteBuffer[] srcK, ByteBuffer[] srcV, ByteBuffer[] dstK, ByteBuffer[] dstV, ByteBuffer lg,
-      boolean logitsOnly) throws OrtException {
+  private long run(
+      int rows,
+      int seq,
+      int past,
+      ByteBuffer idb,
+      ByteBuffer mb,
+      ByteBuffer posb,
+      ByteBuffer[] srcK,
+      ByteBuffer[] srcV,
+      ByteBuffer[] dstK,
+      ByteBuffer[] dstV,
+      ByteBuffer lg,
+      boolean logitsOnly)
+      throws OrtException {
     List<Kept> made = keptNow;
     made.clear();
     boolean ok = false;
@@ -771,16 +828,22 @@ final class Engine {
     try {
       long[] tokShape = {rows, seq};
       inputs.put("input_ids", reused(0, idb, (long) rows * seq * 8, tokShape, OnnxJavaType.INT64));
-      inputs.put("attention_mask", made(made, mb, (long) rows * (past + seq) * 8,
-          new long[] {rows, past + seq}, OnnxJavaType.INT64));
+      inputs.put(
+          "attention_mask",
+          made(
+              made,
+              mb,
+              (long) rows * (past + seq) * 8,
+              new long[] {rows, past + seq},
+              OnnxJavaType.INT64));
       if (layout.hasPositionIds()) {
-        inputs.put("position_ids",
-            reused(1, posb, (long) rows * seq * 8, tokShape, OnnxJavaType.INT64));
+        inputs.put(
+            "position_ids", reused(1, posb, (long) rows * seq * 8, tokShape, OnnxJavaType.INT64));
       }
       if (useCacheBranch) {
         cacheBranch.put(0, (byte) (past > 0 ? 1 : 0));
-        inputs.put("use_cache_branch",
-            reused(2, cacheBranch, 1, new long[] {1}, OnnxJavaType.BOOL));
+        inputs.put(
+            "use_cache_branch", reused(2, cacheBranch, 1, new long[] {1}, OnnxJavaType.BOOL));
       }
       long[] pastShape = {rows, layout.kvHeads(), past, layout.headDim()};
       long pastBytes = (long) rows * past * kvRowFloats * Float.BYTES;
@@ -794,13 +857,18 @@ final class Engine {
           pinned.put(presentV[l], made(made, dstV[l], presBytes, presShape, OnnxJavaType.FLOAT));
         }
       }
-      pinned.put("logits", reused(3, lg, (long) rows * seq * layout.vocabSize() * Float.BYTES,
-          new long[] {rows, seq, layout.vocabSize()}, OnnxJavaType.FLOAT));
+      pinned.put(
+          "logits",
+          reused(
+              3,
+              lg,
+              (long) rows * seq * layout.vocabSize() * Float.BYTES,
+              new long[] {rows, seq, layout.vocabSize()},
+              OnnxJavaType.FLOAT));
       long k0 = cpuNow();
       long t0 = System.nanoTime();
-      OrtSession.Result result = logitsOnly
-          ? session.run(inputs, Set.of(), pinned)
-          : session.run(inputs, pinned);
+      OrtSession.Result result =
+          logitsOnly ? session.run(inputs, Set.of(), pinned) : session.run(inputs, pinned);
       long t1 = System.nanoTime();
       lastRunCpuNanos = cpuNow() - k0;
       result.close();
@@ -865,8 +933,9 @@ final class Engine {
    * buffer with the same shape when there is one (each passed at most once per run), else a new
    * one. Either way it is kept until the end of the next run.
    */
-  private OnnxTensor made(List<Kept> made, ByteBuffer buf, long bytes, long[] shape,
-      OnnxJavaType type) throws OrtException {
+  private OnnxTensor made(
+      List<Kept> made, ByteBuffer buf, long bytes, long[] shape, OnnxJavaType type)
+      throws OrtException {
     for (int i = 0; i < keptPrev.size(); i++) {
       Kept k = keptPrev.get(i);
       if (k.buf() == buf && k.type() == type && Arrays.equals(k.shape(), shape)) {
@@ -966,13 +1035,17 @@ final class Engine {
       if (bytes > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("logits of " + bytes + " bytes: use a smaller batch");
       }
-      logits = ByteBuffer.allocateDirect((int) Math.max(bytes, Math.min(Integer.MAX_VALUE,
-          logits.capacity() * 2L))).order(NATIVE);
+      logits =
+          ByteBuffer.allocateDirect(
+                  (int) Math.max(bytes, Math.min(Integer.MAX_VALUE, logits.capacity() * 2L)))
+              .order(NATIVE);
     }
     return logits;
   }
 
-  /** Copies a batch-1 entry of {@code srcLen} positions into row q of a [rows, H, len, D] buffer. */
+  /**
+   * Copies a batch-1 entry of {@code srcLen} positions into row q of a [rows, H, len, D] buffer.
+   */
   private void placeRow(ByteBuffer src, int srcLen, ByteBuffer dst, int q, int len, int pad) {
     placeRow(src, srcLen, srcLen, dst, q, len, pad);
   }
@@ -981,8 +1054,8 @@ final class Engine {
    * Copies the first {@code copyLen} positions of a batch-1 entry of {@code srcLen} positions into
    * row q of a [rows, H, len, D] buffer after {@code pad} zeroed positions.
    */
-  private void placeRow(ByteBuffer src, int srcLen, int copyLen, ByteBuffer dst, int q, int len,
-      int pad) {
+  private void placeRow(
+      ByteBuffer src, int srcLen, int copyLen, ByteBuffer dst, int q, int len, int pad) {
     int h = layout.kvHeads();
     int d = layout.headDim();
     int rowBytes = d * Float.BYTES;
@@ -1005,8 +1078,8 @@ final class Engine {
   }
 
   /**
-   * Drops finished rows and the padding columns all live rows share, copying the live rows' KV
-   * from the current buffers into the spare ones (then swapping).
+   * Drops finished rows and the padding columns all live rows share, copying the live rows' KV from
+   * the current buffers into the spare ones (then swapping).
    *
    * @return the new past length
    */

@@ -89,7 +89,9 @@ public record GenerationConfig(
 
     private Builder() {}
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder maxTokens(int v) {
       if (v < 1) {
         throw new IllegalArgumentException("maxTokens must be >= 1, was " + v);
@@ -98,7 +100,9 @@ public record GenerationConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative or not finite */
+    /**
+     * @throws IllegalArgumentException if negative or not finite
+     */
     public Builder temperature(double v) {
       if (!(v >= 0) || Double.isInfinite(v)) {
         throw new IllegalArgumentException("temperature must be finite and >= 0, was " + v);
@@ -107,7 +111,9 @@ public record GenerationConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if not in (0, 1] */
+    /**
+     * @throws IllegalArgumentException if not in (0, 1]
+     */
     public Builder topP(double v) {
       if (!(v > 0 && v <= 1)) {
         throw new IllegalArgumentException("topP must be in (0, 1], was " + v);
@@ -116,7 +122,9 @@ public record GenerationConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative */
+    /**
+     * @throws IllegalArgumentException if negative
+     */
     public Builder topK(int v) {
       if (v < 0) {
         throw new IllegalArgumentException("topK must be >= 0, was " + v);
@@ -137,7 +145,9 @@ public record GenerationConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if a stop string is empty */
+    /**
+     * @throws IllegalArgumentException if a stop string is empty
+     */
     public Builder stopStrings(List<String> v) {
       for (String s : v) {
         if (s.isEmpty()) {
@@ -162,8 +172,8 @@ public record GenerationConfig(
 
     /** The configuration. */
     public GenerationConfig build() {
-      return new GenerationConfig(maxTokens, temperature, topP, topK, seed, stopStrings, kvCache,
-          prefixReuse);
+      return new GenerationConfig(
+          maxTokens, temperature, topP, topK, seed, stopStrings, kvCache, prefixReuse);
     }
   }
 }

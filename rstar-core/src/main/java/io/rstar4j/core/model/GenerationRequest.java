@@ -42,7 +42,9 @@ public record GenerationRequest(String prompt, int[] promptTokens, int n) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GenerationRequest r && n == r.n && Objects.equals(prompt, r.prompt)
+    return o instanceof GenerationRequest r
+        && n == r.n
+        && Objects.equals(prompt, r.prompt)
         && Arrays.equals(promptTokens, r.promptTokens);
   }
 
@@ -53,7 +55,10 @@ public record GenerationRequest(String prompt, int[] promptTokens, int n) {
 
   @Override
   public String toString() {
-    return "GenerationRequest[" + (prompt != null ? "prompt=" + prompt
-        : "promptTokens=" + Arrays.toString(promptTokens)) + ", n=" + n + "]";
+    return "GenerationRequest["
+        + (prompt != null ? "prompt=" + prompt : "promptTokens=" + Arrays.toString(promptTokens))
+        + ", n="
+        + n
+        + "]";
   }
 }

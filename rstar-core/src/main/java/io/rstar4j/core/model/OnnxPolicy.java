@@ -78,8 +78,8 @@ public final class OnnxPolicy implements Policy {
     for (GenerationResult res : results) {
       List<Generation> gens = new ArrayList<>(res.completions().size());
       for (Completion c : res.completions()) {
-        gens.add(new Generation(c.text(), c.stopReason(), res.promptTokens(),
-            c.completionTokens()));
+        gens.add(
+            new Generation(c.text(), c.stopReason(), res.promptTokens(), c.completionTokens()));
       }
       out.add(List.copyOf(gens));
     }
@@ -97,7 +97,10 @@ public final class OnnxPolicy implements Policy {
   public static final class Builder {
     private final CausalLm model;
     private final GenerationConfig.Builder cfg =
-        GenerationConfig.builder().temperature(0.7).topP(0.95).maxTokens(1024)
+        GenerationConfig.builder()
+            .temperature(0.7)
+            .topP(0.95)
+            .maxTokens(1024)
             .stopStrings(StepFormat.STOP_STRINGS);
     private boolean ownsModel = true;
 
@@ -105,25 +108,33 @@ public final class OnnxPolicy implements Policy {
       this.model = model;
     }
 
-    /** @throws IllegalArgumentException if negative or not finite */
+    /**
+     * @throws IllegalArgumentException if negative or not finite
+     */
     public Builder temperature(double t) {
       cfg.temperature(t);
       return this;
     }
 
-    /** @throws IllegalArgumentException if not in (0, 1] */
+    /**
+     * @throws IllegalArgumentException if not in (0, 1]
+     */
     public Builder topP(double p) {
       cfg.topP(p);
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative */
+    /**
+     * @throws IllegalArgumentException if negative
+     */
     public Builder topK(int k) {
       cfg.topK(k);
       return this;
     }
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder maxTokens(int n) {
       cfg.maxTokens(n);
       return this;

@@ -91,8 +91,15 @@ final class PrefixCache {
   }
 
   PrefixCacheStats stats() {
-    return new PrefixCacheStats(lookups, hits, lookedUpTokens, reusedTokens, entries.size(), bytes,
-        capacityBytes, evictions);
+    return new PrefixCacheStats(
+        lookups,
+        hits,
+        lookedUpTokens,
+        reusedTokens,
+        entries.size(),
+        bytes,
+        capacityBytes,
+        evictions);
   }
 
   private static boolean isPrefix(int[] p, int[] t) {

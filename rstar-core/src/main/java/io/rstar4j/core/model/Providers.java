@@ -22,16 +22,23 @@ final class Providers {
   /** An open session and the provider it runs on. */
   record Opened(OrtSession session, ExecutionProvider provider) {}
 
-  static Opened open(OrtEnvironment env, String modelPath, ProviderChoice choice, int device,
-      int intraOpThreads, boolean spinning) throws OrtException {
+  static Opened open(
+      OrtEnvironment env,
+      String modelPath,
+      ProviderChoice choice,
+      int device,
+      int intraOpThreads,
+      boolean spinning)
+      throws OrtException {
     if (choice != ProviderChoice.CPU) {
       String reason = null;
       synchronized (LOCK) {
         Boolean known = cudaWorks;
         if (known == null || known) {
           if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            reason = "this ONNX Runtime build has no CUDA provider (use the"
-                + " com.microsoft.onnxruntime:onnxruntime_gpu artifact)";
+            reason =
+                "this ONNX Runtime build has no CUDA provider (use the"
+                    + " com.microsoft.onnxruntime:onnxruntime_gpu artifact)";
           } else {
             OrtSession.SessionOptions so = options(intraOpThreads, spinning);
             try {

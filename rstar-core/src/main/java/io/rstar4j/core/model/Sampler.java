@@ -5,19 +5,23 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next token from a row of logits: greedy, or temperature softmax restricted by top-k
- * and top-p. Works on a list of candidates (tokens not negligibly unlikely), which for a language
- * model is a small part of the vocabulary, and holds its scratch arrays so that sampling allocates
+ * Picks the next token from a row of logits: greedy, or temperature softmax restricted by top-k and
+ * top-p. Works on a list of candidates (tokens not negligibly unlikely), which for a language model
+ * is a small part of the vocabulary, and holds its scratch arrays so that sampling allocates
  * nothing per token. Not thread-safe.
  */
 final class Sampler {
   /** Scaled logits this far below the best are treated as probability 0 (e^-30 < 1e-13). */
   static final double CUTOFF = 30.0;
+
   /** Rejection-sampling proposals tried before the full softmax (see {@code rejection}). */
   static final int REJECTION_TRIALS = 32;
+
   private static final double LOG2E = 1.0 / Math.log(2.0);
+
   /** Envelope buckets: weights down to 2^-63, far under the cut-off's e^-30. */
   private static final int BUCKETS = 64;
+
   private final int[] bucketCounts = new int[BUCKETS];
   private final byte[] bucket;
 
@@ -140,13 +144,13 @@ final class Sampler {
   /**
    * Draws the token by rejection from a power-of-two envelope, computing a few exps instead of one
    * per candidate. Candidate {@code i} (within the cut-off) has weight {@code w = exp(d)} with
-   * {@code d = (x[i] - max) / T}, the same expression as the full softmax; its envelope is
-   * {@code 2^(1-b)} with {@code b = floor(-d log2 e)}, so {@code w <= 2^-b < 2^(1-b)} (a factor 2
-   * of margin against rounding) and {@code w / 2^(1-b) > 1/4}. An id is proposed with probability
+   * {@code d = (x[i] - max) / T}, the same expression as the full softmax; its envelope is {@code
+   * 2^(1-b)} with {@code b = floor(-d log2 e)}, so {@code w <= 2^-b < 2^(1-b)} (a factor 2 of
+   * margin against rounding) and {@code w / 2^(1-b) > 1/4}. An id is proposed with probability
    * proportional to its envelope (a bucket by its power-of-two mass, then uniformly inside it) and
    * accepted with probability {@code w / 2^(1-b)}: an accepted id has the softmax's distribution.
-   * After {@link #REJECTION_TRIALS} rejections (chance under 1e-4) the caller uses the full
-   * method, whose draw is independent of the failed trials, so the mixture is exact as well.
+   * After {@link #REJECTION_TRIALS} rejections (chance under 1e-4) the caller uses the full method,
+   * whose draw is independent of the failed trials, so the mixture is exact as well.
    *
    * @return the token, or -1 after {@link #REJECTION_TRIALS} failed trials
    */

@@ -19,8 +19,8 @@ import java.util.Random;
 
 /**
  * Generates tiny Qwen2-architecture decoders (RMSNorm, rotary positions, grouped-query attention,
- * SwiGLU) with seeded random weights, as ONNX models whose inputs and outputs are named exactly as a
- * Hugging Face Optimum export with past key values: inputs {@code input_ids}, {@code
+ * SwiGLU) with seeded random weights, as ONNX models whose inputs and outputs are named exactly as
+ * a Hugging Face Optimum export with past key values: inputs {@code input_ids}, {@code
  * attention_mask}, {@code position_ids}, {@code past_key_values.{i}.key|value} ({@code [batch,
  * kv_heads, past, head_dim]}); outputs {@code logits}, {@code present.{i}.key|value}. A real export
  * therefore drops into {@link CausalLm} unchanged.
@@ -45,8 +45,8 @@ public final class TinyQwen2 {
       List.of(
           "Ġ t", "Ġ a", "h e", "i n", "r e", "o n", "Ġt he", "e r", "Ġ s", "a t", "Ġ w", "Ġ o",
           "e n", "Ġ c", "i t", "i s", "a n", "o r", "e s", "Ġ b", "e d", "Ġ f", "in g", "Ġ p",
-          "o u", "Ġa n", "a l", "a r", "Ġt o", "Ġ m", "Ġo f", "Ġ in", "Ġ d", "Ġ h", "Ġan d",
-          "Ċ Ċ", "Ġ =", "Ġ Ġ", "ĠĠ ĠĠ", "p r", "pr in", "prin t");
+          "o u", "Ġa n", "a l", "a r", "Ġt o", "Ġ m", "Ġo f", "Ġ in", "Ġ d", "Ġ h", "Ġan d", "Ċ Ċ",
+          "Ġ =", "Ġ Ġ", "ĠĠ ĠĠ", "p r", "pr in", "prin t");
 
   /**
    * The shape of a tiny decoder.
@@ -72,7 +72,11 @@ public final class TinyQwen2 {
       double rmsEps,
       long seed) {
     public Config {
-      if (hidden < 2 || layers < 1 || heads < 1 || kvHeads < 1 || intermediate < 1
+      if (hidden < 2
+          || layers < 1
+          || heads < 1
+          || kvHeads < 1
+          || intermediate < 1
           || maxPositions < 2) {
         throw new IllegalArgumentException("dimensions must be positive");
       }
@@ -98,8 +102,8 @@ public final class TinyQwen2 {
 
     /** The same shape with another weight seed. */
     public Config withSeed(long newSeed) {
-      return new Config(hidden, layers, heads, kvHeads, intermediate, maxPositions, ropeTheta,
-          rmsEps, newSeed);
+      return new Config(
+          hidden, layers, heads, kvHeads, intermediate, maxPositions, ropeTheta, rmsEps, newSeed);
     }
 
     /** Size of one attention head. */
@@ -136,16 +140,29 @@ public final class TinyQwen2 {
     String pos = g.input("position_ids", ElementType.INT64, "batch_size", "sequence_length");
     List<String[]> past = new ArrayList<>();
     for (int i = 0; i < c.layers(); i++) {
-      String k = g.input("past_key_values." + i + ".key", ElementType.FLOAT, "batch_size",
-          c.kvHeads(), "past_sequence_length", d);
-      String v = g.input("past_key_values." + i + ".value", ElementType.FLOAT, "batch_size",
-          c.kvHeads(), "past_sequence_length", d);
+      String k =
+          g.input(
+              "past_key_values." + i + ".key",
+              ElementType.FLOAT,
+              "batch_size",
+              c.kvHeads(),
+              "past_sequence_length",
+              d);
+      String v =
+          g.input(
+              "past_key_values." + i + ".value",
+              ElementType.FLOAT,
+              "batch_size",
+              c.kvHeads(),
+              "past_sequence_length",
+              d);
       past.add(new String[] {k, v});
     }
 
     // Embedding.
-    String embed = g.initializer("model.embed_tokens.weight", normal(rnd, vocab * c.hidden(), 1.0),
-        vocab, c.hidden());
+    String embed =
+        g.initializer(
+            "model.embed_tokens.weight", normal(rnd, vocab * c.hidden(), 1.0), vocab, c.hidden());
     String x = g.gather(embed, ids, 0);
 
     // Rotary tables [b, 1, s, d].
@@ -169,16 +186,19 @@ public final class TinyQwen2 {
     String kIdx = g.range(g.constantScalar(0), total, one);
     String visible = g.lessOrEqual(g.unsqueeze(kIdx, 0), g.unsqueeze(qIdx, 1));
     String causal = g.where(visible, g.constant(0f), g.constant(-1e9f));
-    String keyBias = g.mul(g.sub(g.cast(mask, ElementType.FLOAT), g.constant(1f)),
-        g.constant(1e9f));
+    String keyBias =
+        g.mul(g.sub(g.cast(mask, ElementType.FLOAT), g.constant(1f)), g.constant(1e9f));
     String bias = g.add(g.unsqueeze(keyBias, 1, 2), causal);
     String scale = g.constant((float) (1.0 / Math.sqrt(d)));
 
     double wStd = 1.0 / Math.sqrt(c.hidden());
     for (int l = 0; l < c.layers(); l++) {
       String p = "model.layers." + l + ".";
-      String h = g.rmsNorm(x, g.initializer(p + "input_layernorm.weight", ones(c.hidden()),
-          c.hidden()), (float) c.rmsEps());
+      String h =
+          g.rmsNorm(
+              x,
+              g.initializer(p + "input_layernorm.weight", ones(c.hidden()), c.hidden()),
+              (float) c.rmsEps());
       String q = linear(g, rnd, h, p + "self_attn.q_proj", c.hidden(), c.heads() * d, wStd, true);
       String k = linear(g, rnd, h, p + "self_attn.k_proj", c.hidden(), c.kvHeads() * d, wStd, true);
       String v = linear(g, rnd, h, p + "self_attn.v_proj", c.hidden(), c.kvHeads() * d, wStd, true);
@@ -187,10 +207,18 @@ public final class TinyQwen2 {
       v = g.transpose(g.reshape(v, 0, 0, c.kvHeads(), d), 0, 2, 1, 3);
       q = rope(g, q, cos, sin, d);
       k = rope(g, k, cos, sin, d);
-      String presentK = g.node("Concat").inputs(past.get(l)[0], k).attr("axis", 2L)
-          .outputs("present." + l + ".key").add();
-      String presentV = g.node("Concat").inputs(past.get(l)[1], v).attr("axis", 2L)
-          .outputs("present." + l + ".value").add();
+      String presentK =
+          g.node("Concat")
+              .inputs(past.get(l)[0], k)
+              .attr("axis", 2L)
+              .outputs("present." + l + ".key")
+              .add();
+      String presentV =
+          g.node("Concat")
+              .inputs(past.get(l)[1], v)
+              .attr("axis", 2L)
+              .outputs("present." + l + ".value")
+              .add();
       // Grouped-query attention: fold the query heads of one KV group into the sequence axis.
       String qg = g.reshape(g.mul(q, scale), 0, c.kvHeads(), -1, d);
       String scores = g.matMul(qg, g.transpose(presentK, 0, 1, 3, 2));
@@ -198,23 +226,45 @@ public final class TinyQwen2 {
       String probs = g.reshape(g.softmax(scores, -1), 0, c.kvHeads(), -1, 0);
       String ctx = g.reshape(g.matMul(probs, presentV), 0, c.heads(), -1, d);
       ctx = g.reshape(g.transpose(ctx, 0, 2, 1, 3), 0, 0, c.heads() * d);
-      String o = linear(g, rnd, ctx, p + "self_attn.o_proj", c.heads() * d, c.hidden(),
-          1.0 / Math.sqrt(c.heads() * d), false);
+      String o =
+          linear(
+              g,
+              rnd,
+              ctx,
+              p + "self_attn.o_proj",
+              c.heads() * d,
+              c.hidden(),
+              1.0 / Math.sqrt(c.heads() * d),
+              false);
       x = g.add(x, o);
-      String h2 = g.rmsNorm(x, g.initializer(p + "post_attention_layernorm.weight",
-          ones(c.hidden()), c.hidden()), (float) c.rmsEps());
-      String gate = linear(g, rnd, h2, p + "mlp.gate_proj", c.hidden(), c.intermediate(), wStd,
-          false);
+      String h2 =
+          g.rmsNorm(
+              x,
+              g.initializer(p + "post_attention_layernorm.weight", ones(c.hidden()), c.hidden()),
+              (float) c.rmsEps());
+      String gate =
+          linear(g, rnd, h2, p + "mlp.gate_proj", c.hidden(), c.intermediate(), wStd, false);
       String up = linear(g, rnd, h2, p + "mlp.up_proj", c.hidden(), c.intermediate(), wStd, false);
       String act = g.mul(g.mul(gate, g.sigmoid(gate)), up);
-      String down = linear(g, rnd, act, p + "mlp.down_proj", c.intermediate(), c.hidden(),
-          1.0 / Math.sqrt(c.intermediate()), false);
+      String down =
+          linear(
+              g,
+              rnd,
+              act,
+              p + "mlp.down_proj",
+              c.intermediate(),
+              c.hidden(),
+              1.0 / Math.sqrt(c.intermediate()),
+              false);
       x = g.add(x, down);
       g.output(presentK, ElementType.FLOAT, "batch_size", c.kvHeads(), "total_sequence_length", d);
       g.output(presentV, ElementType.FLOAT, "batch_size", c.kvHeads(), "total_sequence_length", d);
     }
-    String hf = g.rmsNorm(x, g.initializer("model.norm.weight", ones(c.hidden()), c.hidden()),
-        (float) c.rmsEps());
+    String hf =
+        g.rmsNorm(
+            x,
+            g.initializer("model.norm.weight", ones(c.hidden()), c.hidden()),
+            (float) c.rmsEps());
     // A wide logit spread keeps greedy decoding away from near-ties; the special tokens get small
     // weights so that random text rarely ends early.
     float[] head = normal(rnd, c.hidden() * vocab, 4.0 / Math.sqrt(c.hidden()));
@@ -341,7 +391,8 @@ public final class TinyQwen2 {
     for (String m : MERGES) {
       String[] parts = m.split(" ");
       String merged = parts[0] + parts[1];
-      if (!vocab.containsKey(parts[0]) || !vocab.containsKey(parts[1])
+      if (!vocab.containsKey(parts[0])
+          || !vocab.containsKey(parts[1])
           || vocab.containsKey(merged)) {
         throw new IllegalStateException("bad merge " + m);
       }
@@ -387,8 +438,15 @@ public final class TinyQwen2 {
     return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n";
   }
 
-  private static String linear(OnnxGraphBuilder g, Random rnd, String x, String name, int in,
-      int out, double std, boolean bias) {
+  private static String linear(
+      OnnxGraphBuilder g,
+      Random rnd,
+      String x,
+      String name,
+      int in,
+      int out,
+      double std,
+      boolean bias) {
     // Stored as [in, out] so that the graph needs no transpose (an export stores the same product).
     String w = g.initializer(name + ".weight", normal(rnd, in * out, std), in, out);
     String y = g.matMul(x, w);

@@ -142,7 +142,8 @@ public final class OnnxGraphBuilder {
    * Declares a value as a graph output under another name (adds an {@code Identity} when the names
    * differ).
    */
-  public OnnxGraphBuilder output(String value, String outputName, ElementType type, Object... dims) {
+  public OnnxGraphBuilder output(
+      String value, String outputName, ElementType type, Object... dims) {
     if (!value.equals(outputName)) {
       node("Identity").inputs(value).outputs(outputName).add();
     }
@@ -182,8 +183,14 @@ public final class OnnxGraphBuilder {
     long count = count(shape);
     if (count * type.bytes() != littleEndian.length) {
       throw new IllegalArgumentException(
-          "initializer '" + name + "': " + littleEndian.length + " bytes do not match shape "
-              + Arrays.toString(shape) + " of " + type);
+          "initializer '"
+              + name
+              + "': "
+              + littleEndian.length
+              + " bytes do not match shape "
+              + Arrays.toString(shape)
+              + " of "
+              + type);
     }
     define(name);
     OnnxMl.TensorProto.Builder t =
@@ -258,33 +265,39 @@ public final class OnnxGraphBuilder {
     /** Adds an attribute. */
     public NodeBuilder attr(String name, long value) {
       n.addAttribute(
-          OnnxMl.AttributeProto.newBuilder().setName(name).setType(
-              OnnxMl.AttributeProto.AttributeType.INT).setI(value));
+          OnnxMl.AttributeProto.newBuilder()
+              .setName(name)
+              .setType(OnnxMl.AttributeProto.AttributeType.INT)
+              .setI(value));
       return this;
     }
 
     /** Adds an attribute. */
     public NodeBuilder attr(String name, float value) {
       n.addAttribute(
-          OnnxMl.AttributeProto.newBuilder().setName(name).setType(
-              OnnxMl.AttributeProto.AttributeType.FLOAT).setF(value));
+          OnnxMl.AttributeProto.newBuilder()
+              .setName(name)
+              .setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
+              .setF(value));
       return this;
     }
 
     /** Adds an attribute. */
     public NodeBuilder attr(String name, String value) {
       n.addAttribute(
-          OnnxMl.AttributeProto.newBuilder().setName(name).setType(
-              OnnxMl.AttributeProto.AttributeType.STRING).setS(
-              ByteString.copyFrom(value, StandardCharsets.UTF_8)));
+          OnnxMl.AttributeProto.newBuilder()
+              .setName(name)
+              .setType(OnnxMl.AttributeProto.AttributeType.STRING)
+              .setS(ByteString.copyFrom(value, StandardCharsets.UTF_8)));
       return this;
     }
 
     /** Adds an attribute. */
     public NodeBuilder attr(String name, long[] values) {
       OnnxMl.AttributeProto.Builder a =
-          OnnxMl.AttributeProto.newBuilder().setName(name).setType(
-              OnnxMl.AttributeProto.AttributeType.INTS);
+          OnnxMl.AttributeProto.newBuilder()
+              .setName(name)
+              .setType(OnnxMl.AttributeProto.AttributeType.INTS);
       for (long v : values) {
         a.addInts(v);
       }
@@ -295,8 +308,9 @@ public final class OnnxGraphBuilder {
     /** Adds an attribute. */
     public NodeBuilder attr(String name, float[] values) {
       OnnxMl.AttributeProto.Builder a =
-          OnnxMl.AttributeProto.newBuilder().setName(name).setType(
-              OnnxMl.AttributeProto.AttributeType.FLOATS);
+          OnnxMl.AttributeProto.newBuilder()
+              .setName(name)
+              .setType(OnnxMl.AttributeProto.AttributeType.FLOATS);
       for (float v : values) {
         a.addFloats(v);
       }
@@ -307,8 +321,10 @@ public final class OnnxGraphBuilder {
     /** Adds a tensor attribute (e.g. {@code ConstantOfShape}'s value). */
     public NodeBuilder attr(String name, OnnxMl.TensorProto value) {
       n.addAttribute(
-          OnnxMl.AttributeProto.newBuilder().setName(name).setType(
-              OnnxMl.AttributeProto.AttributeType.TENSOR).setT(value));
+          OnnxMl.AttributeProto.newBuilder()
+              .setName(name)
+              .setType(OnnxMl.AttributeProto.AttributeType.TENSOR)
+              .setT(value));
       return this;
     }
 
@@ -370,8 +386,11 @@ public final class OnnxGraphBuilder {
 
   /** {@code Gemm}: {@code alpha * A' * B' + beta * C}. */
   public String gemm(String a, String b, String c, boolean transA, boolean transB) {
-    return node("Gemm").inputs(a, b, c).attr("transA", transA ? 1L : 0L)
-        .attr("transB", transB ? 1L : 0L).add();
+    return node("Gemm")
+        .inputs(a, b, c)
+        .attr("transA", transA ? 1L : 0L)
+        .attr("transB", transB ? 1L : 0L)
+        .add();
   }
 
   /** Adds a {@code Neg} node; returns its output. */
@@ -524,14 +543,18 @@ public final class OnnxGraphBuilder {
     return op("Expand", x, shape);
   }
 
-  /** {@code ReduceMean} over constant axes; axes are an attribute before opset 18, an input after. */
+  /**
+   * {@code ReduceMean} over constant axes; axes are an attribute before opset 18, an input after.
+   */
   public String reduceMean(String x, boolean keepDims, long... axes) {
     return reduce("ReduceMean", x, keepDims, axes);
   }
 
   /** {@code ReduceSum} over constant axes (axes are an input since opset 13). */
   public String reduceSum(String x, boolean keepDims, long... axes) {
-    return node("ReduceSum").inputs(x, constantInts(axes)).attr("keepdims", keepDims ? 1L : 0L)
+    return node("ReduceSum")
+        .inputs(x, constantInts(axes))
+        .attr("keepdims", keepDims ? 1L : 0L)
         .add();
   }
 
@@ -549,8 +572,11 @@ public final class OnnxGraphBuilder {
 
   /** {@code LayerNormalization} over the last axis (opset 17). */
   public String layerNorm(String x, String scale, String bias, float epsilon) {
-    return node("LayerNormalization").inputs(x, scale, bias).attr("axis", -1L)
-        .attr("epsilon", epsilon).add();
+    return node("LayerNormalization")
+        .inputs(x, scale, bias)
+        .attr("axis", -1L)
+        .attr("epsilon", epsilon)
+        .add();
   }
 
   /**
@@ -614,7 +640,12 @@ public final class OnnxGraphBuilder {
   private static void checkCount(String name, int n, long[] shape) {
     if (count(shape) != n) {
       throw new IllegalArgumentException(
-          "initializer '" + name + "': " + n + " values do not match shape " + Arrays.toString(shape));
+          "initializer '"
+              + name
+              + "': "
+              + n
+              + " values do not match shape "
+              + Arrays.toString(shape));
     }
   }
 
@@ -632,7 +663,8 @@ public final class OnnxGraphBuilder {
   private static OnnxMl.ValueInfoProto valueInfo(String name, ElementType type, Object... dims) {
     OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
     for (Object d : dims) {
-      OnnxMl.TensorShapeProto.Dimension.Builder dim = OnnxMl.TensorShapeProto.Dimension.newBuilder();
+      OnnxMl.TensorShapeProto.Dimension.Builder dim =
+          OnnxMl.TensorShapeProto.Dimension.newBuilder();
       if (d instanceof Number) {
         dim.setDimValue(((Number) d).longValue());
       } else if (d instanceof String) {

@@ -9,13 +9,19 @@ import java.util.Map;
 
 /**
  * The added tokens of a {@code tokenizer.json} ({@code <|endoftext|>}, {@code [CLS]}, ...): found
- * inside text before the model sees it, leftmost first and longest first at one position, as Hugging
- * Face does. Honours {@code lstrip}, {@code rstrip} and {@code single_word}. Thread-safe.
+ * inside text before the model sees it, leftmost first and longest first at one position, as
+ * Hugging Face does. Honours {@code lstrip}, {@code rstrip} and {@code single_word}. Thread-safe.
  */
 final class AddedVocabulary {
 
   /** One added token. */
-  record AddedToken(int id, String content, boolean special, boolean lstrip, boolean rstrip, boolean singleWord) {}
+  record AddedToken(
+      int id,
+      String content,
+      boolean special,
+      boolean lstrip,
+      boolean rstrip,
+      boolean singleWord) {}
 
   /** Receives the parts of a split text in order. */
   interface Sink {

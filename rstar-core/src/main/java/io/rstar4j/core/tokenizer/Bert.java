@@ -79,7 +79,10 @@ final class Bert {
   /** BERT punctuation: ASCII punctuation or a Unicode punctuation category. */
   static boolean isPunctuation(int cp) {
     if (cp < 128) {
-      return (cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126);
+      return (cp >= 33 && cp <= 47)
+          || (cp >= 58 && cp <= 64)
+          || (cp >= 91 && cp <= 96)
+          || (cp >= 123 && cp <= 126);
     }
     switch (Character.getType(cp)) {
       case Character.CONNECTOR_PUNCTUATION:

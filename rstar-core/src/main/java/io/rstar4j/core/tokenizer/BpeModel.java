@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class BpeModel {
   static final int CACHE_MAX_CHARS = 64;
   static final int CACHE_MAX_ENTRIES = 100_000;
+
   /** Words up to this many bytes use the quadratic scan, longer ones a heap. */
   private static final int LINEAR_MAX_BYTES = 64;
 
@@ -21,7 +22,12 @@ final class BpeModel {
   private final ConcurrentHashMap<String, int[]> cache = new ConcurrentHashMap<>();
   private final boolean useCache;
 
-  BpeModel(int[] byteToId, MergeMap merges, Map<String, Integer> vocab, boolean ignoreMerges, boolean useCache) {
+  BpeModel(
+      int[] byteToId,
+      MergeMap merges,
+      Map<String, Integer> vocab,
+      boolean ignoreMerges,
+      boolean useCache) {
     this.byteToId = byteToId;
     this.merges = merges;
     this.vocab = vocab;

@@ -9,11 +9,15 @@ final class BpeTokenizer implements Tokenizer {
   private final AddedVocabulary added;
   private final PreTokenizer[] stages;
   private final BpeModel model;
+
   /** Per id the bytes it decodes to; null for ids that are not defined. */
   private final byte[][] idBytes;
+
   private final boolean[] special;
+
   /** Added tokens (they win over the vocabulary). */
   private final Map<String, Integer> tokenIds;
+
   private final Map<String, Integer> vocabIds;
   private final SpecialTokensTemplate template;
 
@@ -132,6 +136,10 @@ final class BpeTokenizer implements Tokenizer {
 
   @Override
   public String toString() {
-    return "BpeTokenizer[vocabSize=" + idBytes.length + ", addedTokens=" + added.tokens().size() + "]";
+    return "BpeTokenizer[vocabSize="
+        + idBytes.length
+        + ", addedTokens="
+        + added.tokens().size()
+        + "]";
   }
 }

@@ -10,6 +10,7 @@ import java.util.Arrays;
 final class ByteLevel {
   /** byte (0..255) to its symbol. */
   static final char[] BYTE_TO_CHAR = new char[256];
+
   /** symbol to byte, -1 where the character is not a symbol; indexed by char up to 0x143. */
   private static final int[] CHAR_TO_BYTE = new int[0x144];
 

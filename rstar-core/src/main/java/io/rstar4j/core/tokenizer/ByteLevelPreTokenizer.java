@@ -2,8 +2,8 @@ package io.rstar4j.core.tokenizer;
 
 /**
  * The split part of Hugging Face's {@code ByteLevel} pre-tokenizer: optionally a space before each
- * piece that lacks one, and optionally the GPT-2 split. (The byte mapping itself is done by the
- * BPE model, which works on bytes.)
+ * piece that lacks one, and optionally the GPT-2 split. (The byte mapping itself is done by the BPE
+ * model, which works on bytes.)
  */
 final class ByteLevelPreTokenizer implements PreTokenizer {
   private final boolean addPrefixSpace;

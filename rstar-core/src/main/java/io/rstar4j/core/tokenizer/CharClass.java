@@ -1,9 +1,9 @@
 package io.rstar4j.core.tokenizer;
 
 /**
- * Character classes as Oniguruma (the regex engine of Hugging Face tokenizers) sees them:
- * {@code \p{L}}, {@code \p{N}} and {@code \s} (the Unicode White_Space property, which is not
- * {@link Character#isWhitespace}).
+ * Character classes as Oniguruma (the regex engine of Hugging Face tokenizers) sees them: {@code
+ * \p{L}}, {@code \p{N}} and {@code \s} (the Unicode White_Space property, which is not {@link
+ * Character#isWhitespace}).
  */
 final class CharClass {
   static final int OTHER = 0;
@@ -21,7 +21,10 @@ final class CharClass {
 
   private CharClass() {}
 
-  /** The class of a code point: one of {@link #OTHER}, {@link #LETTER}, {@link #NUMBER}, {@link #SPACE}. */
+  /**
+   * The class of a code point: one of {@link #OTHER}, {@link #LETTER}, {@link #NUMBER}, {@link
+   * #SPACE}.
+   */
   static int of(int cp) {
     return cp < 128 ? ASCII[cp] : slow(cp);
   }

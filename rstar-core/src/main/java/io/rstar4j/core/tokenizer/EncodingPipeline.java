@@ -2,8 +2,8 @@ package io.rstar4j.core.tokenizer;
 
 /**
  * The encode pipeline every tokenizer model shares: added tokens are matched first, the text
- * between them is normalized, split by each pre-tokenizer stage in turn, and each resulting word
- * is handed to the model.
+ * between them is normalized, split by each pre-tokenizer stage in turn, and each resulting word is
+ * handed to the model.
  */
 final class EncodingPipeline {
   /** The model's part: the ids of one pre-tokenized word {@code s[start, end)}. */
@@ -42,7 +42,12 @@ final class EncodingPipeline {
   }
 
   private static void run(
-      PreTokenizer[] stages, WordEncoder words, int stage, String s, int start, int end,
+      PreTokenizer[] stages,
+      WordEncoder words,
+      int stage,
+      String s,
+      int start,
+      int end,
       IntList out) {
     if (stage == stages.length) {
       words.encodeWord(s, start, end, out);

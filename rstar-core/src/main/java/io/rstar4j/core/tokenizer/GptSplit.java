@@ -8,8 +8,9 @@ package io.rstar4j.core.tokenizer;
  *   <li>{@link #QWEN2}: {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}|
  *       ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+} (Qwen2, Qwen2.5, Qwen3);
  *   <li>{@link #LLAMA3}: the same with {@code \p{N}{1,3}} (Llama 3, cl100k);
- *   <li>{@link #GPT2}: {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+}
- *       (GPT-2, the {@code ByteLevel} pre-tokenizer with {@code use_regex}).
+ *   <li>{@link #GPT2}: {@code 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+|
+ *       ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+} (GPT-2, the {@code ByteLevel} pre-tokenizer with {@code
+ *       use_regex}).
  * </ul>
  */
 final class GptSplit implements PreTokenizer {

@@ -5,8 +5,8 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code Split} pre-tokenizer for patterns without a hand-written scanner, on {@link
- * java.util.regex} with Unicode character classes. Behaviour {@code Isolated} keeps matches and
- * the text between them as pieces; {@code Removed} drops the matches.
+ * java.util.regex} with Unicode character classes. Behaviour {@code Isolated} keeps matches and the
+ * text between them as pieces; {@code Removed} drops the matches.
  */
 final class RegexSplit implements PreTokenizer {
   private final Pattern pattern;

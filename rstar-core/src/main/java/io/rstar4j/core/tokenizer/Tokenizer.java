@@ -5,8 +5,8 @@ import java.util.OptionalInt;
 /**
  * Text to token ids and back. Implementations load a Hugging Face {@code tokenizer.json}
  * (byte-level BPE as in Qwen, or WordPiece as in BERT-style encoders): see {@link
- * Tokenizers#fromFile(java.nio.file.Path)}. Implementations are thread-safe, except for the
- * {@link StreamingDecoder}s they hand out.
+ * Tokenizers#fromFile(java.nio.file.Path)}. Implementations are thread-safe, except for the {@link
+ * StreamingDecoder}s they hand out.
  */
 public interface Tokenizer {
 

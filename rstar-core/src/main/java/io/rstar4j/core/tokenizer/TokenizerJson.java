@@ -14,19 +14,26 @@ import java.util.Map;
 
 /**
  * A {@code tokenizer.json} read in one streaming pass: the model's vocabulary and merges go
- * straight into a map and a list (a Gson tree of 150k entries would cost seconds), everything
- * else is kept as small JSON trees.
+ * straight into a map and a list (a Gson tree of 150k entries would cost seconds), everything else
+ * is kept as small JSON trees.
  */
 final class TokenizerJson {
   /** Everything except {@code model}. */
   final JsonObject root = new JsonObject();
-  /** The model's fields except {@code vocab} (when an object) and {@code merges} (when an array). */
+
+  /**
+   * The model's fields except {@code vocab} (when an object) and {@code merges} (when an array).
+   */
   final JsonObject model = new JsonObject();
+
   boolean hasModel;
+
   /** The vocabulary, or null when {@code model.vocab} is absent or not an object. */
   Map<String, Integer> vocab;
+
   /** The merges in rank order, each a pair; null when absent. */
   List<String[]> merges;
+
   /** Why a merge could not be read, or null. */
   String mergeError;
 
@@ -89,7 +96,12 @@ final class TokenizerJson {
             String line = r.nextString();
             int sp = line.indexOf(' ');
             if (sp < 0 || line.indexOf(' ', sp + 1) >= 0) {
-              fail("merge " + merges.size() + " must be two tokens separated by one space: \"" + line + "\"");
+              fail(
+                  "merge "
+                      + merges.size()
+                      + " must be two tokens separated by one space: \""
+                      + line
+                      + "\"");
               merges.add(null);
             } else {
               merges.add(new String[] {line.substring(0, sp), line.substring(sp + 1)});
@@ -100,9 +112,11 @@ final class TokenizerJson {
               fail("merge " + merges.size() + " must have two parts: " + pair);
               merges.add(null);
             } else {
-              merges.add(new String[] {
-                pair.getAsJsonArray().get(0).getAsString(), pair.getAsJsonArray().get(1).getAsString()
-              });
+              merges.add(
+                  new String[] {
+                    pair.getAsJsonArray().get(0).getAsString(),
+                    pair.getAsJsonArray().get(1).getAsString()
+                  });
             }
           } else {
             fail("merge " + merges.size() + " must be a string \"a b\" or an array [\"a\", \"b\"]");

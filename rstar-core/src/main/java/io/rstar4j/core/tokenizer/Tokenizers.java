@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -25,9 +24,9 @@ import java.util.regex.PatternSyntaxException;
  * Loads a {@link Tokenizer} from a Hugging Face {@code tokenizer.json}, in pure Java.
  *
  * <p>Supported: model {@code BPE} in its byte-level form (a {@code ByteLevel} pre-tokenizer or
- * decoder, as in GPT-2, Qwen2/2.5/3 and Llama 3), merges written as {@code "a b"} or {@code
- * ["a", "b"]}, pre-tokenizers {@code Sequence}, {@code Split} (behaviour {@code Isolated} or
- * {@code Removed}), {@code ByteLevel}, {@code BertPreTokenizer}; model {@code WordPiece} (BERT-style
+ * decoder, as in GPT-2, Qwen2/2.5/3 and Llama 3), merges written as {@code "a b"} or {@code ["a",
+ * "b"]}, pre-tokenizers {@code Sequence}, {@code Split} (behaviour {@code Isolated} or {@code
+ * Removed}), {@code ByteLevel}, {@code BertPreTokenizer}; model {@code WordPiece} (BERT-style
  * encoders); normalizers {@code NFC}, {@code NFD}, {@code NFKC}, {@code NFKD}, {@code Lowercase},
  * {@code BertNormalizer}, {@code Sequence}; post-processors {@code ByteLevel}, {@code
  * TemplateProcessing}, {@code BertProcessing}, {@code RobertaProcessing}, {@code Sequence} (used
@@ -92,30 +91,38 @@ public final class Tokenizers {
       tj = TokenizerJson.read(in);
     } catch (TokenizerJson.NotATokenizerException e) {
       throw notATokenizer(source);
-    } catch (com.google.gson.stream.MalformedJsonException | java.io.EOFException | JsonParseException e) {
+    } catch (com.google.gson.stream.MalformedJsonException
+        | java.io.EOFException
+        | JsonParseException e) {
       throw new IllegalArgumentException(source + " is not valid JSON: " + e.getMessage(), e);
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new IllegalArgumentException(source + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
     } catch (IllegalStateException | NumberFormatException | UnsupportedOperationException e) {
-      throw new IllegalArgumentException(source + ": malformed tokenizer.json (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          source + ": malformed tokenizer.json (" + e.getMessage() + ")", e);
     }
     if (!tj.hasModel) {
       throw notATokenizer(source);
     }
     try {
       return new Loader(tj, source).load();
-    } catch (IllegalStateException | ClassCastException | UnsupportedOperationException | NullPointerException
+    } catch (IllegalStateException
+        | ClassCastException
+        | UnsupportedOperationException
+        | NullPointerException
         | NumberFormatException e) {
       // Gson's accessors throw these on fields of the wrong shape
-      throw new IllegalArgumentException(source + ": malformed tokenizer.json (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(
+          source + ": malformed tokenizer.json (" + e.getMessage() + ")", e);
     }
   }
 
   private static IllegalArgumentException notATokenizer(String source) {
     return new IllegalArgumentException(
-        source + " is not a Hugging Face tokenizer.json: expected a JSON object with a \"model\" object");
+        source
+            + " is not a Hugging Face tokenizer.json: expected a JSON object with a \"model\" object");
   }
 
   /** Reads one tokenizer.json object. */
@@ -141,7 +148,8 @@ public final class Tokenizers {
         // old files omit the type: infer it
         if (json.merges != null) {
           type = "BPE";
-        } else if (model.has("continuing_subword_prefix") && model.has("max_input_chars_per_word")) {
+        } else if (model.has("continuing_subword_prefix")
+            && model.has("max_input_chars_per_word")) {
           type = "WordPiece";
         } else {
           type = "(none)";
@@ -153,8 +161,10 @@ public final class Tokenizers {
         case "WordPiece":
           return loadWordPiece(model);
         default:
-          throw error("unsupported tokenizer model type '" + type
-              + "': rstar4j reads byte-level BPE and WordPiece tokenizer.json files");
+          throw error(
+              "unsupported tokenizer model type '"
+                  + type
+                  + "': rstar4j reads byte-level BPE and WordPiece tokenizer.json files");
       }
     }
 
@@ -185,9 +195,14 @@ public final class Tokenizers {
         if (content.isEmpty()) {
           throw error("added token " + id + " has empty content");
         }
-        out.add(new AddedVocabulary.AddedToken(
-            id, content, bool(o, "special", false), bool(o, "lstrip", false),
-            bool(o, "rstrip", false), bool(o, "single_word", false)));
+        out.add(
+            new AddedVocabulary.AddedToken(
+                id,
+                content,
+                bool(o, "special", false),
+                bool(o, "lstrip", false),
+                bool(o, "rstrip", false),
+                bool(o, "single_word", false)));
       }
       return out;
     }
@@ -209,23 +224,28 @@ public final class Tokenizers {
           return TextNormalizer.unicode(Normalizer.Form.NFKD);
         case "Lowercase":
           return TextNormalizer::lowercase;
-        case "BertNormalizer": {
-          boolean lowercase = bool(o, "lowercase", true);
-          JsonElement sa = o.get("strip_accents");
-          boolean strip = sa == null || sa.isJsonNull() ? lowercase : sa.getAsBoolean();
-          return Bert.normalizer(
-              bool(o, "clean_text", true), bool(o, "handle_chinese_chars", true), strip, lowercase);
-        }
-        case "Sequence": {
-          List<TextNormalizer> parts = new ArrayList<>();
-          for (JsonElement p : o.getAsJsonArray("normalizers")) {
-            TextNormalizer n = normalizer(p);
-            if (n != null) {
-              parts.add(n);
-            }
+        case "BertNormalizer":
+          {
+            boolean lowercase = bool(o, "lowercase", true);
+            JsonElement sa = o.get("strip_accents");
+            boolean strip = sa == null || sa.isJsonNull() ? lowercase : sa.getAsBoolean();
+            return Bert.normalizer(
+                bool(o, "clean_text", true),
+                bool(o, "handle_chinese_chars", true),
+                strip,
+                lowercase);
           }
-          return parts.isEmpty() ? null : TextNormalizer.sequence(parts);
-        }
+        case "Sequence":
+          {
+            List<TextNormalizer> parts = new ArrayList<>();
+            for (JsonElement p : o.getAsJsonArray("normalizers")) {
+              TextNormalizer n = normalizer(p);
+              if (n != null) {
+                parts.add(n);
+              }
+            }
+            return parts.isEmpty() ? null : TextNormalizer.sequence(parts);
+          }
         default:
           throw error("unsupported normalizer type '" + type + "'");
       }
@@ -244,45 +264,52 @@ public final class Tokenizers {
             preTokenizer(p, stages, byteLevel);
           }
           return;
-        case "ByteLevel": {
-          byteLevel[0] = true;
-          ByteLevelPreTokenizer b =
-              new ByteLevelPreTokenizer(bool(o, "add_prefix_space", false), bool(o, "use_regex", true));
-          if (!b.isIdentity()) {
-            stages.add(b);
-          }
-          return;
-        }
-        case "Split": {
-          if (bool(o, "invert", false)) {
-            throw error("Split pre-tokenizer with invert=true is not supported");
-          }
-          String behavior = String.valueOf(str(o, "behavior"));
-          if (!behavior.equals("Isolated") && !behavior.equals("Removed")) {
-            throw error("Split pre-tokenizer behavior '" + behavior
-                + "' is not supported (only Isolated and Removed)");
-          }
-          JsonObject pattern = o.getAsJsonObject("pattern");
-          String regex;
-          if (pattern.has("Regex")) {
-            regex = pattern.get("Regex").getAsString();
-            GptSplit known = GptSplit.forPattern(regex);
-            if (known != null && behavior.equals("Isolated")) {
-              stages.add(known);
-              return;
+        case "ByteLevel":
+          {
+            byteLevel[0] = true;
+            ByteLevelPreTokenizer b =
+                new ByteLevelPreTokenizer(
+                    bool(o, "add_prefix_space", false), bool(o, "use_regex", true));
+            if (!b.isIdentity()) {
+              stages.add(b);
             }
-          } else if (pattern.has("String")) {
-            regex = java.util.regex.Pattern.quote(pattern.get("String").getAsString());
-          } else {
-            throw error("Split pre-tokenizer pattern must be {\"Regex\": ...} or {\"String\": ...}");
+            return;
           }
-          try {
-            stages.add(new RegexSplit(RegexSplit.compile(regex), behavior.equals("Removed")));
-          } catch (PatternSyntaxException e) {
-            throw error("Split pre-tokenizer pattern does not compile in Java: " + e.getDescription());
+        case "Split":
+          {
+            if (bool(o, "invert", false)) {
+              throw error("Split pre-tokenizer with invert=true is not supported");
+            }
+            String behavior = String.valueOf(str(o, "behavior"));
+            if (!behavior.equals("Isolated") && !behavior.equals("Removed")) {
+              throw error(
+                  "Split pre-tokenizer behavior '"
+                      + behavior
+                      + "' is not supported (only Isolated and Removed)");
+            }
+            JsonObject pattern = o.getAsJsonObject("pattern");
+            String regex;
+            if (pattern.has("Regex")) {
+              regex = pattern.get("Regex").getAsString();
+              GptSplit known = GptSplit.forPattern(regex);
+              if (known != null && behavior.equals("Isolated")) {
+                stages.add(known);
+                return;
+              }
+            } else if (pattern.has("String")) {
+              regex = java.util.regex.Pattern.quote(pattern.get("String").getAsString());
+            } else {
+              throw error(
+                  "Split pre-tokenizer pattern must be {\"Regex\": ...} or {\"String\": ...}");
+            }
+            try {
+              stages.add(new RegexSplit(RegexSplit.compile(regex), behavior.equals("Removed")));
+            } catch (PatternSyntaxException e) {
+              throw error(
+                  "Split pre-tokenizer pattern does not compile in Java: " + e.getDescription());
+            }
+            return;
           }
-          return;
-        }
         case "BertPreTokenizer":
           stages.add(Bert.PRE_TOKENIZER);
           return;
@@ -311,7 +338,8 @@ public final class Tokenizers {
       return false;
     }
 
-    private SpecialTokensTemplate template(JsonElement el, Map<String, Integer> ids, Map<String, Integer> vocab) {
+    private SpecialTokensTemplate template(
+        JsonElement el, Map<String, Integer> ids, Map<String, Integer> vocab) {
       if (el == null || el.isJsonNull()) {
         return SpecialTokensTemplate.NONE;
       }
@@ -321,53 +349,59 @@ public final class Tokenizers {
         case "ByteLevel":
           return SpecialTokensTemplate.NONE;
         case "BertProcessing":
-        case "RobertaProcessing": {
-          int cls = o.getAsJsonArray("cls").get(1).getAsInt();
-          int sep = o.getAsJsonArray("sep").get(1).getAsInt();
-          return new SpecialTokensTemplate(new int[] {cls}, new int[] {sep});
-        }
-        case "TemplateProcessing": {
-          JsonObject specials = o.getAsJsonObject("special_tokens");
-          IntList prefix = new IntList(2);
-          IntList suffix = new IntList(2);
-          boolean seen = false;
-          for (JsonElement item : o.getAsJsonArray("single")) {
-            JsonObject it = item.getAsJsonObject();
-            if (it.has("Sequence")) {
-              seen = true;
-            } else if (it.has("SpecialToken")) {
-              String name = it.getAsJsonObject("SpecialToken").get("id").getAsString();
-              JsonArray tokIds = specials != null && specials.has(name)
-                  ? specials.getAsJsonObject(name).getAsJsonArray("ids") : null;
-              if (tokIds == null) {
-                Integer id = ids.containsKey(name) ? ids.get(name) : vocab.get(name);
-                if (id == null) {
-                  throw error("post_processor names special token '" + name + "' that is not defined");
-                }
-                (seen ? suffix : prefix).add(id);
-              } else {
-                for (JsonElement t : tokIds) {
-                  (seen ? suffix : prefix).add(t.getAsInt());
+        case "RobertaProcessing":
+          {
+            int cls = o.getAsJsonArray("cls").get(1).getAsInt();
+            int sep = o.getAsJsonArray("sep").get(1).getAsInt();
+            return new SpecialTokensTemplate(new int[] {cls}, new int[] {sep});
+          }
+        case "TemplateProcessing":
+          {
+            JsonObject specials = o.getAsJsonObject("special_tokens");
+            IntList prefix = new IntList(2);
+            IntList suffix = new IntList(2);
+            boolean seen = false;
+            for (JsonElement item : o.getAsJsonArray("single")) {
+              JsonObject it = item.getAsJsonObject();
+              if (it.has("Sequence")) {
+                seen = true;
+              } else if (it.has("SpecialToken")) {
+                String name = it.getAsJsonObject("SpecialToken").get("id").getAsString();
+                JsonArray tokIds =
+                    specials != null && specials.has(name)
+                        ? specials.getAsJsonObject(name).getAsJsonArray("ids")
+                        : null;
+                if (tokIds == null) {
+                  Integer id = ids.containsKey(name) ? ids.get(name) : vocab.get(name);
+                  if (id == null) {
+                    throw error(
+                        "post_processor names special token '" + name + "' that is not defined");
+                  }
+                  (seen ? suffix : prefix).add(id);
+                } else {
+                  for (JsonElement t : tokIds) {
+                    (seen ? suffix : prefix).add(t.getAsInt());
+                  }
                 }
               }
             }
+            return new SpecialTokensTemplate(prefix.toArray(), suffix.toArray());
           }
-          return new SpecialTokensTemplate(prefix.toArray(), suffix.toArray());
-        }
-        case "Sequence": {
-          IntList prefix = new IntList(2);
-          IntList suffix = new IntList(2);
-          for (JsonElement p : o.getAsJsonArray("processors")) {
-            SpecialTokensTemplate t = template(p, ids, vocab);
-            for (int id : t.prefix()) {
-              prefix.add(id);
+        case "Sequence":
+          {
+            IntList prefix = new IntList(2);
+            IntList suffix = new IntList(2);
+            for (JsonElement p : o.getAsJsonArray("processors")) {
+              SpecialTokensTemplate t = template(p, ids, vocab);
+              for (int id : t.prefix()) {
+                prefix.add(id);
+              }
+              for (int id : t.suffix()) {
+                suffix.add(id);
+              }
             }
-            for (int id : t.suffix()) {
-              suffix.add(id);
-            }
+            return new SpecialTokensTemplate(prefix.toArray(), suffix.toArray());
           }
-          return new SpecialTokensTemplate(prefix.toArray(), suffix.toArray());
-        }
         default:
           throw error("unsupported post_processor type '" + type + "'");
       }
@@ -400,9 +434,10 @@ public final class Tokenizers {
           hasAllBytes = vocab.containsKey(String.valueOf(ByteLevel.BYTE_TO_CHAR[b]));
         }
         if (!(bare && hasAllBytes)) {
-          throw error("BPE tokenizer without a ByteLevel pre-tokenizer or decoder (e.g. SentencePiece-style"
-              + " BPE with Metaspace/byte_fallback) is not supported: rstar4j reads byte-level BPE and"
-              + " WordPiece tokenizer.json files");
+          throw error(
+              "BPE tokenizer without a ByteLevel pre-tokenizer or decoder (e.g. SentencePiece-style"
+                  + " BPE with Metaspace/byte_fallback) is not supported: rstar4j reads byte-level BPE and"
+                  + " WordPiece tokenizer.json files");
         }
       }
       JsonElement dropout = model.get("dropout");
@@ -412,7 +447,8 @@ public final class Tokenizers {
       String csp = str(model, "continuing_subword_prefix");
       String ews = str(model, "end_of_word_suffix");
       if ((csp != null && !csp.isEmpty()) || (ews != null && !ews.isEmpty())) {
-        throw error("byte-level BPE with continuing_subword_prefix or end_of_word_suffix is not supported");
+        throw error(
+            "byte-level BPE with continuing_subword_prefix or end_of_word_suffix is not supported");
       }
       Integer unkId = null;
       String unk = str(model, "unk_token");
@@ -424,9 +460,10 @@ public final class Tokenizers {
         Integer id = vocab.get(String.valueOf(ByteLevel.BYTE_TO_CHAR[b]));
         if (id == null) {
           if (unkId == null) {
-            throw error(String.format(
-                "byte-level BPE vocabulary has no token for byte 0x%02X (symbol '%c') and no unk_token",
-                b, ByteLevel.BYTE_TO_CHAR[b]));
+            throw error(
+                String.format(
+                    "byte-level BPE vocabulary has no token for byte 0x%02X (symbol '%c') and no unk_token",
+                    b, ByteLevel.BYTE_TO_CHAR[b]));
           }
           id = unkId;
         }
@@ -448,7 +485,14 @@ public final class Tokenizers {
         Integer ib = vocab.get(b);
         Integer im = vocab.get(a + b);
         if (ia == null || ib == null || im == null) {
-          throw error("merge " + rank + " (\"" + a + "\", \"" + b + "\") uses a token that is not in the vocabulary");
+          throw error(
+              "merge "
+                  + rank
+                  + " (\""
+                  + a
+                  + "\", \""
+                  + b
+                  + "\") uses a token that is not in the vocabulary");
         }
         mergeMap.put(ia, ib, rank, im);
         rank++;
@@ -465,7 +509,8 @@ public final class Tokenizers {
         special[t.id()] = t.special();
         tokenIds.put(t.content(), t.id());
       }
-      BpeModel bpe = new BpeModel(byteToId, mergeMap, vocab, bool(model, "ignore_merges", false), true);
+      BpeModel bpe =
+          new BpeModel(byteToId, mergeMap, vocab, bool(model, "ignore_merges", false), true);
       return new BpeTokenizer(
           normalizer(root.get("normalizer")),
           new AddedVocabulary(added),
@@ -497,7 +542,10 @@ public final class Tokenizers {
       if (prefix == null) {
         prefix = "##";
       }
-      int maxChars = model.has("max_input_chars_per_word") ? model.get("max_input_chars_per_word").getAsInt() : 100;
+      int maxChars =
+          model.has("max_input_chars_per_word")
+              ? model.get("max_input_chars_per_word").getAsInt()
+              : 100;
       boolean cleanup = true;
       JsonElement dec = root.get("decoder");
       if (dec != null && dec.isJsonObject()) {
@@ -506,7 +554,8 @@ public final class Tokenizers {
           cleanup = bool(d, "cleanup", true);
           String p = str(d, "prefix");
           if (p != null && !p.equals(prefix)) {
-            throw error("WordPiece decoder prefix '" + p + "' differs from the model's '" + prefix + "'");
+            throw error(
+                "WordPiece decoder prefix '" + p + "' differs from the model's '" + prefix + "'");
           }
         } else {
           throw error("unsupported decoder type '" + str(d, "type") + "' for WordPiece");

@@ -13,8 +13,10 @@ final class WordPieceTokenizer implements Tokenizer {
   private final AddedVocabulary added;
   private final PreTokenizer[] stages;
   private final Map<String, Integer> vocab;
+
   /** Added tokens (they win over the vocabulary). */
   private final Map<String, Integer> tokenIds;
+
   private final Map<String, Integer> vocabIds;
   private final String[] idTokens;
   private final boolean[] special;

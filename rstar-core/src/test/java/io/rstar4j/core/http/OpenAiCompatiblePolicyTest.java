@@ -47,8 +47,10 @@ class OpenAiCompatiblePolicyTest {
   private HttpServer server;
   private final List<JsonObject> received = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+
   /** Answers calls once the script is used up: a vLLM-like echo of the request. */
   private volatile Function<JsonObject, Reply> fallback = OpenAiCompatiblePolicyTest::vllmLike;
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -145,7 +147,8 @@ class OpenAiCompatiblePolicyTest {
 
   @Test
   void sendsTheProtocolFieldsAndPutsTheStopStringBack() {
-    try (OpenAiCompatiblePolicy p = policy().temperature(0.6).topP(0.95).maxTokens(256).seed(42).apiKey("k").build()) {
+    try (OpenAiCompatiblePolicy p =
+        policy().temperature(0.6).topP(0.95).maxTokens(256).seed(42).apiKey("k").build()) {
       PolicyRequest r = request("What is 1+1?", 3);
       List<Generation> gens = p.propose(r);
       assertEquals(3, gens.size());
@@ -174,14 +177,16 @@ class OpenAiCompatiblePolicyTest {
 
   @Test
   void finishReasonsMapToStopReasons() {
-    script.add(Reply.ok("{\"choices\":["
-        + "{\"index\":1,\"text\":\"cut short\",\"finish_reason\":\"length\",\"stop_reason\":null},"
-        + "{\"index\":0,\"text\":\"print(2)\\n\",\"finish_reason\":\"stop\",\"stop_reason\":\"<end_of_code>\"},"
-        + "{\"index\":2,\"text\":\"the end\",\"finish_reason\":\"stop\",\"stop_reason\":null},"
-        + "{\"index\":3,\"text\":\"kept <end_of_answer>\",\"finish_reason\":\"stop\"},"
-        + "{\"index\":4,\"text\":\"sglang \\\\boxed{2}\",\"finish_reason\":\"stop\",\"matched_stop\":\"<end_of_answer>\"},"
-        + "{\"index\":5,\"text\":\"eos token\",\"finish_reason\":\"stop\",\"stop_reason\":151643}"
-        + "],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":10}}"));
+    script.add(
+        Reply.ok(
+            "{\"choices\":["
+                + "{\"index\":1,\"text\":\"cut short\",\"finish_reason\":\"length\",\"stop_reason\":null},"
+                + "{\"index\":0,\"text\":\"print(2)\\n\",\"finish_reason\":\"stop\",\"stop_reason\":\"<end_of_code>\"},"
+                + "{\"index\":2,\"text\":\"the end\",\"finish_reason\":\"stop\",\"stop_reason\":null},"
+                + "{\"index\":3,\"text\":\"kept <end_of_answer>\",\"finish_reason\":\"stop\"},"
+                + "{\"index\":4,\"text\":\"sglang \\\\boxed{2}\",\"finish_reason\":\"stop\",\"matched_stop\":\"<end_of_answer>\"},"
+                + "{\"index\":5,\"text\":\"eos token\",\"finish_reason\":\"stop\",\"stop_reason\":151643}"
+                + "],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":10}}"));
     try (OpenAiCompatiblePolicy p = policy().build()) {
       List<Generation> gens = p.propose(request("q", 6));
       assertEquals("print(2)\n<end_of_code>", gens.get(0).text());
@@ -190,21 +195,28 @@ class OpenAiCompatiblePolicyTest {
       assertEquals(StopReason.MAX_TOKENS, gens.get(1).stopReason());
       assertEquals("the end", gens.get(2).text());
       assertEquals(StopReason.END_OF_SEQUENCE, gens.get(2).stopReason());
-      assertEquals("kept <end_of_answer>", gens.get(3).text(), "a stop string the server kept is not doubled");
+      assertEquals(
+          "kept <end_of_answer>",
+          gens.get(3).text(),
+          "a stop string the server kept is not doubled");
       assertEquals(StopReason.STOP_STRING, gens.get(3).stopReason());
       assertEquals("sglang \\boxed{2}<end_of_answer>", gens.get(4).text());
       assertEquals(StopReason.END_OF_SEQUENCE, gens.get(5).stopReason());
-      assertEquals(10, gens.stream().mapToInt(Generation::completionTokens).sum(), "usage is shared out exactly");
+      assertEquals(
+          10,
+          gens.stream().mapToInt(Generation::completionTokens).sum(),
+          "usage is shared out exactly");
       assertTrue(gens.stream().allMatch(g -> g.promptTokens() == 9));
     }
   }
 
   @Test
   void aBatchRunsConcurrentlyAndKeepsItsOrder() {
-    fallback = req -> {
-      Reply r = vllmLike(req);
-      return new Reply(200, r.body(), 300, null);
-    };
+    fallback =
+        req -> {
+          Reply r = vllmLike(req);
+          return new Reply(200, r.body(), 300, null);
+        };
     try (OpenAiCompatiblePolicy p = policy().maxConcurrentRequests(8).build()) {
       List<PolicyRequest> batch = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
@@ -218,7 +230,8 @@ class OpenAiCompatiblePolicyTest {
         String tail = batch.get(i).prompt().substring(batch.get(i).prompt().length() - 10);
         assertEquals("step 1 of " + tail + "<end_of_step>", out.get(i).get(1).text());
       }
-      assertTrue(maxInFlight.get() >= 4, "calls overlapped: at most " + maxInFlight.get() + " in flight");
+      assertTrue(
+          maxInFlight.get() >= 4, "calls overlapped: at most " + maxInFlight.get() + " in flight");
       assertTrue(ms < 8 * 300, "8 calls of 300 ms took " + ms + " ms: not concurrent");
     }
   }
@@ -258,19 +271,24 @@ class OpenAiCompatiblePolicyTest {
   void serverErrorsExhaustTheRetries() {
     fallback = req -> new Reply(500, "{\"error\":\"CUDA out of memory\"}", 0, null);
     try (OpenAiCompatiblePolicy p = policy().maxRetries(2).build()) {
-      HttpPolicyException e = assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
+      HttpPolicyException e =
+          assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
       assertEquals(500, e.statusCode());
       assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
-      assertTrue(e.getMessage().contains("HTTP 500") && e.getMessage().contains("CUDA out of memory"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("HTTP 500") && e.getMessage().contains("CUDA out of memory"),
+          e.getMessage());
       assertEquals(3, received.size());
     }
   }
 
   @Test
   void clientErrorsAreNotRetried() {
-    fallback = req -> new Reply(404, "{\"error\":{\"message\":\"model 'x' does not exist\"}}", 0, null);
+    fallback =
+        req -> new Reply(404, "{\"error\":{\"message\":\"model 'x' does not exist\"}}", 0, null);
     try (OpenAiCompatiblePolicy p = policy().maxRetries(5).build()) {
-      HttpPolicyException e = assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
+      HttpPolicyException e =
+          assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
       assertEquals(404, e.statusCode());
       assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
       assertEquals(1, received.size());
@@ -279,10 +297,17 @@ class OpenAiCompatiblePolicyTest {
 
   @Test
   void aPromptLongerThanTheContextIsReportedWithTheServersWords() {
-    fallback = req -> new Reply(400, "{\"object\":\"error\",\"message\":\"This model's maximum context length is"
-        + " 4096 tokens. However, you requested 9000 tokens.\",\"type\":\"BadRequestError\",\"code\":400}", 0, null);
+    fallback =
+        req ->
+            new Reply(
+                400,
+                "{\"object\":\"error\",\"message\":\"This model's maximum context length is"
+                    + " 4096 tokens. However, you requested 9000 tokens.\",\"type\":\"BadRequestError\",\"code\":400}",
+                0,
+                null);
     try (OpenAiCompatiblePolicy p = policy().maxRetries(3).build()) {
-      HttpPolicyException e = assertThrows(HttpPolicyException.class, () -> p.propose(request("q".repeat(20000), 1)));
+      HttpPolicyException e =
+          assertThrows(HttpPolicyException.class, () -> p.propose(request("q".repeat(20000), 1)));
       assertEquals(400, e.statusCode());
       assertTrue(e.getMessage().contains("maximum context length is 4096 tokens"), e.getMessage());
       assertEquals(1, received.size(), "a 400 is not retried");
@@ -291,21 +316,30 @@ class OpenAiCompatiblePolicyTest {
 
   @Test
   void malformedRepliesAreClearErrors() {
-    List<String> bodies = List.of(
-        "this is not json",
-        "[1,2,3]",
-        "{\"id\":\"x\"}",
-        "{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}",
-        "{\"choices\":[{\"index\":0,\"text\":\"a\"},{\"index\":1,\"text\":\"b\"}]}",
-        "{\"choices\":[{\"index\":5,\"text\":\"a\"}]}",
-        "{\"error\":{\"message\":\"bad things\"}}");
-    List<String> expected = List.of("not JSON", "expected a JSON object", "no \"choices\" array",
-        "has no \"text\" string", "asked for 1 choices, got 2", "index", "bad things");
+    List<String> bodies =
+        List.of(
+            "this is not json",
+            "[1,2,3]",
+            "{\"id\":\"x\"}",
+            "{\"choices\":[{\"index\":0,\"finish_reason\":\"stop\"}]}",
+            "{\"choices\":[{\"index\":0,\"text\":\"a\"},{\"index\":1,\"text\":\"b\"}]}",
+            "{\"choices\":[{\"index\":5,\"text\":\"a\"}]}",
+            "{\"error\":{\"message\":\"bad things\"}}");
+    List<String> expected =
+        List.of(
+            "not JSON",
+            "expected a JSON object",
+            "no \"choices\" array",
+            "has no \"text\" string",
+            "asked for 1 choices, got 2",
+            "index",
+            "bad things");
     try (OpenAiCompatiblePolicy p = policy().maxRetries(3).build()) {
       for (int i = 0; i < bodies.size(); i++) {
         script.add(Reply.ok(bodies.get(i)));
         int before = received.size();
-        HttpPolicyException e = assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
+        HttpPolicyException e =
+            assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
         assertTrue(e.getMessage().contains(expected.get(i)), e.getMessage());
         assertTrue(e.getMessage().contains(url()), "names the endpoint: " + e.getMessage());
         assertEquals(before + 1, received.size(), "a malformed reply is not retried");
@@ -316,11 +350,15 @@ class OpenAiCompatiblePolicyTest {
   @Test
   void slowRepliesHitTheTimeout() {
     fallback = req -> new Reply(200, vllmLike(req).body(), 3000, null);
-    try (OpenAiCompatiblePolicy p = policy().timeout(Duration.ofMillis(200)).maxRetries(1).build()) {
+    try (OpenAiCompatiblePolicy p =
+        policy().timeout(Duration.ofMillis(200)).maxRetries(1).build()) {
       long t0 = System.nanoTime();
-      HttpPolicyException e = assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
+      HttpPolicyException e =
+          assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      assertTrue(e.getMessage().contains("timed out") && e.getMessage().contains("after 2 attempts"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("timed out") && e.getMessage().contains("after 2 attempts"),
+          e.getMessage());
       assertEquals(-1, e.statusCode());
       assertTrue(ms < 2500, "gave up after " + ms + " ms");
     }
@@ -342,34 +380,70 @@ class OpenAiCompatiblePolicyTest {
   void anUnreachableServerIsAClearError() {
     int port = server.getAddress().getPort();
     server.stop(0);
-    try (OpenAiCompatiblePolicy p = OpenAiCompatiblePolicy.builder()
-        .baseUrl("http://127.0.0.1:" + port + "/v1").model("m").maxRetries(1)
-        .backoff(Duration.ofMillis(5), Duration.ofMillis(10)).build()) {
-      HttpPolicyException e = assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
-      assertTrue(e.getMessage().contains("cannot connect") || e.getMessage().contains("I/O error"), e.getMessage());
+    try (OpenAiCompatiblePolicy p =
+        OpenAiCompatiblePolicy.builder()
+            .baseUrl("http://127.0.0.1:" + port + "/v1")
+            .model("m")
+            .maxRetries(1)
+            .backoff(Duration.ofMillis(5), Duration.ofMillis(10))
+            .build()) {
+      HttpPolicyException e =
+          assertThrows(HttpPolicyException.class, () -> p.propose(request("q", 1)));
+      assertTrue(
+          e.getMessage().contains("cannot connect") || e.getMessage().contains("I/O error"),
+          e.getMessage());
     }
   }
 
   @Test
   void builderValidatesEagerly() {
-    assertThrows(IllegalStateException.class, () -> OpenAiCompatiblePolicy.builder().model("m").build());
-    assertThrows(IllegalStateException.class, () -> OpenAiCompatiblePolicy.builder().baseUrl("http://h").build());
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().baseUrl("localhost:8000"));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().baseUrl("ftp://h/x"));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().temperature(-0.1));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().temperature(Double.NaN));
+    assertThrows(
+        IllegalStateException.class, () -> OpenAiCompatiblePolicy.builder().model("m").build());
+    assertThrows(
+        IllegalStateException.class,
+        () -> OpenAiCompatiblePolicy.builder().baseUrl("http://h").build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OpenAiCompatiblePolicy.builder().baseUrl("localhost:8000"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OpenAiCompatiblePolicy.builder().baseUrl("ftp://h/x"));
+    assertThrows(
+        IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().temperature(-0.1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OpenAiCompatiblePolicy.builder().temperature(Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().topP(0));
     assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().topP(1.5));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().maxTokens(0));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().maxRetries(-1));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().stop(List.of("")));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().timeout(Duration.ZERO));
-    assertThrows(IllegalArgumentException.class,
-        () -> OpenAiCompatiblePolicy.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
-    assertEquals("http://h:8000/v1/completions",
-        OpenAiCompatiblePolicy.builder().baseUrl("http://h:8000").model("m").build().endpoint().toString());
-    assertEquals("http://h:8000/v1/completions",
-        OpenAiCompatiblePolicy.builder().baseUrl("http://h:8000/v1/").model("m").build().endpoint().toString());
+    assertThrows(
+        IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().maxTokens(0));
+    assertThrows(
+        IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().maxRetries(-1));
+    assertThrows(
+        IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().stop(List.of("")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OpenAiCompatiblePolicy.builder().timeout(Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            OpenAiCompatiblePolicy.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    assertEquals(
+        "http://h:8000/v1/completions",
+        OpenAiCompatiblePolicy.builder()
+            .baseUrl("http://h:8000")
+            .model("m")
+            .build()
+            .endpoint()
+            .toString());
+    assertEquals(
+        "http://h:8000/v1/completions",
+        OpenAiCompatiblePolicy.builder()
+            .baseUrl("http://h:8000/v1/")
+            .model("m")
+            .build()
+            .endpoint()
+            .toString());
   }
 
   @Test
@@ -382,17 +456,20 @@ class OpenAiCompatiblePolicyTest {
 
   @Test
   void completionTokensAreSharedOutExactly() {
-    qt().forAll(integers().between(0, 100_000), lists().of(strings().ascii().ofLengthBetween(0, 30)).ofSizeBetween(1, 12))
-        .check((total, texts) -> {
-          int[] s = OpenAiCompatiblePolicy.share(total, texts.toArray(new String[0]));
-          int sum = 0;
-          for (int x : s) {
-            if (x < 0) {
-              return false;
-            }
-            sum += x;
-          }
-          return sum == total;
-        });
+    qt().forAll(
+            integers().between(0, 100_000),
+            lists().of(strings().ascii().ofLengthBetween(0, 30)).ofSizeBetween(1, 12))
+        .check(
+            (total, texts) -> {
+              int[] s = OpenAiCompatiblePolicy.share(total, texts.toArray(new String[0]));
+              int sum = 0;
+              for (int x : s) {
+                if (x < 0) {
+                  return false;
+                }
+                sum += x;
+              }
+              return sum == total;
+            });
   }
 }

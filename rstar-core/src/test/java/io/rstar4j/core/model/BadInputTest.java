@@ -40,8 +40,8 @@ class BadInputTest {
 
   @Test
   void missingDirectoryAndFilesAreNamed() throws Exception {
-    NoSuchFileException e = assertThrows(NoSuchFileException.class,
-        () -> load(root.resolve("nowhere")));
+    NoSuchFileException e =
+        assertThrows(NoSuchFileException.class, () -> load(root.resolve("nowhere")));
     assertTrue(e.getMessage().contains("nowhere"), e.getMessage());
     Path noModel = copyWith("nomodel", null);
     e = assertThrows(NoSuchFileException.class, () -> load(noModel));
@@ -57,13 +57,18 @@ class BadInputTest {
     OnnxGraphBuilder g = OnnxGraphBuilder.create("encoder");
     g.input("input_ids", ElementType.INT64, "batch", "seq");
     g.input("attention_mask", ElementType.INT64, "batch", "seq");
-    String emb = g.gather(g.initializer("e", new float[TinyQwen2.vocabSize() * 4],
-        TinyQwen2.vocabSize(), 4), "input_ids", 0);
+    String emb =
+        g.gather(
+            g.initializer("e", new float[TinyQwen2.vocabSize() * 4], TinyQwen2.vocabSize(), 4),
+            "input_ids",
+            0);
     g.output(emb, "last_hidden_state", ElementType.FLOAT, "batch", "seq", 4);
     Path d = copyWith("encoder", g.toByteArray());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(d));
-    assertTrue(e.getMessage().contains("not a causal LM")
-        && e.getMessage().contains("past_key_values.0.key"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("not a causal LM")
+            && e.getMessage().contains("past_key_values.0.key"),
+        e.getMessage());
   }
 
   @Test
@@ -84,31 +89,44 @@ class BadInputTest {
   @Test
   void emptyAndOverlongPromptsAndBadIds() throws Exception {
     try (CausalLm lm = load(good)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> lm.generate("", 1, GenerationConfig.greedy(4)));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> lm.generate("", 1, GenerationConfig.greedy(4)));
       assertTrue(e.getMessage().contains("empty"), e.getMessage());
-      e = assertThrows(IllegalArgumentException.class,
-          () -> lm.generate("x".repeat(64), 1, GenerationConfig.greedy(4)));
-      assertTrue(e.getMessage().contains("64 tokens") && e.getMessage().contains("context"),
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> lm.generate("x".repeat(64), 1, GenerationConfig.greedy(4)));
+      assertTrue(
+          e.getMessage().contains("64 tokens") && e.getMessage().contains("context"),
           e.getMessage());
-      e = assertThrows(IllegalArgumentException.class, () -> lm.generate(
-          List.of(GenerationRequest.ofTokens(new int[] {1, 99999}, 1)),
-          GenerationConfig.greedy(4)));
+      e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  lm.generate(
+                      List.of(GenerationRequest.ofTokens(new int[] {1, 99999}, 1)),
+                      GenerationConfig.greedy(4)));
       assertTrue(e.getMessage().contains("99999"), e.getMessage());
       // Still usable after the errors.
       lm.generate("ok", 1, GenerationConfig.greedy(2));
     }
     CausalLm closed = load(good);
     closed.close();
-    assertThrows(IllegalStateException.class,
-        () -> closed.generate("ok", 1, GenerationConfig.greedy(2)));
+    assertThrows(
+        IllegalStateException.class, () -> closed.generate("ok", 1, GenerationConfig.greedy(2)));
   }
 
   @Test
   void requiringCudaWithoutItFailsClearly() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () ->
-        CausalLm.builder(good).tokenizer(new ByteTestTokenizer()).provider(ProviderChoice.CUDA)
-            .build());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                CausalLm.builder(good)
+                    .tokenizer(new ByteTestTokenizer())
+                    .provider(ProviderChoice.CUDA)
+                    .build());
     assertTrue(e.getMessage().contains("CUDA"), e.getMessage());
   }
 
@@ -119,8 +137,8 @@ class BadInputTest {
     assertThrows(IllegalArgumentException.class, () -> GenerationConfig.builder().topP(0));
     assertThrows(IllegalArgumentException.class, () -> GenerationConfig.builder().temperature(-1));
     assertThrows(IllegalArgumentException.class, () -> GenerationConfig.builder().maxTokens(0));
-    assertThrows(IllegalArgumentException.class,
-        () -> GenerationConfig.builder().stopStrings(List.of("")));
+    assertThrows(
+        IllegalArgumentException.class, () -> GenerationConfig.builder().stopStrings(List.of("")));
     assertThrows(IllegalArgumentException.class, () -> GenerationRequest.ofText("x", 0));
   }
 }

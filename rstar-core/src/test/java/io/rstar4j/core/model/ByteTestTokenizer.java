@@ -23,13 +23,14 @@ final class ByteTestTokenizer implements Tokenizer {
       byteOfChar[table[b]] = b;
     }
     bytesOf = new byte[TinyQwen2.vocabSize()][];
-    vocab.forEach((s, id) -> {
-      byte[] out = new byte[s.length()];
-      for (int i = 0; i < s.length(); i++) {
-        out[i] = (byte) byteOfChar[s.charAt(i)];
-      }
-      bytesOf[id] = out;
-    });
+    vocab.forEach(
+        (s, id) -> {
+          byte[] out = new byte[s.length()];
+          for (int i = 0; i < s.length(); i++) {
+            out[i] = (byte) byteOfChar[s.charAt(i)];
+          }
+          bytesOf[id] = out;
+        });
     for (String sp : TinyQwen2.SPECIAL_TOKENS) {
       bytesOf[TinyQwen2.specialTokenId(sp)] = sp.getBytes(StandardCharsets.UTF_8);
     }

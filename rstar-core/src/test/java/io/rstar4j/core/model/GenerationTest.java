@@ -66,11 +66,14 @@ class GenerationTest {
   @Test
   void longGenerationsGrowTheKvBuffersWithoutChangingResults() throws Exception {
     try (CausalLm fresh = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).build()) {
-      List<GenerationRequest> reqs = List.of(GenerationRequest.ofText("a", 2),
-          GenerationRequest.ofText("a much longer prompt than the other", 1));
+      List<GenerationRequest> reqs =
+          List.of(
+              GenerationRequest.ofText("a", 2),
+              GenerationRequest.ofText("a much longer prompt than the other", 1));
       GenerationConfig cfg = GenerationConfig.greedy(150);
       List<GenerationResult> cached = fresh.generate(reqs, cfg);
-      List<GenerationResult> uncached = fresh.generate(reqs, cfg.toBuilder().kvCache(false).build());
+      List<GenerationResult> uncached =
+          fresh.generate(reqs, cfg.toBuilder().kvCache(false).build());
       for (int i = 0; i < reqs.size(); i++) {
         for (int j = 0; j < reqs.get(i).n(); j++) {
           assertEquals(tokens(uncached.get(i), j), tokens(cached.get(i), j));
@@ -82,16 +85,24 @@ class GenerationTest {
 
   @Test
   void batchedEqualsUnbatchedGreedyAndSampled() {
-    for (GenerationConfig cfg : List.of(GenerationConfig.greedy(30),
-        GenerationConfig.builder().maxTokens(30).temperature(0.9).topP(0.95).topK(50).seed(7)
-            .prefixReuse(false).build())) {
+    for (GenerationConfig cfg :
+        List.of(
+            GenerationConfig.greedy(30),
+            GenerationConfig.builder()
+                .maxTokens(30)
+                .temperature(0.9)
+                .topP(0.95)
+                .topK(50)
+                .seed(7)
+                .prefixReuse(false)
+                .build())) {
       List<GenerationRequest> reqs = new ArrayList<>();
       for (String p : PROMPTS) {
         reqs.add(GenerationRequest.ofText(p, 3));
       }
       List<GenerationResult> batched = lm.generate(reqs, cfg);
-      List<GenerationResult> batchedNoCache = lm.generate(reqs,
-          cfg.toBuilder().kvCache(false).build());
+      List<GenerationResult> batchedNoCache =
+          lm.generate(reqs, cfg.toBuilder().kvCache(false).build());
       for (int i = 0; i < PROMPTS.size(); i++) {
         GenerationResult alone = lm.generate(PROMPTS.get(i), 3, cfg);
         for (int j = 0; j < 3; j++) {
@@ -104,8 +115,8 @@ class GenerationTest {
 
   @Test
   void sameSeedSameSamplesOtherSeedOtherSamples() {
-    GenerationConfig cfg = GenerationConfig.builder().maxTokens(24).temperature(1.0).seed(123)
-        .build();
+    GenerationConfig cfg =
+        GenerationConfig.builder().maxTokens(24).temperature(1.0).seed(123).build();
     GenerationResult a = lm.generate("Once upon a time", 4, cfg);
     GenerationResult b = lm.generate("Once upon a time", 4, cfg);
     GenerationResult c = lm.generate("Once upon a time", 4, cfg.toBuilder().seed(124).build());
@@ -119,10 +130,18 @@ class GenerationTest {
 
   @Test
   void parallelSamplingGivesTheSameSamples() throws Exception {
-    GenerationConfig cfg = GenerationConfig.builder().maxTokens(20).temperature(1.0).topP(0.9)
-        .topK(100).seed(5).build();
-    List<GenerationRequest> reqs = List.of(GenerationRequest.ofText("parallel", 8),
-        GenerationRequest.ofText("sampling of rows", 8));
+    GenerationConfig cfg =
+        GenerationConfig.builder()
+            .maxTokens(20)
+            .temperature(1.0)
+            .topP(0.9)
+            .topK(100)
+            .seed(5)
+            .build();
+    List<GenerationRequest> reqs =
+        List.of(
+            GenerationRequest.ofText("parallel", 8),
+            GenerationRequest.ofText("sampling of rows", 8));
     List<GenerationResult> sequential = lm.generate(reqs, cfg);
     try (CausalLm par = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).build()) {
       par.parallelSamplingWork(0);
@@ -136,9 +155,16 @@ class GenerationTest {
   @Test
   void samplesSharePrefill() {
     DecodeStats before = lm.decodeStats();
-    GenerationResult r = lm.generate(List.of(GenerationRequest.ofText("shared prefill", 8)),
-        GenerationConfig.builder().maxTokens(5).temperature(1).seed(1).prefixReuse(false).build())
-        .get(0);
+    GenerationResult r =
+        lm.generate(
+                List.of(GenerationRequest.ofText("shared prefill", 8)),
+                GenerationConfig.builder()
+                    .maxTokens(5)
+                    .temperature(1)
+                    .seed(1)
+                    .prefixReuse(false)
+                    .build())
+            .get(0);
     DecodeStats d = lm.decodeStats().minus(before);
     assertEquals(1, d.prefillRuns());
     assertEquals(8, r.completions().size());
@@ -154,10 +180,16 @@ class GenerationTest {
     lm.generate("abc", 2, GenerationConfig.greedy(8));
     DecodeStats off = lm.decodeStats().minus(before);
     assertEquals(0, off.decodeOutsideCpuNanos() + off.decodeRunCpuNanos());
-    assertTrue(off.decodeSteps() > 0 && off.decodeRunNanos() > 0
-        && off.decodeStepNanos() >= off.decodeRunNanos());
-    try (CausalLm timed = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer())
-        .intraOpThreads(1).measureCpuTime(true).build()) {
+    assertTrue(
+        off.decodeSteps() > 0
+            && off.decodeRunNanos() > 0
+            && off.decodeStepNanos() >= off.decodeRunNanos());
+    try (CausalLm timed =
+        CausalLm.builder(dir)
+            .tokenizer(new ByteTestTokenizer())
+            .intraOpThreads(1)
+            .measureCpuTime(true)
+            .build()) {
       timed.generate("abc", 2, GenerationConfig.greedy(8));
       DecodeStats on = timed.decodeStats();
       assertTrue(on.decodeRunCpuNanos() > 0 && on.decodeOutsideCpuNanos() > 0, on.toString());
@@ -176,8 +208,8 @@ class GenerationTest {
 
   @Test
   void stopStringsAreFoundAcrossTokenBoundariesAndKept() {
-    GenerationResult free = lm.generate("The quick brown fox jumps over", 1,
-        GenerationConfig.greedy(40));
+    GenerationResult free =
+        lm.generate("The quick brown fox jumps over", 1, GenerationConfig.greedy(40));
     String text = free.completions().get(0).text();
     // A stop string of three characters spans at least two byte tokens.
     int at = -1;
@@ -190,8 +222,13 @@ class GenerationTest {
     }
     assertTrue(at > 0, "no usable stop string in " + text);
     String stop = text.substring(at, at + 3);
-    GenerationResult cut = lm.generate("The quick brown fox jumps over", 1,
-        GenerationConfig.greedy(40).toBuilder().stopStrings(List.of("never-there", stop)).build());
+    GenerationResult cut =
+        lm.generate(
+            "The quick brown fox jumps over",
+            1,
+            GenerationConfig.greedy(40).toBuilder()
+                .stopStrings(List.of("never-there", stop))
+                .build());
     Completion c = cut.completions().get(0);
     assertEquals(StopReason.STOP_STRING, c.stopReason());
     assertEquals(text.substring(0, at + 3), c.text());
@@ -208,14 +245,18 @@ class GenerationTest {
     for (String f : List.of("model.onnx", "tokenizer.json")) {
       Files.copy(dir.resolve(f), other.resolve(f));
     }
-    Files.writeString(other.resolve("config.json"), TinyQwen2.configJson(TinyQwen2.Config.tiny())
-        .replaceAll("\"eos_token_id\": \\d+", "\"eos_token_id\": " + eos));
+    Files.writeString(
+        other.resolve("config.json"),
+        TinyQwen2.configJson(TinyQwen2.Config.tiny())
+            .replaceAll("\"eos_token_id\": \\d+", "\"eos_token_id\": " + eos));
     try (CausalLm m = CausalLm.builder(other).tokenizer(new ByteTestTokenizer()).build()) {
       Completion c = m.generate("Hello world", 1, GenerationConfig.greedy(20)).completions().get(0);
       assertEquals(StopReason.END_OF_SEQUENCE, c.stopReason());
       assertEquals(toks.subList(0, first + 1), c.tokens());
-      assertEquals(new ByteTestTokenizer().decode(
-          toks.subList(0, first).stream().mapToInt(Integer::intValue).toArray()), c.text());
+      assertEquals(
+          new ByteTestTokenizer()
+              .decode(toks.subList(0, first).stream().mapToInt(Integer::intValue).toArray()),
+          c.text());
     }
   }
 
@@ -224,8 +265,8 @@ class GenerationTest {
     Path small = Files.createTempDirectory(dir, "ctx");
     TinyQwen2.writeExport(new TinyQwen2.Config(64, 2, 4, 2, 128, 16, 10000, 1e-6, 42), small);
     try (CausalLm m = CausalLm.builder(small).tokenizer(new ByteTestTokenizer()).build()) {
-      Completion c = m.generate("0123456789abc", 1, GenerationConfig.greedy(50)).completions()
-          .get(0);
+      Completion c =
+          m.generate("0123456789abc", 1, GenerationConfig.greedy(50)).completions().get(0);
       assertEquals(3, c.completionTokens());
       assertEquals(StopReason.MAX_TOKENS, c.stopReason());
     }

@@ -22,9 +22,11 @@ class OnnxPolicyTest {
   static CausalLm lm;
 
   static final Problem PROBLEM = Problem.of("p1", "What is 2 + 3?", "5");
-  static final List<PolicyRequest> REQUESTS = List.of(
-      new PolicyRequest(PROBLEM, Trajectory.empty(), 3),
-      new PolicyRequest(PROBLEM, Trajectory.of(Step.parse("<code>\nx = 2 + 3\n<end_of_step>")), 2));
+  static final List<PolicyRequest> REQUESTS =
+      List.of(
+          new PolicyRequest(PROBLEM, Trajectory.empty(), 3),
+          new PolicyRequest(
+              PROBLEM, Trajectory.of(Step.parse("<code>\nx = 2 + 3\n<end_of_step>")), 2));
 
   @BeforeAll
   static void load() throws Exception {
@@ -55,8 +57,9 @@ class OnnxPolicyTest {
     assertEquals(2, out.get(1).size());
     for (int i = 0; i < REQUESTS.size(); i++) {
       String prompt = REQUESTS.get(i).prompt();
-      GenerationResult direct = lm.generate(List.of(GenerationRequest.ofText(prompt,
-          REQUESTS.get(i).n())), p.config()).get(0);
+      GenerationResult direct =
+          lm.generate(List.of(GenerationRequest.ofText(prompt, REQUESTS.get(i).n())), p.config())
+              .get(0);
       for (int j = 0; j < out.get(i).size(); j++) {
         Generation g = out.get(i).get(j);
         assertEquals(lm.tokenizer().encode(prompt).length, g.promptTokens());
@@ -72,8 +75,8 @@ class OnnxPolicyTest {
   @Test
   void generationsAreCutAtTheFirstStopStringWhichIsKept() {
     List<String> stops = List.of("e", "t", "<end_of_step>");
-    OnnxPolicy p = OnnxPolicy.builder(lm).ownsModel(false).seed(11).maxTokens(40)
-        .stopStrings(stops).build();
+    OnnxPolicy p =
+        OnnxPolicy.builder(lm).ownsModel(false).seed(11).maxTokens(40).stopStrings(stops).build();
     int stopped = 0;
     for (List<Generation> gens : p.propose(REQUESTS)) {
       for (Generation g : gens) {

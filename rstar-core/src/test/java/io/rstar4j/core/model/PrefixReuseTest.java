@@ -51,27 +51,35 @@ class PrefixReuseTest {
 
   @Test
   void resultsAreIdenticalWithReuseOnAndOff() throws Exception {
-    for (GenerationConfig cfg : List.of(GenerationConfig.greedy(12),
-        GenerationConfig.builder().maxTokens(12).temperature(1.0).topP(0.9).seed(99).build())) {
+    for (GenerationConfig cfg :
+        List.of(
+            GenerationConfig.greedy(12),
+            GenerationConfig.builder().maxTokens(12).temperature(1.0).topP(0.9).seed(99).build())) {
       List<String> on;
       List<String> off;
       List<String> tight;
       PrefixCacheStats stats;
       PrefixCacheStats tightStats;
-      try (CausalLm lm = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer())
-          .prefixCacheBytes(64L << 20).build()) {
+      try (CausalLm lm =
+          CausalLm.builder(dir)
+              .tokenizer(new ByteTestTokenizer())
+              .prefixCacheBytes(64L << 20)
+              .build()) {
         on = expandTree(lm, cfg);
         stats = lm.prefixCacheStats();
       }
-      try (CausalLm lm = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer())
-          .prefixCacheBytes(0).build()) {
+      try (CausalLm lm =
+          CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).prefixCacheBytes(0).build()) {
         off = expandTree(lm, cfg);
         assertEquals(0, lm.prefixCacheStats().hits());
       }
       long perToken = 2L * 2 * 2 * 16 * 4;
       long budget = perToken * 45; // room for about one prompt: forces evictions
-      try (CausalLm lm = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer())
-          .prefixCacheBytes(budget).build()) {
+      try (CausalLm lm =
+          CausalLm.builder(dir)
+              .tokenizer(new ByteTestTokenizer())
+              .prefixCacheBytes(budget)
+              .build()) {
         tight = expandTree(lm, cfg);
         tightStats = lm.prefixCacheStats();
       }
@@ -95,9 +103,11 @@ class PrefixReuseTest {
       assertEquals(0, first.reusedPromptTokens());
       GenerationResult child = lm.generate("A parent prompt and a child step", 2, cfg);
       assertEquals("A parent prompt".length(), child.reusedPromptTokens());
-      GenerationResult off = lm.generate(List.of(GenerationRequest.ofText(
-          "A parent prompt and a child step", 2)), cfg.toBuilder().prefixReuse(false).build())
-          .get(0);
+      GenerationResult off =
+          lm.generate(
+                  List.of(GenerationRequest.ofText("A parent prompt and a child step", 2)),
+                  cfg.toBuilder().prefixReuse(false).build())
+              .get(0);
       assertEquals(0, off.reusedPromptTokens());
       assertEquals(off.completions(), child.completions());
     }

@@ -35,55 +35,61 @@ class SamplerTest {
   @Test
   void topKSamplesStayAmongTheKMostLikely() {
     qt().forAll(longs().all(), integers().between(1, 40), integers().between(2, 500))
-        .checkAssert((seed, k, vocab) -> {
-          float[] l = logits(seed, vocab);
-          Sampler s = new Sampler(vocab);
-          GenerationConfig cfg = GenerationConfig.builder().temperature(1.5).topK(k).build();
-          SplittableRandom rnd = new SplittableRandom(seed);
-          for (int i = 0; i < 20; i++) {
-            int t = s.sample(FloatBuffer.wrap(l), 0, cfg, rnd);
-            assertTrue(rank(l, t) < k, "rank " + rank(l, t) + " >= k " + k);
-          }
-        });
+        .checkAssert(
+            (seed, k, vocab) -> {
+              float[] l = logits(seed, vocab);
+              Sampler s = new Sampler(vocab);
+              GenerationConfig cfg = GenerationConfig.builder().temperature(1.5).topK(k).build();
+              SplittableRandom rnd = new SplittableRandom(seed);
+              for (int i = 0; i < 20; i++) {
+                int t = s.sample(FloatBuffer.wrap(l), 0, cfg, rnd);
+                assertTrue(rank(l, t) < k, "rank " + rank(l, t) + " >= k " + k);
+              }
+            });
   }
 
   @Test
   void topPSamplesStayInTheNucleus() {
     qt().forAll(longs().all(), integers().between(1, 99), integers().between(2, 3000))
-        .checkAssert((seed, pct, vocab) -> {
-          float[] l = logits(seed, vocab);
-          double p = pct / 100.0;
-          // The nucleus: smallest top set with mass >= p.
-          double max = Arrays.stream(toDouble(l)).max().orElseThrow();
-          double[] probs = Arrays.stream(toDouble(l)).map(v -> Math.exp(v - max)).toArray();
-          double z = Arrays.stream(probs).sum();
-          Integer[] order = new Integer[vocab];
-          for (int i = 0; i < vocab; i++) {
-            order[i] = i;
-          }
-          Arrays.sort(order, (a, b) -> probs[a] != probs[b] ? Double.compare(probs[b], probs[a])
-              : Integer.compare(a, b));
-          double c = 0;
-          int size = 0;
-          while (c < p * z - 1e-12 && size < vocab) {
-            c += probs[order[size++]];
-          }
-          Sampler s = new Sampler(vocab);
-          GenerationConfig cfg = GenerationConfig.builder().temperature(1.0).topP(p).build();
-          SplittableRandom rnd = new SplittableRandom(seed);
-          for (int i = 0; i < 20; i++) {
-            int t = s.sample(FloatBuffer.wrap(l), 0, cfg, rnd);
-            assertTrue(rank(l, t) < Math.max(size, 1), "rank " + rank(l, t) + " size " + size);
-          }
-        });
+        .checkAssert(
+            (seed, pct, vocab) -> {
+              float[] l = logits(seed, vocab);
+              double p = pct / 100.0;
+              // The nucleus: smallest top set with mass >= p.
+              double max = Arrays.stream(toDouble(l)).max().orElseThrow();
+              double[] probs = Arrays.stream(toDouble(l)).map(v -> Math.exp(v - max)).toArray();
+              double z = Arrays.stream(probs).sum();
+              Integer[] order = new Integer[vocab];
+              for (int i = 0; i < vocab; i++) {
+                order[i] = i;
+              }
+              Arrays.sort(
+                  order,
+                  (a, b) ->
+                      probs[a] != probs[b]
+                          ? Double.compare(probs[b], probs[a])
+                          : Integer.compare(a, b));
+              double c = 0;
+              int size = 0;
+              while (c < p * z - 1e-12 && size < vocab) {
+                c += probs[order[size++]];
+              }
+              Sampler s = new Sampler(vocab);
+              GenerationConfig cfg = GenerationConfig.builder().temperature(1.0).topP(p).build();
+              SplittableRandom rnd = new SplittableRandom(seed);
+              for (int i = 0; i < 20; i++) {
+                int t = s.sample(FloatBuffer.wrap(l), 0, cfg, rnd);
+                assertTrue(rank(l, t) < Math.max(size, 1), "rank " + rank(l, t) + " size " + size);
+              }
+            });
   }
 
   @Test
   void greedyTakesTheArgmaxAndFrequenciesFollowTheSoftmax() {
     float[] l = {0f, (float) Math.log(3), 0f, -50f};
     Sampler s = new Sampler(4);
-    assertEquals(1, s.sample(FloatBuffer.wrap(l), 0, GenerationConfig.greedy(1),
-        new SplittableRandom(1)));
+    assertEquals(
+        1, s.sample(FloatBuffer.wrap(l), 0, GenerationConfig.greedy(1), new SplittableRandom(1)));
     int[] counts = new int[4];
     SplittableRandom rnd = new SplittableRandom(5);
     GenerationConfig cfg = GenerationConfig.builder().temperature(1).build();

@@ -19,17 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 class TinyExportTest {
   @TempDir Path dir;
 
-  static final List<String> TEXTS = List.of(
-      "the cat and the dog in the park", "print(x)\n\nfor i in range(3):\n    print(i)",
-      "<|im_start|>user\nWhat is 2+2?<|im_end|>", "émoji 🎉 and 数学", "  spaces   and\ttabs  ");
+  static final List<String> TEXTS =
+      List.of(
+          "the cat and the dog in the park",
+          "print(x)\n\nfor i in range(3):\n    print(i)",
+          "<|im_start|>user\nWhat is 2+2?<|im_end|>",
+          "émoji 🎉 and 数学",
+          "  spaces   and\ttabs  ");
 
   @Test
   void tokenizerJsonMatchesTheReferenceImplementation() throws Exception {
     TinyQwen2.writeExport(TinyQwen2.Config.tiny(), dir);
     Tokenizer ours = Tokenizers.fromFile(dir.resolve("tokenizer.json"));
     assertEquals(TinyQwen2.vocabSize(), ours.vocabSize());
-    try (HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(dir.resolve("tokenizer.json"),
-        Map.of("addSpecialTokens", "false", "truncation", "false"))) {
+    try (HuggingFaceTokenizer ref =
+        HuggingFaceTokenizer.newInstance(
+            dir.resolve("tokenizer.json"),
+            Map.of("addSpecialTokens", "false", "truncation", "false"))) {
       for (String t : TEXTS) {
         Encoding e = ref.encode(t, false, false);
         int[] expected = java.util.Arrays.stream(e.getIds()).mapToInt(x -> (int) x).toArray();
@@ -48,8 +54,8 @@ class TinyExportTest {
     TinyQwen2.writeExport(TinyQwen2.Config.tiny().withSeed(5), dir);
     assertTrue(Files.readString(dir.resolve("config.json")).contains("\"model_type\": \"qwen2\""));
     try (CausalLm lm = CausalLm.load(dir)) {
-      GenerationResult r = lm.generate("the cat", 2, GenerationConfig.builder().maxTokens(8)
-          .seed(1).build());
+      GenerationResult r =
+          lm.generate("the cat", 2, GenerationConfig.builder().maxTokens(8).seed(1).build());
       assertEquals(2, r.completions().size());
       assertEquals(lm.tokenizer().encode("the cat").length, r.promptTokens());
       for (Completion c : r.completions()) {

@@ -13,9 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The generated graph computes the Qwen2 forward pass: its logits equal a plain Java
- * implementation (RMSNorm, rotary embeddings with rotate-half, grouped-query attention where query
- * head j reads KV head j / (heads / kvHeads), SwiGLU) on the same weights.
+ * The generated graph computes the Qwen2 forward pass: its logits equal a plain Java implementation
+ * (RMSNorm, rotary embeddings with rotate-half, grouped-query attention where query head j reads KV
+ * head j / (heads / kvHeads), SwiGLU) on the same weights.
  */
 class TinyQwen2ReferenceTest {
 
@@ -26,8 +26,8 @@ class TinyQwen2ReferenceTest {
     Map<String, float[]> w = new HashMap<>();
     for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
       if (t.getDataType() == OnnxMl.TensorProto.DataType.FLOAT_VALUE) {
-        FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)
-            .asFloatBuffer();
+        FloatBuffer fb =
+            t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[] a = new float[fb.remaining()];
         fb.get(a);
         w.put(t.getName(), a);
@@ -52,15 +52,20 @@ class TinyQwen2ReferenceTest {
       in.put("position_ids", OnnxTensor.createTensor(env, pos));
       for (int l = 0; l < c.layers(); l++) {
         for (String kv : new String[] {"key", "value"}) {
-          in.put("past_key_values." + l + "." + kv, OnnxTensor.createTensor(env,
-              FloatBuffer.allocate(0), new long[] {1, c.kvHeads(), 0, c.headDim()}));
+          in.put(
+              "past_key_values." + l + "." + kv,
+              OnnxTensor.createTensor(
+                  env, FloatBuffer.allocate(0), new long[] {1, c.kvHeads(), 0, c.headDim()}));
         }
       }
       try (OrtSession.Result r = s.run(in)) {
         float[][][] logits = (float[][][]) r.get("logits").get().getValue();
         for (int t = 0; t < ids.length; t++) {
           for (int v = 0; v < expected[t].length; v++) {
-            assertEquals(expected[t][v], logits[0][t][v], 1e-3 * (1 + Math.abs(expected[t][v])),
+            assertEquals(
+                expected[t][v],
+                logits[0][t][v],
+                1e-3 * (1 + Math.abs(expected[t][v])),
                 "position " + t + " token " + v);
           }
         }
@@ -85,12 +90,24 @@ class TinyQwen2ReferenceTest {
     for (int l = 0; l < c.layers(); l++) {
       String p = "model.layers." + l + ".";
       double[][] hn = rms(x, w.get(p + "input_layernorm.weight"), c.rmsEps());
-      double[][] q = linear(hn, w.get(p + "self_attn.q_proj.weight"),
-          w.get(p + "self_attn.q_proj.bias"), c.heads() * d);
-      double[][] k = linear(hn, w.get(p + "self_attn.k_proj.weight"),
-          w.get(p + "self_attn.k_proj.bias"), c.kvHeads() * d);
-      double[][] v = linear(hn, w.get(p + "self_attn.v_proj.weight"),
-          w.get(p + "self_attn.v_proj.bias"), c.kvHeads() * d);
+      double[][] q =
+          linear(
+              hn,
+              w.get(p + "self_attn.q_proj.weight"),
+              w.get(p + "self_attn.q_proj.bias"),
+              c.heads() * d);
+      double[][] k =
+          linear(
+              hn,
+              w.get(p + "self_attn.k_proj.weight"),
+              w.get(p + "self_attn.k_proj.bias"),
+              c.kvHeads() * d);
+      double[][] v =
+          linear(
+              hn,
+              w.get(p + "self_attn.v_proj.weight"),
+              w.get(p + "self_attn.v_proj.bias"),
+              c.kvHeads() * d);
       rope(q, c.heads(), d, c.ropeTheta());
       rope(k, c.kvHeads(), d, c.ropeTheta());
       int group = c.heads() / c.kvHeads();

@@ -46,7 +46,8 @@ class OnnxGraphBuilderTest {
       assertArrayEquals(new long[] {-1, 4}, t.getShape());
     }
     OnnxMl.ModelProto m = g.build();
-    assertEquals("batch",
+    assertEquals(
+        "batch",
         m.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
     assertEquals(17, m.getOpsetImport(0).getVersion());
   }
@@ -104,7 +105,8 @@ class OnnxGraphBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> g.add("x", "nope"));
     assertTrue(unknown.getMessage().contains("unknown value 'nope'"));
     assertThrows(IllegalArgumentException.class, () -> g.initializer("w", new float[3], 2, 2));
-    assertThrows(IllegalArgumentException.class, () -> g.input("y", ElementType.FLOAT, 1.5f, new Object()));
+    assertThrows(
+        IllegalArgumentException.class, () -> g.input("y", ElementType.FLOAT, 1.5f, new Object()));
     assertThrows(IllegalStateException.class, g::build);
     assertThrows(IllegalArgumentException.class, () -> OnnxGraphBuilder.create("o").opset(13));
     g.relu("x");

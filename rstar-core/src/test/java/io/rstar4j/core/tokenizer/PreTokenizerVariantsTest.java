@@ -25,28 +25,45 @@ class PreTokenizerVariantsTest {
 
   @BeforeAll
   static void load() throws Exception {
-    qwen = JsonParser.parseString(Files.readString(TestAssets.require(TestAssets.QWEN3_TOKENIZER)))
-        .getAsJsonObject();
+    qwen =
+        JsonParser.parseString(Files.readString(TestAssets.require(TestAssets.QWEN3_TOKENIZER)))
+            .getAsJsonObject();
   }
 
   private static String split(String regex, String behavior) {
     JsonObject p = new JsonObject();
     p.addProperty("Regex", regex);
-    return "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Split\",\"pattern\":" + p
-        + ",\"behavior\":\"" + behavior + "\",\"invert\":false},"
+    return "{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":\"Split\",\"pattern\":"
+        + p
+        + ",\"behavior\":\""
+        + behavior
+        + "\",\"invert\":false},"
         + "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":false,\"use_regex\":false}]}";
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"gpt2", "gpt2-prefix-space", "llama3", "generic-regex", "generic-removed", "no-normalizer"})
+  @ValueSource(
+      strings = {
+        "gpt2",
+        "gpt2-prefix-space",
+        "llama3",
+        "generic-regex",
+        "generic-removed",
+        "no-normalizer"
+      })
   void matchesTheReference(String variant) throws Exception {
     JsonObject t = qwen.deepCopy();
     String pre;
     switch (variant) {
-      case "gpt2" -> pre = "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}";
-      case "gpt2-prefix-space" -> pre = "{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"trim_offsets\":true,\"use_regex\":true}";
+      case "gpt2" ->
+          pre =
+              "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":true,\"use_regex\":true}";
+      case "gpt2-prefix-space" ->
+          pre =
+              "{\"type\":\"ByteLevel\",\"add_prefix_space\":true,\"trim_offsets\":true,\"use_regex\":true}";
       case "llama3" -> pre = split(GptSplit.LLAMA3_PATTERN, "Isolated");
-      case "generic-regex" -> pre = split("\\p{L}+|\\p{N}{1,2}|\\s+|[^\\s\\p{L}\\p{N}]+", "Isolated");
+      case "generic-regex" ->
+          pre = split("\\p{L}+|\\p{N}{1,2}|\\s+|[^\\s\\p{L}\\p{N}]+", "Isolated");
       case "generic-removed" -> pre = split("\\s+", "Removed");
       case "no-normalizer" -> {
         pre = t.get("pre_tokenizer").toString();

@@ -23,10 +23,17 @@ import org.junit.jupiter.api.Test;
  * every benchmark question and a set of adversarial texts give identical ids.
  */
 class QwenTokenizerTest {
-  static final List<String> BENCHMARKS = List.of(
-      "GSM8K_test.json", "MATH_test.json", "math500_test.json", "aime2024_test.json",
-      "amc23_test.json", "collegemath_test.json", "gaokao2023en_test.json",
-      "olympiadbench_test.json", "omni_test.json");
+  static final List<String> BENCHMARKS =
+      List.of(
+          "GSM8K_test.json",
+          "MATH_test.json",
+          "math500_test.json",
+          "aime2024_test.json",
+          "amc23_test.json",
+          "collegemath_test.json",
+          "gaokao2023en_test.json",
+          "olympiadbench_test.json",
+          "omni_test.json");
 
   static Tokenizer ours;
   static Reference reference;
@@ -46,9 +53,12 @@ class QwenTokenizerTest {
   }
 
   static List<String> questions(String file) throws Exception {
-    try (InputStream in = QwenTokenizerTest.class.getResourceAsStream("/tokenizer/benchmarks/" + file)) {
+    try (InputStream in =
+        QwenTokenizerTest.class.getResourceAsStream("/tokenizer/benchmarks/" + file)) {
       List<String> out = new ArrayList<>();
-      for (JsonElement e : JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8)).getAsJsonArray()) {
+      for (JsonElement e :
+          JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+              .getAsJsonArray()) {
         out.add(e.getAsJsonObject().get("question").getAsString());
       }
       return out;
@@ -56,51 +66,52 @@ class QwenTokenizerTest {
   }
 
   /** Adversarial texts: LaTeX, code, CJK, emoji, white-space runs, special tokens inside text. */
-  static final List<String> ADVERSARIAL = List.of(
-      "",
-      " ",
-      "   ",
-      "\n",
-      "\n\n\n",
-      " \n \n ",
-      "\t\t\tx",
-      "a  \n\n  b   ",
-      "trailing spaces   ",
-      "\r\n\r\nwindows\r\n",
-      "\\frac{1}{2} + \\sqrt{x^2+y^2} = \\boxed{\\dfrac{\\pi}{4}}",
-      "$$\\sum_{k=1}^{\\infty} \\frac{1}{k^2} = \\frac{\\pi^2}{6}$$",
-      "\\begin{align*} x &= 3 \\\\ y &= -4.5e-10 \\end{align*}",
-      "<code>\nimport sympy as sp\nx = sp.symbols('x')\nprint(sp.solve(x**2 - 4, x))\n<end_of_step>",
-      "def f(n):\n    if n <= 1:\n        return 1\n    return n * f(n - 1)  # recursion\n\n\n",
-      "for (int i = 0; i < n; ++i) { a[i] += b[i] >> 2; }",
-      "    \n    \n        x = {'a': [1, 2, 3]}",
-      "中文的数学题：求解方程 x² + 2x + 1 = 0。答案是−1。",
-      "日本語のテキストと한국어 텍스트",
-      "emoji 😀👍🏽 family 👨‍👩‍👧‍👦 flags 🇫🇷🇯🇵 keycap 1️⃣",
-      "ZWJ\u200Dand\u200Bzero\uFEFFwidth",
-      "<|endoftext|>",
-      "Hello<|endoftext|>world<|im_start|>user\nhi<|im_end|>",
-      "<|im_start|><|im_end|><|endoftext|><think></think>",
-      "<|endoftext|  <|endoftext|>> <|im_start",
-      "<think>\nLet me think.\n</think>\n\nAnswer: 42",
-      "It's, I'm, we'll, they've, you're, she'd, don't, IT'S, WE'LL, 'S",
-      "'s's's 'll'LL 'ſ 'Ɫ",
-      "1234567890 3.14159 1,000,000 ١٢٣ ½ ⅔ ²³ Ⅻ",
-      "café naïve Å Ω ﬁ ﬀ ǅ",
-      "e\u0301 a\u0308 n\u0303 (combining marks, NFC composes them)",
-      "Ελληνικά Русский עברית العربية हिन्दी ไทย",
-      "tab\tsep\u000Bvt\u000Cff\u001Cfs\u0085nel\u00A0nbsp\u2007figure\u202Fnarrow\u3000ideo",
-      "mixed\u00A0\u00A0spaces\u2003\u2003em and\u2028line\u2029para",
-      "a" + "b".repeat(300),
-      "x".repeat(5000),
-      " ".repeat(1000) + "end",
-      "\n".repeat(50) + "end" + " \n".repeat(40),
-      "!!!???...,,,;;;:::---___===+++***&&&%%%$$$###@@@",
-      "```python\nprint('hi')\n```",
-      "http://example.com/path?query=1&b=2#frag user@example.com",
-      "\u0000\u0001\u0002\u001F\u007F control chars",
-      "\uFFFD replacement \uFFFF noncharacter \uE000 private use",
-      "𝔸𝕓𝕔 𝟙𝟚𝟛 𠀀𠀁 (astral letters and digits)");
+  static final List<String> ADVERSARIAL =
+      List.of(
+          "",
+          " ",
+          "   ",
+          "\n",
+          "\n\n\n",
+          " \n \n ",
+          "\t\t\tx",
+          "a  \n\n  b   ",
+          "trailing spaces   ",
+          "\r\n\r\nwindows\r\n",
+          "\\frac{1}{2} + \\sqrt{x^2+y^2} = \\boxed{\\dfrac{\\pi}{4}}",
+          "$$\\sum_{k=1}^{\\infty} \\frac{1}{k^2} = \\frac{\\pi^2}{6}$$",
+          "\\begin{align*} x &= 3 \\\\ y &= -4.5e-10 \\end{align*}",
+          "<code>\nimport sympy as sp\nx = sp.symbols('x')\nprint(sp.solve(x**2 - 4, x))\n<end_of_step>",
+          "def f(n):\n    if n <= 1:\n        return 1\n    return n * f(n - 1)  # recursion\n\n\n",
+          "for (int i = 0; i < n; ++i) { a[i] += b[i] >> 2; }",
+          "    \n    \n        x = {'a': [1, 2, 3]}",
+          "中文的数学题：求解方程 x² + 2x + 1 = 0。答案是−1。",
+          "日本語のテキストと한국어 텍스트",
+          "emoji 😀👍🏽 family 👨‍👩‍👧‍👦 flags 🇫🇷🇯🇵 keycap 1️⃣",
+          "ZWJ\u200Dand\u200Bzero\uFEFFwidth",
+          "<|endoftext|>",
+          "Hello<|endoftext|>world<|im_start|>user\nhi<|im_end|>",
+          "<|im_start|><|im_end|><|endoftext|><think></think>",
+          "<|endoftext|  <|endoftext|>> <|im_start",
+          "<think>\nLet me think.\n</think>\n\nAnswer: 42",
+          "It's, I'm, we'll, they've, you're, she'd, don't, IT'S, WE'LL, 'S",
+          "'s's's 'll'LL 'ſ 'Ɫ",
+          "1234567890 3.14159 1,000,000 ١٢٣ ½ ⅔ ²³ Ⅻ",
+          "café naïve Å Ω ﬁ ﬀ ǅ",
+          "e\u0301 a\u0308 n\u0303 (combining marks, NFC composes them)",
+          "Ελληνικά Русский עברית العربية हिन्दी ไทย",
+          "tab\tsep\u000Bvt\u000Cff\u001Cfs\u0085nel\u00A0nbsp\u2007figure\u202Fnarrow\u3000ideo",
+          "mixed\u00A0\u00A0spaces\u2003\u2003em and\u2028line\u2029para",
+          "a" + "b".repeat(300),
+          "x".repeat(5000),
+          " ".repeat(1000) + "end",
+          "\n".repeat(50) + "end" + " \n".repeat(40),
+          "!!!???...,,,;;;:::---___===+++***&&&%%%$$$###@@@",
+          "```python\nprint('hi')\n```",
+          "http://example.com/path?query=1&b=2#frag user@example.com",
+          "\u0000\u0001\u0002\u001F\u007F control chars",
+          "\uFFFD replacement \uFFFF noncharacter \uE000 private use",
+          "𝔸𝕓𝕔 𝟙𝟚𝟛 𠀀𠀁 (astral letters and digits)");
 
   @Test
   void everyBenchmarkQuestionMatchesTheReference() throws Exception {
@@ -168,7 +179,8 @@ class QwenTokenizerTest {
       StringBuilder sb = new StringBuilder();
       for (int id : ids) {
         String piece = d.push(id);
-        assertTrue(piece.indexOf('\uFFFD') < 0 || s.indexOf('\uFFFD') >= 0,
+        assertTrue(
+            piece.indexOf('\uFFFD') < 0 || s.indexOf('\uFFFD') >= 0,
             "a partial character leaked while streaming " + s);
         sb.append(piece);
       }
@@ -190,17 +202,26 @@ class QwenTokenizerTest {
     while (first < Math.min(want.length, got.length) && want[first] == got[first]) {
       first++;
     }
-    return "text " + escape(shown) + "\n  first difference at id " + first + "\n  reference "
-        + Arrays.toString(Arrays.copyOfRange(want, Math.max(0, first - 3), Math.min(want.length, first + 8)))
+    return "text "
+        + escape(shown)
+        + "\n  first difference at id "
+        + first
+        + "\n  reference "
+        + Arrays.toString(
+            Arrays.copyOfRange(want, Math.max(0, first - 3), Math.min(want.length, first + 8)))
         + "\n  ours      "
-        + Arrays.toString(Arrays.copyOfRange(got, Math.max(0, first - 3), Math.min(got.length, first + 8)));
+        + Arrays.toString(
+            Arrays.copyOfRange(got, Math.max(0, first - 3), Math.min(got.length, first + 8)));
   }
 
   static String escape(String s) {
     StringBuilder sb = new StringBuilder("\"");
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || (c >= 0x7F && c < 0xA1) || Character.isSurrogate(c) || (c >= 0x2000 && c <= 0x206F)) {
+      if (c < 0x20
+          || (c >= 0x7F && c < 0xA1)
+          || Character.isSurrogate(c)
+          || (c >= 0x2000 && c <= 0x206F)) {
         sb.append(String.format("\\u%04X", (int) c));
       } else {
         sb.append(c);

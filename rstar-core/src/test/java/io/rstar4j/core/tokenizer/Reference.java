@@ -13,12 +13,13 @@ final class Reference implements AutoCloseable {
   }
 
   static Reference of(Path file) throws Exception {
-    return new Reference(HuggingFaceTokenizer.builder()
-        .optTokenizerPath(file)
-        .optAddSpecialTokens(false)
-        .optTruncation(false)
-        .optPadding(false)
-        .build());
+    return new Reference(
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(file)
+            .optAddSpecialTokens(false)
+            .optTruncation(false)
+            .optPadding(false)
+            .build());
   }
 
   int[] encode(String text) {

@@ -25,8 +25,12 @@ final class TestAssets {
         return candidate;
       }
     }
-    String message = "test asset .cache/test-assets/" + relative + " is missing (looked upwards from "
-        + dir + "); fetch it with: bash .ci/install.d/20-test-assets.sh";
+    String message =
+        "test asset .cache/test-assets/"
+            + relative
+            + " is missing (looked upwards from "
+            + dir
+            + "); fetch it with: bash .ci/install.d/20-test-assets.sh";
     if (System.getenv("CI") != null) {
       fail(message);
     }

@@ -22,7 +22,8 @@ final class TinyTokenizerJson {
    * @param arrayMerges whether merges are written as {@code ["a","b"]} (else {@code "a b"})
    * @param qwenSplit whether the pre-tokenizer is Qwen2's Split + ByteLevel (else ByteLevel alone)
    */
-  static String bpe(List<String[]> merges, boolean arrayMerges, boolean qwenSplit, List<String> specials) {
+  static String bpe(
+      List<String[]> merges, boolean arrayMerges, boolean qwenSplit, List<String> specials) {
     JsonObject vocab = new JsonObject();
     for (int b = 0; b < 256; b++) {
       vocab.addProperty(sym(b), b);
@@ -66,9 +67,12 @@ final class TinyTokenizerJson {
     model.addProperty("ignore_merges", false);
     model.add("vocab", vocab);
     model.add("merges", ms);
-    JsonObject byteLevel = JsonParser.parseString(
-        "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":false,\"use_regex\":"
-            + (qwenSplit ? "false" : "true") + "}").getAsJsonObject();
+    JsonObject byteLevel =
+        JsonParser.parseString(
+                "{\"type\":\"ByteLevel\",\"add_prefix_space\":false,\"trim_offsets\":false,\"use_regex\":"
+                    + (qwenSplit ? "false" : "true")
+                    + "}")
+            .getAsJsonObject();
     JsonObject pre;
     if (qwenSplit) {
       pre = new JsonObject();

@@ -16,17 +16,19 @@ import org.junit.jupiter.api.io.TempDir;
 /** The loader and the BPE on small hand-made tokenizers whose ids can be worked out by hand. */
 class TokenizersTest {
 
-  private static final List<String[]> MERGES = List.of(
-      new String[] {"l", "l"},
-      new String[] {"h", "e"},
-      new String[] {"he", "ll"},
-      new String[] {"hell", "o"},
-      new String[] {"Ġ", "w"},
-      new String[] {"Ġw", "o"});
+  private static final List<String[]> MERGES =
+      List.of(
+          new String[] {"l", "l"},
+          new String[] {"h", "e"},
+          new String[] {"he", "ll"},
+          new String[] {"hell", "o"},
+          new String[] {"Ġ", "w"},
+          new String[] {"Ġw", "o"});
 
   private static Tokenizer tiny(boolean arrayMerges, boolean qwenSplit) {
     return Tokenizers.fromJson(
-        TinyTokenizerJson.bpe(MERGES, arrayMerges, qwenSplit, List.of("<|endoftext|>", "<|im_end|>")));
+        TinyTokenizerJson.bpe(
+            MERGES, arrayMerges, qwenSplit, List.of("<|endoftext|>", "<|im_end|>")));
   }
 
   @Test
@@ -52,18 +54,21 @@ class TokenizersTest {
     assertArrayEquals(new int[] {259, 262, 259, 263}, ids);
     assertEquals("hello<|endoftext|>hello<|im_end|>", t.decode(ids));
     assertEquals("hellohello", t.decode(ids, true));
-    assertArrayEquals(t.encode("x"), t.encode("x", true), "a ByteLevel post-processor adds nothing");
+    assertArrayEquals(
+        t.encode("x"), t.encode("x", true), "a ByteLevel post-processor adds nothing");
     // a broken special token is plain text
     assertEquals("<|endoftext|", t.decode(t.encode("<|endoftext|")));
   }
 
   @Test
   void templatePostProcessorAddsSpecialTokensOnlyWhenAsked() {
-    String json = TinyTokenizerJson.bpe(MERGES, false, true, List.of("<|endoftext|>", "<|im_end|>"))
-        .replaceFirst("\"post_processor\":\\{[^}]*\\}",
-            "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<|im_end|>\",\"type_id\":0}},"
-                + "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},{\"SpecialToken\":{\"id\":\"<|endoftext|>\",\"type_id\":0}}],"
-                + "\"pair\":[],\"special_tokens\":{\"<|endoftext|>\":{\"id\":\"<|endoftext|>\",\"ids\":[262],\"tokens\":[\"<|endoftext|>\"]}}}");
+    String json =
+        TinyTokenizerJson.bpe(MERGES, false, true, List.of("<|endoftext|>", "<|im_end|>"))
+            .replaceFirst(
+                "\"post_processor\":\\{[^}]*\\}",
+                "\"post_processor\":{\"type\":\"TemplateProcessing\",\"single\":[{\"SpecialToken\":{\"id\":\"<|im_end|>\",\"type_id\":0}},"
+                    + "{\"Sequence\":{\"id\":\"A\",\"type_id\":0}},{\"SpecialToken\":{\"id\":\"<|endoftext|>\",\"type_id\":0}}],"
+                    + "\"pair\":[],\"special_tokens\":{\"<|endoftext|>\":{\"id\":\"<|endoftext|>\",\"ids\":[262],\"tokens\":[\"<|endoftext|>\"]}}}");
     Tokenizer t = Tokenizers.fromJson(json);
     assertArrayEquals(new int[] {259}, t.encode("hello"));
     assertArrayEquals(new int[] {259}, t.encode("hello", false));
@@ -75,7 +80,8 @@ class TokenizersTest {
     Tokenizer t = tiny(false, true);
     String s = "héllo wörld ∑ 😀 中文\n\n  \t";
     int[] ids = t.encode(s);
-    assertEquals(s.getBytes(StandardCharsets.UTF_8).length - 2, ids.length, "two merges apply: ll and Ġw");
+    assertEquals(
+        s.getBytes(StandardCharsets.UTF_8).length - 2, ids.length, "two merges apply: ll and Ġw");
     assertEquals(s, t.decode(ids));
   }
 
@@ -107,9 +113,12 @@ class TokenizersTest {
 
   @Test
   void missingFileIsAClearError(@TempDir Path dir) {
-    IllegalArgumentException e = assertThrows(
-        IllegalArgumentException.class, () -> Tokenizers.fromFile(dir.resolve("nope.json")));
-    assertTrue(e.getMessage().contains("not found") && e.getMessage().contains("nope.json"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Tokenizers.fromFile(dir.resolve("nope.json")));
+    assertTrue(
+        e.getMessage().contains("not found") && e.getMessage().contains("nope.json"),
+        e.getMessage());
   }
 
   @Test
@@ -124,16 +133,20 @@ class TokenizersTest {
   void otherBadJsonIsAClearError() {
     assertMessage("{not json", "not valid JSON");
     assertMessage("[1,2]", "not a Hugging Face tokenizer.json");
-    assertMessage("{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[]}}",
+    assertMessage(
+        "{\"model\":{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[]}}",
         "without a ByteLevel pre-tokenizer");
-    String missingByte = TinyTokenizerJson.bpe(List.of(), false, false, List.of())
-        .replace("\"" + TinyTokenizerJson.sym('a') + "\":97,", "");
+    String missingByte =
+        TinyTokenizerJson.bpe(List.of(), false, false, List.of())
+            .replace("\"" + TinyTokenizerJson.sym('a') + "\":97,", "");
     assertMessage(missingByte, "no token for byte 0x61");
-    String badMerge = TinyTokenizerJson.bpe(List.<String[]>of(new String[] {"a", "b"}), false, false, List.of())
-        .replace("\"a b\"", "\"a q b\"");
+    String badMerge =
+        TinyTokenizerJson.bpe(List.<String[]>of(new String[] {"a", "b"}), false, false, List.of())
+            .replace("\"a b\"", "\"a q b\"");
     assertMessage(badMerge, "merge 0");
-    String wrongShape = TinyTokenizerJson.bpe(List.of(), false, false, List.of())
-        .replace("\"merges\":[]", "\"merges\":{}");
+    String wrongShape =
+        TinyTokenizerJson.bpe(List.of(), false, false, List.of())
+            .replace("\"merges\":[]", "\"merges\":{}");
     assertMessage(wrongShape, "malformed tokenizer.json");
   }
 
@@ -149,6 +162,7 @@ class TokenizersTest {
   private static void assertMessage(String json, String part) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Tokenizers.fromJson(json));
-    assertTrue(e.getMessage().contains(part), "message '" + e.getMessage() + "' lacks '" + part + "'");
+    assertTrue(
+        e.getMessage().contains(part), "message '" + e.getMessage() + "' lacks '" + part + "'");
   }
 }

@@ -46,22 +46,23 @@ class WordPieceTokenizerTest {
     Files.deleteIfExists(file);
   }
 
-  static final List<String> TEXTS = List.of(
-      "",
-      "Hello, world!",
-      "The quick brown fox doesn't jump over the lazy dog's back.",
-      "UNBELIEVABLE unbelievably Übermensch naïve café ÀÉÎÕÜ",
-      "x = \\frac{1}{2} + \\sqrt{x^2+y^2}; f(n) := n! (mod 7)",
-      "中文的数学题：求解方程 x² + 2x + 1 = 0。日本語 한국어",
-      "emoji 😀 👍🏽 and symbols ∑ ∫ ≤ ≥ ≠ → ⇒ ∞",
-      "tabs\tand\nnewlines\r\nand\u00A0nbsp\u2003em\u3000ideo",
-      "control\u0000chars\u0001\u001F\u007F\u0085\u200B\uFEFF\uE000 gone",
-      "[CLS] text with [SEP] and [MASK] inside [PAD]",
-      "antidisestablishmentarianism supercalifragilisticexpialidocious",
-      "a".repeat(150) + " word",
-      "İstanbul ΣΊΣΥΦΟΣ ǅ ß ﬁ ﬀ Å",
-      "U.S.A. e.g. i.e. 3.14159 1,000,000 $5.00 50% #hashtag @user",
-      "\u0301 lone combining e\u0301 and \u0378 unassigned \uFFFD");
+  static final List<String> TEXTS =
+      List.of(
+          "",
+          "Hello, world!",
+          "The quick brown fox doesn't jump over the lazy dog's back.",
+          "UNBELIEVABLE unbelievably Übermensch naïve café ÀÉÎÕÜ",
+          "x = \\frac{1}{2} + \\sqrt{x^2+y^2}; f(n) := n! (mod 7)",
+          "中文的数学题：求解方程 x² + 2x + 1 = 0。日本語 한국어",
+          "emoji 😀 👍🏽 and symbols ∑ ∫ ≤ ≥ ≠ → ⇒ ∞",
+          "tabs\tand\nnewlines\r\nand\u00A0nbsp\u2003em\u3000ideo",
+          "control\u0000chars\u0001\u001F\u007F\u0085\u200B\uFEFF\uE000 gone",
+          "[CLS] text with [SEP] and [MASK] inside [PAD]",
+          "antidisestablishmentarianism supercalifragilisticexpialidocious",
+          "a".repeat(150) + " word",
+          "İstanbul ΣΊΣΥΦΟΣ ǅ ß ﬁ ﬀ Å",
+          "U.S.A. e.g. i.e. 3.14159 1,000,000 $5.00 50% #hashtag @user",
+          "\u0301 lone combining e\u0301 and \u0378 unassigned \uFFFD");
 
   @Test
   void idsMatchTheReference() throws Exception {
@@ -99,7 +100,8 @@ class WordPieceTokenizerTest {
     int[] ids = ours.encode("unbelievably");
     assertTrue(ids.length > 1, "a long word splits into pieces");
     assertEquals("unbelievably", ours.decode(ids));
-    assertArrayEquals(new int[] {100}, ours.encode("a".repeat(101)), "over max_input_chars_per_word");
+    assertArrayEquals(
+        new int[] {100}, ours.encode("a".repeat(101)), "over max_input_chars_per_word");
   }
 
   @Test
@@ -119,21 +121,47 @@ class WordPieceTokenizerTest {
     assertEquals("hello world", ours.decode(ours.encode("[CLS] Hello World [SEP]"), true));
   }
 
-  /** Blocks whose characters were all assigned by Unicode 8: the reference's category tables are that old. */
+  /**
+   * Blocks whose characters were all assigned by Unicode 8: the reference's category tables are
+   * that old.
+   */
   private static final int[][] OLD_BLOCKS = {
-    {0x20, 0x24F}, {0x300, 0x36F}, {0x370, 0x3FF}, {0x400, 0x4FF}, {0x2000, 0x206F},
-    {0x2190, 0x22FF}, {0x3000, 0x303F}, {0x4E00, 0x9FCC}, {0xAC00, 0xD7A3},
+    {0x20, 0x24F},
+    {0x300, 0x36F},
+    {0x370, 0x3FF},
+    {0x400, 0x4FF},
+    {0x2000, 0x206F},
+    {0x2190, 0x22FF},
+    {0x3000, 0x303F},
+    {0x4E00, 0x9FCC},
+    {0xAC00, 0xD7A3},
   };
 
   @Test
   void randomStringsMatchTheReference() {
     qt().withExamples(1500)
-        .forAll(org.quicktheories.generators.SourceDSL.lists()
-            .of(org.quicktheories.generators.SourceDSL.integers().between(0, 1_000_000)
-                .zip(org.quicktheories.generators.SourceDSL.integers().between(0, OLD_BLOCKS.length - 1),
-                    (r, b) -> OLD_BLOCKS[b][0] + r % (OLD_BLOCKS[b][1] - OLD_BLOCKS[b][0] + 1)))
-            .ofSizeBetween(0, 30)
-            .map(cps -> cps.stream().collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()))
-        .checkAssert(s -> assertArrayEquals(reference.encode(s), ours.encode(s), () -> QwenTokenizerTest.escape(s)));
+        .forAll(
+            org.quicktheories.generators.SourceDSL.lists()
+                .of(
+                    org.quicktheories.generators.SourceDSL.integers()
+                        .between(0, 1_000_000)
+                        .zip(
+                            org.quicktheories.generators.SourceDSL.integers()
+                                .between(0, OLD_BLOCKS.length - 1),
+                            (r, b) ->
+                                OLD_BLOCKS[b][0] + r % (OLD_BLOCKS[b][1] - OLD_BLOCKS[b][0] + 1)))
+                .ofSizeBetween(0, 30)
+                .map(
+                    cps ->
+                        cps.stream()
+                            .collect(
+                                StringBuilder::new,
+                                StringBuilder::appendCodePoint,
+                                StringBuilder::append)
+                            .toString()))
+        .checkAssert(
+            s ->
+                assertArrayEquals(
+                    reference.encode(s), ours.encode(s), () -> QwenTokenizerTest.escape(s)));
   }
 }

@@ -41,8 +41,8 @@ public record EngineOptions(
   /** What happens to a node whose expansion yields no child. */
   public enum EmptyExpansion {
     /**
-     * The reference: it stays childless and non-terminal; it is re-expanded on every remaining
-     * step of the rollout and every later rollout takes the same path (the search freezes).
+     * The reference: it stays childless and non-terminal; it is re-expanded on every remaining step
+     * of the rollout and every later rollout takes the same path (the search freezes).
      */
     FREEZE,
     /** It becomes terminal (a dead end), so later rollouts go elsewhere. */
@@ -105,7 +105,10 @@ public record EngineOptions(
     return new Builder(this);
   }
 
-  /** Builds options from {@link #reference(double, int) reference(2.0, 16)}; setters validate at once. */
+  /**
+   * Builds options from {@link #reference(double, int) reference(2.0, 16)}; setters validate at
+   * once.
+   */
   public static Builder builder() {
     return new Builder(reference(2.0, 16));
   }
@@ -136,7 +139,9 @@ public record EngineOptions(
       seed = o.seed;
     }
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder maxDepth(int v) {
       if (v < 1) {
         throw new IllegalArgumentException("maxDepth must be >= 1, was " + v);
@@ -181,7 +186,9 @@ public record EngineOptions(
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative or not finite */
+    /**
+     * @throws IllegalArgumentException if negative or not finite
+     */
     public Builder virtualLoss(double v) {
       if (!(v >= 0) || Double.isInfinite(v)) {
         throw new IllegalArgumentException("virtualLoss must be finite and >= 0, was " + v);
@@ -200,8 +207,16 @@ public record EngineOptions(
     /** The options. */
     public EngineOptions build() {
       return new EngineOptions(
-          maxDepth, rule, terminalMarking, emptyExpansion, shape, revisitTerminals, backup,
-          virtualLoss, randomTies, seed);
+          maxDepth,
+          rule,
+          terminalMarking,
+          emptyExpansion,
+          shape,
+          revisitTerminals,
+          backup,
+          virtualLoss,
+          randomTies,
+          seed);
     }
   }
 }

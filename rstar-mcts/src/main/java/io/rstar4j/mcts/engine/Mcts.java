@@ -130,7 +130,8 @@ public final class Mcts<S> {
         nc += f;
         w -= vl * f;
       }
-      double s = uct != null ? uct.fastScore(np, lnp, nc, w) : rule.score(np, nc, w, tree.priorOf(c));
+      double s =
+          uct != null ? uct.fastScore(np, lnp, nc, w) : rule.score(np, nc, w, tree.priorOf(c));
       if (best == SearchTree.NONE || s > bestScore) {
         best = c;
         bestScore = s;
@@ -157,7 +158,9 @@ public final class Mcts<S> {
     return n;
   }
 
-  /** Marks n terminal; with eager marking, also every ancestor whose children are now all terminal. */
+  /**
+   * Marks n terminal; with eager marking, also every ancestor whose children are now all terminal.
+   */
   void markTerminal(int n) {
     tree.setTerminal(n);
     if (options.terminalMarking() == EngineOptions.TerminalMarking.EAGER) {

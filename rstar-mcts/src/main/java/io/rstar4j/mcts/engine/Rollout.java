@@ -74,8 +74,8 @@ public final class Rollout<S> {
   }
 
   /**
-   * Gives the pending node its children (in order, with their initial values) and goes on.
-   * If another rollout expanded the node meanwhile, the given children are ignored.
+   * Gives the pending node its children (in order, with their initial values) and goes on. If
+   * another rollout expanded the node meanwhile, the given children are ignored.
    *
    * @throws IllegalStateException unless the status is {@link Status#NEEDS_EXPANSION}
    */

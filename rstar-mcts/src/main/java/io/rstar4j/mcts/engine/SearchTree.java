@@ -14,8 +14,11 @@ public final class SearchTree<S> {
   /** No node. */
   public static final int NONE = -1;
 
-  /** Topology packed per node (one cache line holds it): parent, first child, child count, depth. */
+  /**
+   * Topology packed per node (one cache line holds it): parent, first child, child count, depth.
+   */
   private static final int PARENT = 0;
+
   private static final int FIRST = 1;
   private static final int COUNT = 2;
   private static final int DEPTH = 3;

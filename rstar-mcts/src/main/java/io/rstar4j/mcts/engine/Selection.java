@@ -10,11 +10,12 @@ public final class Selection {
   }
 
   /**
-   * The reference's UCT score: {@code q + c * sqrt(ln(np) / nc)}, the second term 0 when
-   * {@code np == 0} or {@code nc == 0} (so an unvisited child scores exactly 0). Uses {@link
-   * Math#log}, which matches the reference's numpy log on its inputs.
+   * The reference's UCT score: {@code q + c * sqrt(ln(np) / nc)}, the second term 0 when {@code np
+   * == 0} or {@code nc == 0} (so an unvisited child scores exactly 0). Uses {@link Math#log}, which
+   * matches the reference's numpy log on its inputs.
    */
-  public static double uct(double c, double parentVisits, double childVisits, double childValueSum) {
+  public static double uct(
+      double c, double parentVisits, double childVisits, double childValueSum) {
     double q = q(childVisits, childValueSum);
     if (parentVisits == 0 || childVisits == 0) {
       return q;

@@ -2,8 +2,8 @@ package io.rstar4j.mcts.engine;
 
 /**
  * How a child is scored for selection: a small pure function of the parent's and the child's
- * statistics. The engine picks, among a node's selectable children in creation order, the first
- * one with the maximal score under exact equality.
+ * statistics. The engine picks, among a node's selectable children in creation order, the first one
+ * with the maximal score under exact equality.
  */
 @FunctionalInterface
 public interface SelectionRule {
@@ -28,8 +28,8 @@ public interface SelectionRule {
   }
 
   /**
-   * The reference's UCT: {@code q + c * sqrt(ln(N_parent) / N_child)}, where {@code q = W / N}
-   * (0 when unvisited) and the exploration term is 0 when either count is 0.
+   * The reference's UCT: {@code q + c * sqrt(ln(N_parent) / N_child)}, where {@code q = W / N} (0
+   * when unvisited) and the exploration term is 0 when either count is 0.
    *
    * @throws IllegalArgumentException if c is negative or not finite
    */
@@ -61,7 +61,8 @@ public interface SelectionRule {
 
   private static void checkC(double c) {
     if (!(c >= 0) || Double.isInfinite(c)) {
-      throw new IllegalArgumentException("exploration constant c must be finite and >= 0, was " + c);
+      throw new IllegalArgumentException(
+          "exploration constant c must be finite and >= 0, was " + c);
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.rstar4j.mcts.engine;
 
 /**
- * The built-in UCT rule. {@link Mcts} recognises it and hoists {@code ln(N_parent)} out of the
- * loop over children; the scores are bit-for-bit those of {@link Selection#uct}.
+ * The built-in UCT rule. {@link Mcts} recognises it and hoists {@code ln(N_parent)} out of the loop
+ * over children; the scores are bit-for-bit those of {@link Selection#uct}.
  */
 final class Uct implements SelectionRule {
   final double c;

@@ -64,8 +64,12 @@ public final class GoldenTrees {
       JsonObject n = e.getAsJsonObject();
       List<Integer> path = new ArrayList<>();
       n.getAsJsonArray("path").forEach(x -> path.add(x.getAsInt()));
-      out.add(new Entry(path, n.get("visits").getAsInt(), n.get("valueSum").getAsDouble(),
-          n.get("terminal").getAsBoolean()));
+      out.add(
+          new Entry(
+              path,
+              n.get("visits").getAsInt(),
+              n.get("valueSum").getAsDouble(),
+              n.get("terminal").getAsBoolean()));
     }
     return out;
   }

@@ -17,8 +17,8 @@ import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
-import io.rstar4j.mcts.SearchResult;
 import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.mcts.SearchResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,9 +83,10 @@ public final class ScriptedProblem {
    */
   public static ScriptedProblem read(Path file) throws IOException {
     String name = file.getFileName().toString();
-    String id = name.endsWith(".script.json")
-        ? name.substring(0, name.length() - ".script.json".length())
-        : name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
+    String id =
+        name.endsWith(".script.json")
+            ? name.substring(0, name.length() - ".script.json".length())
+            : name.endsWith(".json") ? name.substring(0, name.length() - ".json".length()) : name;
     return parse(Files.readString(file, StandardCharsets.UTF_8), id.isEmpty() ? "script" : id);
   }
 
@@ -114,11 +115,16 @@ public final class ScriptedProblem {
         }
       }
       JsonObject cfg = o.has("config") ? o.getAsJsonObject("config") : new JsonObject();
-      SearchMode mode = cfg.has("mode")
-          ? SearchMode.parse(cfg.get("mode").getAsString()) : SearchMode.TERMINAL_GUIDED;
-      SearchConfig base = mode == SearchMode.TERMINAL_GUIDED
-          ? SearchConfig.terminalGuidedRound()
-          : mode == SearchMode.PPM_AUGMENTED ? SearchConfig.ppmAugmentedRound() : SearchConfig.testTime();
+      SearchMode mode =
+          cfg.has("mode")
+              ? SearchMode.parse(cfg.get("mode").getAsString())
+              : SearchMode.TERMINAL_GUIDED;
+      SearchConfig base =
+          mode == SearchMode.TERMINAL_GUIDED
+              ? SearchConfig.terminalGuidedRound()
+              : mode == SearchMode.PPM_AUGMENTED
+                  ? SearchConfig.ppmAugmentedRound()
+                  : SearchConfig.testTime();
       Node root = node(o.getAsJsonObject("root"), true);
       SearchConfig.Builder b = base.toBuilder().mode(mode).candidates(Math.max(1, maxWidth(root)));
       if (cfg.has("rollouts")) {
@@ -151,11 +157,11 @@ public final class ScriptedProblem {
       throw new IllegalArgumentException("a script needs a \"root\" object");
     }
     String text = isRoot ? "" : o.get("text").getAsString();
-    String output = o.has("output") && !o.get("output").isJsonNull()
-        ? o.get("output").getAsString() : "";
+    String output =
+        o.has("output") && !o.get("output").isJsonNull() ? o.get("output").getAsString() : "";
     boolean error = o.has("error") && o.get("error").getAsBoolean();
-    double score = o.has("score") && !o.get("score").isJsonNull()
-        ? o.get("score").getAsDouble() : 0.0;
+    double score =
+        o.has("score") && !o.get("score").isJsonNull() ? o.get("score").getAsDouble() : 0.0;
     List<Node> children = null;
     if (o.has("children")) {
       JsonArray a = o.getAsJsonArray("children");
@@ -189,21 +195,24 @@ public final class ScriptedProblem {
    * @throws NullPointerException if config is null
    */
   public SearchResult replay(SearchConfig config) {
-    ReasoningSearch.Builder b = ReasoningSearch.builder(policy(), verifier())
-        .grader(grader())
-        .config(config);
+    ReasoningSearch.Builder b =
+        ReasoningSearch.builder(policy(), verifier()).grader(grader()).config(config);
     if (config.mode().usesRewardModel()) {
       b.rewardModel(rewardModel());
     }
     return b.build().search(problem);
   }
 
-  /** The problem: question and gold answer; its id is the file name without {@code .script.json}. */
+  /**
+   * The problem: question and gold answer; its id is the file name without {@code .script.json}.
+   */
   public Problem problem() {
     return problem;
   }
 
-  /** The search configuration the script asks for (mode, rollouts, maxDepth, c, errorsThreshold). */
+  /**
+   * The search configuration the script asks for (mode, rollouts, maxDepth, c, errorsThreshold).
+   */
   public SearchConfig config() {
     return config;
   }
@@ -277,8 +286,8 @@ public final class ScriptedProblem {
         }
       }
       if (next == null) {
-        throw new IllegalStateException("no scripted step at depth " + (i + 1) + " with text "
-            + abbreviate(text));
+        throw new IllegalStateException(
+            "no scripted step at depth " + (i + 1) + " with text " + abbreviate(text));
       }
       n = next;
     }

@@ -41,14 +41,22 @@ class EnginePropertiesTest {
   static EngineOptions options(int flags, long seed) {
     return EngineOptions.builder()
         .maxDepth(1 + (flags & 7))
-        .rule((flags & 8) == 0 ? SelectionRule.uct(2)
-            : SelectionRule.uct(2, SelectionRule.UnvisitedScore.INFINITY))
-        .terminalMarking((flags & 16) == 0 ? EngineOptions.TerminalMarking.LAZY
-            : EngineOptions.TerminalMarking.EAGER)
-        .emptyExpansion((flags & 32) == 0 ? EngineOptions.EmptyExpansion.FREEZE
-            : EngineOptions.EmptyExpansion.TERMINATE)
-        .shape((flags & 64) == 0 ? EngineOptions.RolloutShape.DEEP
-            : EngineOptions.RolloutShape.SINGLE_EXPANSION)
+        .rule(
+            (flags & 8) == 0
+                ? SelectionRule.uct(2)
+                : SelectionRule.uct(2, SelectionRule.UnvisitedScore.INFINITY))
+        .terminalMarking(
+            (flags & 16) == 0
+                ? EngineOptions.TerminalMarking.LAZY
+                : EngineOptions.TerminalMarking.EAGER)
+        .emptyExpansion(
+            (flags & 32) == 0
+                ? EngineOptions.EmptyExpansion.FREEZE
+                : EngineOptions.EmptyExpansion.TERMINATE)
+        .shape(
+            (flags & 64) == 0
+                ? EngineOptions.RolloutShape.DEEP
+                : EngineOptions.RolloutShape.SINGLE_EXPANSION)
         .randomTies((flags & 128) != 0, seed)
         .build();
   }
@@ -70,65 +78,73 @@ class EnginePropertiesTest {
 
   @Test
   void visitCountsAndValueSumsAddUp() {
-    qt().withExamples(200).forAll(longs().all(), integers().between(0, 255), integers().between(1, 40))
-        .checkAssert((seed, flags, rollouts) -> {
-          SearchTree<S> t = search(seed, flags, rollouts).tree();
-          for (int n = 0; n < t.size(); n++) {
-            S s = t.state(n);
-            int own = n == 0 || s.update() == NewChild.Update.NONE ? 0 : 1;
-            double ownValue = own == 0 ? 0 : s.value();
-            int visits = own;
-            double sum = ownValue;
-            for (int i = 0; i < t.childCount(n); i++) {
-              int c = t.child(n, i);
-              boolean self = t.state(c).update() == NewChild.Update.SELF;
-              visits += t.visits(c) - (self ? 1 : 0);
-              sum += t.valueSum(c) - (self ? t.state(c).value() : 0);
-            }
-            assertEquals(visits, t.visits(n), "visits at node " + n);
-            assertEquals(sum, t.valueSum(n), 1e-9, "value sum at node " + n);
-          }
-        });
+    qt().withExamples(200)
+        .forAll(longs().all(), integers().between(0, 255), integers().between(1, 40))
+        .checkAssert(
+            (seed, flags, rollouts) -> {
+              SearchTree<S> t = search(seed, flags, rollouts).tree();
+              for (int n = 0; n < t.size(); n++) {
+                S s = t.state(n);
+                int own = n == 0 || s.update() == NewChild.Update.NONE ? 0 : 1;
+                double ownValue = own == 0 ? 0 : s.value();
+                int visits = own;
+                double sum = ownValue;
+                for (int i = 0; i < t.childCount(n); i++) {
+                  int c = t.child(n, i);
+                  boolean self = t.state(c).update() == NewChild.Update.SELF;
+                  visits += t.visits(c) - (self ? 1 : 0);
+                  sum += t.valueSum(c) - (self ? t.state(c).value() : 0);
+                }
+                assertEquals(visits, t.visits(n), "visits at node " + n);
+                assertEquals(sum, t.valueSum(n), 1e-9, "value sum at node " + n);
+              }
+            });
   }
 
   @Test
   void qStaysWithinMinusOneAndOne() {
-    qt().withExamples(200).forAll(longs().all(), integers().between(0, 255), integers().between(1, 40))
-        .checkAssert((seed, flags, rollouts) -> {
-          SearchTree<S> t = search(seed, flags, rollouts).tree();
-          for (int n = 0; n < t.size(); n++) {
-            assertTrue(t.q(n) >= -1 - 1e-12 && t.q(n) <= 1 + 1e-12, "Q " + t.q(n));
-          }
-        });
+    qt().withExamples(200)
+        .forAll(longs().all(), integers().between(0, 255), integers().between(1, 40))
+        .checkAssert(
+            (seed, flags, rollouts) -> {
+              SearchTree<S> t = search(seed, flags, rollouts).tree();
+              for (int n = 0; n < t.size(); n++) {
+                assertTrue(t.q(n) >= -1 - 1e-12 && t.q(n) <= 1 + 1e-12, "Q " + t.q(n));
+              }
+            });
   }
 
   @Test
   void noTerminalIsEverTheBestChild() {
-    qt().withExamples(200).forAll(longs().all(), integers().between(0, 255), integers().between(1, 40))
-        .checkAssert((seed, flags, rollouts) -> {
-          Mcts<S> m = search(seed, flags, rollouts);
-          for (int n = 0; n < m.tree().size(); n++) {
-            int b = m.bestChild(n);
-            assertTrue(b == SearchTree.NONE || !m.tree().terminal(b));
-          }
-        });
+    qt().withExamples(200)
+        .forAll(longs().all(), integers().between(0, 255), integers().between(1, 40))
+        .checkAssert(
+            (seed, flags, rollouts) -> {
+              Mcts<S> m = search(seed, flags, rollouts);
+              for (int n = 0; n < m.tree().size(); n++) {
+                int b = m.bestChild(n);
+                assertTrue(b == SearchTree.NONE || !m.tree().terminal(b));
+              }
+            });
   }
 
   @Test
   void theSameSeedGivesTheSameTree() {
-    qt().withExamples(100).forAll(longs().all(), integers().between(0, 255), booleans().all())
-        .checkAssert((seed, flags, ties) -> {
-          int f = ties ? flags | 128 : flags & ~128;
-          SearchTree<S> a = search(seed, f, 25).tree();
-          SearchTree<S> b = search(seed, f, 25).tree();
-          assertEquals(a.size(), b.size());
-          for (int n = 0; n < a.size(); n++) {
-            assertEquals(a.parent(n), b.parent(n));
-            assertEquals(a.visits(n), b.visits(n));
-            assertEquals(a.valueSum(n), b.valueSum(n), 0.0);
-            assertEquals(a.terminal(n), b.terminal(n));
-            assertEquals(a.state(n), b.state(n));
-          }
-        });
+    qt().withExamples(100)
+        .forAll(longs().all(), integers().between(0, 255), booleans().all())
+        .checkAssert(
+            (seed, flags, ties) -> {
+              int f = ties ? flags | 128 : flags & ~128;
+              SearchTree<S> a = search(seed, f, 25).tree();
+              SearchTree<S> b = search(seed, f, 25).tree();
+              assertEquals(a.size(), b.size());
+              for (int n = 0; n < a.size(); n++) {
+                assertEquals(a.parent(n), b.parent(n));
+                assertEquals(a.visits(n), b.visits(n));
+                assertEquals(a.valueSum(n), b.valueSum(n), 0.0);
+                assertEquals(a.terminal(n), b.terminal(n));
+                assertEquals(a.state(n), b.state(n));
+              }
+            });
   }
 }

@@ -22,8 +22,8 @@ class EngineTest {
     assertEquals(0.5, Selection.uct(2, 0, 2, 1), 0.0, "no exploration term at N_parent = 0");
     assertEquals(1.0, Selection.uct(2, 1, 1, 1), 0.0, "ln 1 = 0");
     assertEquals(0.5 + 2 * Math.sqrt(Math.log(7) / 2), Selection.uct(2, 7, 2, 1), 0.0);
-    assertEquals(Double.POSITIVE_INFINITY,
-        SelectionRule.uct(2, UnvisitedScore.INFINITY).score(3, 0, 0, 1));
+    assertEquals(
+        Double.POSITIVE_INFINITY, SelectionRule.uct(2, UnvisitedScore.INFINITY).score(3, 0, 0, 1));
     assertEquals(0.25 + 1.5 * 0.5 * Math.sqrt(9) / 3, Selection.puct(1.5, 9, 2, 0.5, 0.5), 1e-15);
     assertThrows(IllegalArgumentException.class, () -> SelectionRule.uct(-1));
     assertThrows(IllegalArgumentException.class, () -> SelectionRule.puct(Double.NaN));
@@ -40,8 +40,11 @@ class EngineTest {
     Rollout<String> ro = m.startRollout();
     assertEquals(Rollout.Status.NEEDS_EXPANSION, ro.status());
     assertEquals(0, ro.node());
-    ro.expand(List.of(new NewChild<>("t", true, NewChild.Update.SELF, -1, 1),
-        NewChild.of("a"), NewChild.of("b")));
+    ro.expand(
+        List.of(
+            new NewChild<>("t", true, NewChild.Update.SELF, -1, 1),
+            NewChild.of("a"),
+            NewChild.of("b")));
     // the terminal child is skipped; a and b tie at 0: a
     assertEquals(Rollout.Status.NEEDS_EXPANSION, ro.status());
     assertEquals("a", m.tree().state(ro.node()));
@@ -69,8 +72,8 @@ class EngineTest {
 
   @Test
   void eagerMarkingPropagatesUpAtOnce() {
-    EngineOptions o = EngineOptions.builder()
-        .terminalMarking(EngineOptions.TerminalMarking.EAGER).build();
+    EngineOptions o =
+        EngineOptions.builder().terminalMarking(EngineOptions.TerminalMarking.EAGER).build();
     Mcts<String> m = new Mcts<>("r", o);
     Rollout<String> ro = m.startRollout();
     ro.expand(List.of(NewChild.of("a")));
@@ -98,13 +101,14 @@ class EngineTest {
 
   @Test
   void randomTiesAreDeterministicUnderASeed() {
-    StateSpace<Integer> wide = (s, d) -> {
-      List<NewChild<Integer>> out = new ArrayList<>();
-      for (int i = 0; i < (d < 3 ? 4 : 0); i++) {
-        out.add(d == 2 ? NewChild.terminal(s * 4 + i, 0.0) : NewChild.of(s * 4 + i));
-      }
-      return out;
-    };
+    StateSpace<Integer> wide =
+        (s, d) -> {
+          List<NewChild<Integer>> out = new ArrayList<>();
+          for (int i = 0; i < (d < 3 ? 4 : 0); i++) {
+            out.add(d == 2 ? NewChild.terminal(s * 4 + i, 0.0) : NewChild.of(s * 4 + i));
+          }
+          return out;
+        };
     List<Integer> orders = new ArrayList<>();
     for (long seed : new long[] {7, 7, 8, 9, 10, 11}) {
       Mcts<Integer> m = new Mcts<>(1, EngineOptions.builder().randomTies(true, seed).build());
@@ -119,30 +123,32 @@ class EngineTest {
   void banditWithAClearBestArmIsSolved() {
     double[] p = {0.2, 0.3, 0.8, 0.4, 0.25};
     Random rnd = new Random(42);
-    StateSpace<Integer> bandit = new StateSpace<>() {
-      @Override
-      public List<NewChild<Integer>> expand(Integer state, int depth) {
-        List<NewChild<Integer>> arms = new ArrayList<>();
-        for (int i = 0; i < p.length; i++) {
-          arms.add(NewChild.terminal(i, pull(i)));
-        }
-        return arms;
-      }
+    StateSpace<Integer> bandit =
+        new StateSpace<>() {
+          @Override
+          public List<NewChild<Integer>> expand(Integer state, int depth) {
+            List<NewChild<Integer>> arms = new ArrayList<>();
+            for (int i = 0; i < p.length; i++) {
+              arms.add(NewChild.terminal(i, pull(i)));
+            }
+            return arms;
+          }
 
-      @Override
-      public double evaluate(Integer arm) {
-        return pull(arm);
-      }
+          @Override
+          public double evaluate(Integer arm) {
+            return pull(arm);
+          }
 
-      private double pull(int arm) {
-        return rnd.nextDouble() < p[arm] ? 1.0 : 0.0;
-      }
-    };
-    EngineOptions o = EngineOptions.builder()
-        .rule(SelectionRule.uct(0.5, UnvisitedScore.INFINITY))
-        .shape(RolloutShape.SINGLE_EXPANSION)
-        .revisitTerminals(true)
-        .build();
+          private double pull(int arm) {
+            return rnd.nextDouble() < p[arm] ? 1.0 : 0.0;
+          }
+        };
+    EngineOptions o =
+        EngineOptions.builder()
+            .rule(SelectionRule.uct(0.5, UnvisitedScore.INFINITY))
+            .shape(RolloutShape.SINGLE_EXPANSION)
+            .revisitTerminals(true)
+            .build();
     Mcts<Integer> m = new Mcts<>(-1, o);
     m.run(bandit, 2000);
     SearchTree<Integer> t = m.tree();
@@ -161,31 +167,33 @@ class EngineTest {
   void shallowGameTreeIsSolvedByNegamax() {
     // payoff to the first player; minimax picks row 1 (min 0.2) though row 0 has the best mean.
     double[][] payoff = {{1, -1, 1}, {0.2, 0.3, 0.4}, {0.9, -0.8, 0.5}};
-    StateSpace<int[]> game = new StateSpace<>() {
-      @Override
-      public List<NewChild<int[]>> expand(int[] s, int depth) {
-        List<NewChild<int[]>> out = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-          if (depth == 0) {
-            out.add(NewChild.of(new int[] {i}));
-          } else {
-            out.add(NewChild.terminal(new int[] {s[0], i}, -payoff[s[0]][i]));
+    StateSpace<int[]> game =
+        new StateSpace<>() {
+          @Override
+          public List<NewChild<int[]>> expand(int[] s, int depth) {
+            List<NewChild<int[]>> out = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+              if (depth == 0) {
+                out.add(NewChild.of(new int[] {i}));
+              } else {
+                out.add(NewChild.terminal(new int[] {s[0], i}, -payoff[s[0]][i]));
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
 
-      @Override
-      public double evaluate(int[] s) {
-        return -payoff[s[0]][s[1]];
-      }
-    };
-    EngineOptions o = EngineOptions.builder()
-        .rule(SelectionRule.uct(1.0, UnvisitedScore.INFINITY))
-        .shape(RolloutShape.SINGLE_EXPANSION)
-        .revisitTerminals(true)
-        .backup(Backup.NEGAMAX)
-        .build();
+          @Override
+          public double evaluate(int[] s) {
+            return -payoff[s[0]][s[1]];
+          }
+        };
+    EngineOptions o =
+        EngineOptions.builder()
+            .rule(SelectionRule.uct(1.0, UnvisitedScore.INFINITY))
+            .shape(RolloutShape.SINGLE_EXPANSION)
+            .revisitTerminals(true)
+            .backup(Backup.NEGAMAX)
+            .build();
     Mcts<int[]> m = new Mcts<>(new int[0], o);
     m.run(game, 3000);
     SearchTree<int[]> t = m.tree();

@@ -42,15 +42,16 @@ class ExportTest {
     }
     String head = io.rstar4j.core.PromptTemplate.TRAINING.head(r.problem().question());
     int lines = 0;
-    for (String line : GoldenReplayTest.resource("example-1-terminal-guided.pairs-unfiltered.jsonl")
-        .split("\n")) {
+    for (String line :
+        GoldenReplayTest.resource("example-1-terminal-guided.pairs-unfiltered.jsonl").split("\n")) {
       if (line.isBlank()) {
         continue;
       }
       lines++;
       JsonObject o = JsonParser.parseString(line).getAsJsonObject();
       assertTrue(texts.contains(o.get("chosen_step").getAsString()), "chosen step is a node text");
-      assertTrue(texts.contains(o.get("rejected_step").getAsString()), "rejected step is a node text");
+      assertTrue(
+          texts.contains(o.get("rejected_step").getAsString()), "rejected step is a node text");
       String prefix = o.get("prefix").getAsString();
       assertTrue(prefix.startsWith(head));
       String rest = prefix.substring(head.length());
@@ -71,8 +72,9 @@ class ExportTest {
     for (String line : GoldenReplayTest.resource("example-2-ppm-augmented.sft.jsonl").split("\n")) {
       if (!line.isBlank()) {
         n++;
-        assertTrue(solutions.contains(
-            JsonParser.parseString(line).getAsJsonObject().get("response").getAsString()));
+        assertTrue(
+            solutions.contains(
+                JsonParser.parseString(line).getAsJsonObject().get("response").getAsString()));
       }
     }
     assertEquals(2, n);

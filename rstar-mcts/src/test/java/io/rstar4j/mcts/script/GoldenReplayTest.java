@@ -38,7 +38,8 @@ class GoldenReplayTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"example-1-terminal-guided", "example-2-ppm-augmented", "example-3-test-time"})
+  @ValueSource(
+      strings = {"example-1-terminal-guided", "example-2-ppm-augmented", "example-3-test-time"})
   void reproducesTheReferenceTree(String name) throws IOException {
     ScriptedProblem sp = ScriptedProblem.parse(resource(name + ".script.json"));
     SearchResult r = replay(sp);

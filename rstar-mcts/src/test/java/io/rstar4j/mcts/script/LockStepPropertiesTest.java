@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Generation;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.PolicyRequest;
@@ -17,7 +18,6 @@ import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
-import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.mcts.LockStepResult;
 import io.rstar4j.mcts.ReasoningSearch;
@@ -114,60 +114,74 @@ class LockStepPropertiesTest {
   @Test
   void batchingNeverChangesTheResult() {
     qt().withExamples(60)
-        .forAll(longs().all(), integers().between(0, 2), integers().between(1, 12),
+        .forAll(
+            longs().all(),
+            integers().between(0, 2),
+            integers().between(1, 12),
             integers().between(1, 6))
-        .checkAssert((seed, mode, rollouts, count) -> {
-          SearchConfig cfg = SearchConfig.bootstrapRound().toBuilder()
-              .mode(SearchMode.values()[mode]).rollouts(rollouts)
-              .maxDepth(2 + (int) Math.floorMod(seed, 4)).errorsThreshold(1 + (rollouts & 1))
-              .rolloutsInFlight(1 + (int) Math.floorMod(seed >> 3, 3))
-              .virtualLoss(Math.floorMod(seed >> 5, 2) * 2.0)
-              .build();
-          Multi multi = new Multi();
-          List<Problem> problems = new ArrayList<>();
-          for (int i = 0; i < count; i++) {
-            ScriptedProblem sp = randomScript(seed, i, cfg);
-            multi.byId.put(sp.problem().id(), sp);
-            problems.add(sp.problem());
-          }
-          // one verifier answering for every problem, by the problem of the step's position
-          Verifier routed = new Verifier() {
-            @Override
-            public ExecutionOutcome execute(String program) {
-              throw new UnsupportedOperationException();
-            }
+        .checkAssert(
+            (seed, mode, rollouts, count) -> {
+              SearchConfig cfg =
+                  SearchConfig.bootstrapRound().toBuilder()
+                      .mode(SearchMode.values()[mode])
+                      .rollouts(rollouts)
+                      .maxDepth(2 + (int) Math.floorMod(seed, 4))
+                      .errorsThreshold(1 + (rollouts & 1))
+                      .rolloutsInFlight(1 + (int) Math.floorMod(seed >> 3, 3))
+                      .virtualLoss(Math.floorMod(seed >> 5, 2) * 2.0)
+                      .build();
+              Multi multi = new Multi();
+              List<Problem> problems = new ArrayList<>();
+              for (int i = 0; i < count; i++) {
+                ScriptedProblem sp = randomScript(seed, i, cfg);
+                multi.byId.put(sp.problem().id(), sp);
+                problems.add(sp.problem());
+              }
+              // one verifier answering for every problem, by the problem of the step's position
+              Verifier routed =
+                  new Verifier() {
+                    @Override
+                    public ExecutionOutcome execute(String program) {
+                      throw new UnsupportedOperationException();
+                    }
 
-            @Override
-            public ExecutionOutcome executeStep(Trajectory before, Step step) {
-              for (ScriptedProblem sp : multi.byId.values()) {
-                try {
-                  return sp.verifier().executeStep(before, step);
-                } catch (IllegalStateException notThisOne) {
-                  // code step texts start with the problem id; try the next script
+                    @Override
+                    public ExecutionOutcome executeStep(Trajectory before, Step step) {
+                      for (ScriptedProblem sp : multi.byId.values()) {
+                        try {
+                          return sp.verifier().executeStep(before, step);
+                        } catch (IllegalStateException notThisOne) {
+                          // code step texts start with the problem id; try the next script
+                        }
+                      }
+                      throw new IllegalStateException("no script has this step");
+                    }
+                  };
+              ReasoningSearch together =
+                  ReasoningSearch.builder(multi.policy(), routed)
+                      .rewardModel(multi.rewardModel())
+                      .config(cfg)
+                      .build();
+              LockStepResult all = together.searchAll(problems);
+              assertEquals(
+                  count, all.stats().policyBatches().get(0), "the first round expands every root");
+              for (int b : all.stats().policyBatches()) {
+                assertTrue(b >= 1 && b <= count * cfg.rolloutsInFlight(), "batch size " + b);
+              }
+              for (int i = 0; i < count; i++) {
+                ScriptedProblem sp = multi.byId.get("p" + i);
+                ReasoningSearch.Builder alone =
+                    ReasoningSearch.builder(sp.policy(), sp.verifier())
+                        .config(cfg)
+                        .rewardModel(sp.rewardModel());
+                SearchResult single = alone.build().search(sp.problem());
+                assertSameTree(single.tree().root(), all.results().get(i).tree().root());
+                for (GoldenTrees.Entry e : GoldenTrees.entries(single.tree())) {
+                  double q = e.visits() == 0 ? 0 : e.valueSum() / e.visits();
+                  assertTrue(q >= -1 - 1e-12 && q <= 1 + 1e-12, "Q within [-1, 1]");
                 }
               }
-              throw new IllegalStateException("no script has this step");
-            }
-          };
-          ReasoningSearch together = ReasoningSearch.builder(multi.policy(), routed)
-              .rewardModel(multi.rewardModel()).config(cfg).build();
-          LockStepResult all = together.searchAll(problems);
-          assertEquals(count, all.stats().policyBatches().get(0), "the first round expands every root");
-          for (int b : all.stats().policyBatches()) {
-            assertTrue(b >= 1 && b <= count * cfg.rolloutsInFlight(), "batch size " + b);
-          }
-          for (int i = 0; i < count; i++) {
-            ScriptedProblem sp = multi.byId.get("p" + i);
-            ReasoningSearch.Builder alone = ReasoningSearch.builder(sp.policy(), sp.verifier())
-                .config(cfg).rewardModel(sp.rewardModel());
-            SearchResult single = alone.build().search(sp.problem());
-            assertSameTree(single.tree().root(), all.results().get(i).tree().root());
-            for (GoldenTrees.Entry e : GoldenTrees.entries(single.tree())) {
-              double q = e.visits() == 0 ? 0 : e.valueSum() / e.visits();
-              assertTrue(q >= -1 - 1e-12 && q <= 1 + 1e-12, "Q within [-1, 1]");
-            }
-          }
-        });
+            });
   }
 
   static void assertSameTree(ReasoningNode a, ReasoningNode b) {

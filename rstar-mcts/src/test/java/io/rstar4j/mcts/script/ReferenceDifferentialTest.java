@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Differential test: random golden-tree scripts replayed by the project's search and by a second,
- * independent implementation of golden-trees/README.md's semantics written in Python
- * ({@code xcheck/ref.py}, which reproduces the three reference goldens). Every node (path, visits,
+ * independent implementation of golden-trees/README.md's semantics written in Python ({@code
+ * xcheck/ref.py}, which reproduces the three reference goldens). Every node (path, visits,
  * terminal, value sum within 1e-9) must agree. Skipped where no {@code python3} is on the PATH.
  */
 class ReferenceDifferentialTest {
@@ -60,8 +60,10 @@ class ReferenceDifferentialTest {
         w.getAsJsonArray("path").forEach(e -> path.add(e.getAsInt()));
         assertEquals(path, g.path(), where + ": path of node " + k);
         assertEquals(w.get("visits").getAsInt(), g.visits(), where + " " + path + ": visits");
-        assertEquals(w.get("terminal").getAsBoolean(), g.terminal(), where + " " + path + ": terminal");
-        assertEquals(w.get("valueSum").getAsDouble(), g.valueSum(), 1e-9, where + " " + path + ": W");
+        assertEquals(
+            w.get("terminal").getAsBoolean(), g.terminal(), where + " " + path + ": terminal");
+        assertEquals(
+            w.get("valueSum").getAsDouble(), g.valueSum(), 1e-9, where + " " + path + ": W");
       }
       nodes += got.size();
     }

@@ -26,8 +26,12 @@ import org.junit.jupiter.api.Test;
 /** One small script per rule of the golden-tree README. */
 class ReferenceRulesTest {
 
-  private static void assertNode(Map<List<Integer>, GoldenTrees.Entry> m, List<Integer> path,
-      int visits, double valueSum, boolean terminal) {
+  private static void assertNode(
+      Map<List<Integer>, GoldenTrees.Entry> m,
+      List<Integer> path,
+      int visits,
+      double valueSum,
+      boolean terminal) {
     GoldenTrees.Entry e = m.get(path);
     assertTrue(e != null, "no node at " + path + " in " + m.keySet());
     assertEquals(visits, e.visits(), "visits at " + path);
@@ -42,8 +46,14 @@ class ReferenceRulesTest {
   @Test
   void tiesGoToTheFirstChildAndUnvisitedScoresZero() {
     // A leads to a correct answer two levels down; B would too, one level down.
-    String s = script("terminal-guided", 2, 16, 1,
-        step(0, step(0, answer("42", 0))), step(0, answer("42", 0)));
+    String s =
+        script(
+            "terminal-guided",
+            2,
+            16,
+            1,
+            step(0, step(0, answer("42", 0))),
+            step(0, answer("42", 0)));
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(sp(s)));
     // rollout 1: A and B tie at 0 -> A; rollout 2: A scores 1 + 2*sqrt(ln 1 / 1) = 1 > 0 = B.
     assertNode(m, List.of(), 1, 1.0, false);
@@ -54,11 +64,17 @@ class ReferenceRulesTest {
 
   @Test
   void unvisitedInfinityIsANamedOption() {
-    String s = script("terminal-guided", 2, 16, 1,
-        step(0, step(0, answer("42", 0))), step(0, answer("42", 0)));
+    String s =
+        script(
+            "terminal-guided",
+            2,
+            16,
+            1,
+            step(0, step(0, answer("42", 0))),
+            step(0, answer("42", 0)));
     ScriptedProblem p = sp(s);
-    SearchConfig cfg = p.config().toBuilder()
-        .unvisitedScore(SelectionRule.UnvisitedScore.INFINITY).build();
+    SearchConfig cfg =
+        p.config().toBuilder().unvisitedScore(SelectionRule.UnvisitedScore.INFINITY).build();
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(p, cfg, new Scripts.Calls()));
     assertNode(m, List.of(1), 1, 1.0, true);
     assertNode(m, List.of(1, 0), 1, 1.0, true);
@@ -68,9 +84,16 @@ class ReferenceRulesTest {
   @Test
   void duplicatesAcrossStopStringsAreDropped() {
     String body = "<code>\nx = 5\n";
-    String s = script("terminal-guided", 1, 1, 1,
-        text(body + "<end_of_step>", 0), text(body + "<end_of_code>", 0),
-        text("<code>\nx = 6\n<end_of_step>", 0), text(body + "<end_of_step>", 0));
+    String s =
+        script(
+            "terminal-guided",
+            1,
+            1,
+            1,
+            text(body + "<end_of_step>", 0),
+            text(body + "<end_of_code>", 0),
+            text("<code>\nx = 6\n<end_of_step>", 0),
+            text(body + "<end_of_step>", 0));
     SearchResult r = run(sp(s));
     List<ReasoningNode> kids = r.tree().root().children();
     assertEquals(2, kids.size());
@@ -80,8 +103,16 @@ class ReferenceRulesTest {
 
   @Test
   void theAnswerRuleKeepsOnlyTheFirstAnswerAndDropsCodeSteps() {
-    String s = script("terminal-guided", 3, 16, 1,
-        step(0, answer("42", 0)), answer("41", 0), answer("42", 0), codeEnd("7", 0));
+    String s =
+        script(
+            "terminal-guided",
+            3,
+            16,
+            1,
+            step(0, answer("42", 0)),
+            answer("41", 0),
+            answer("42", 0),
+            codeEnd("7", 0));
     Scripts.Calls calls = new Scripts.Calls();
     SearchResult r = run(sp(s), sp(s).config(), calls);
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(r);
@@ -102,15 +133,25 @@ class ReferenceRulesTest {
     assertNode(m, List.of(), 0, 0.0, false);
     ReasoningNode err = r.tree().root().children().get(0);
     assertEquals(NodeKind.CODE_ERROR, err.kind());
-    assertTrue(err.text().endsWith("<end_of_step><end_of_code>\n<output>"
-        + ScriptedProblem.ERROR_TEXT + "<end_of_output>"), err.text());
+    assertTrue(
+        err.text()
+            .endsWith(
+                "<end_of_step><end_of_code>\n<output>"
+                    + ScriptedProblem.ERROR_TEXT
+                    + "<end_of_output>"),
+        err.text());
   }
 
   @Test
   void errorThresholdTwoCountsConsecutiveErrors() {
     // error -> error: terminal at the second; error -> ok -> error: the count restarts.
-    String s = script("terminal-guided", 4, 16, 2,
-        error(0, error(0, answer("42", 0)), codeEnd("5", 0, error(0, answer("42", 0)))));
+    String s =
+        script(
+            "terminal-guided",
+            4,
+            16,
+            2,
+            error(0, error(0, answer("42", 0)), codeEnd("5", 0, error(0, answer("42", 0)))));
     SearchResult r = run(sp(s));
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(r);
     ReasoningNode first = r.tree().root().children().get(0);
@@ -126,11 +167,19 @@ class ReferenceRulesTest {
 
   @Test
   void doubleWrappedErrorTextAfterEndOfCode() {
-    String s = script("terminal-guided", 1, 1, 1,
-        Scripts.node("<code>\nv = w + 1\nprint(v)\n<end_of_code>", "", true, 0));
+    String s =
+        script(
+            "terminal-guided",
+            1,
+            1,
+            1,
+            Scripts.node("<code>\nv = w + 1\nprint(v)\n<end_of_code>", "", true, 0));
     ReasoningNode n = run(sp(s)).tree().root().children().get(0);
-    assertEquals("<code>\nv = w + 1\nprint(v)\n<end_of_code>\n<output><output>"
-        + ScriptedProblem.ERROR_TEXT + "<end_of_output><end_of_output>", n.text());
+    assertEquals(
+        "<code>\nv = w + 1\nprint(v)\n<end_of_code>\n<output><output>"
+            + ScriptedProblem.ERROR_TEXT
+            + "<end_of_output><end_of_output>",
+        n.text());
   }
 
   @Test
@@ -143,8 +192,9 @@ class ReferenceRulesTest {
     assertNode(m, List.of(0, 0), 0, 0.0, true);
     assertNode(m, List.of(0), 0, 0.0, false);
     assertNode(m, List.of(), 0, 0.0, false);
-    assertEquals(NodeKind.TOO_DEEP, r.tree().root().children().get(0).children().get(0)
-        .children().get(0).kind());
+    assertEquals(
+        NodeKind.TOO_DEEP,
+        r.tree().root().children().get(0).children().get(0).children().get(0).kind());
   }
 
   @Test
@@ -159,8 +209,8 @@ class ReferenceRulesTest {
     assertNode(m, List.of(1), 0, 0.0, false);
     assertEquals(3, m.size());
 
-    SearchConfig better = p.config().toBuilder()
-        .emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE).build();
+    SearchConfig better =
+        p.config().toBuilder().emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE).build();
     Map<List<Integer>, GoldenTrees.Entry> m2 = byPath(run(p, better, new Scripts.Calls()));
     assertNode(m2, List.of(0), 0, 0.0, true);
     assertNode(m2, List.of(1, 0), 1, 1.0, true);
@@ -173,8 +223,8 @@ class ReferenceRulesTest {
     Map<List<Integer>, GoldenTrees.Entry> lazy = byPath(run(p));
     assertNode(lazy, List.of(0), 1, 1.0, true);
     assertNode(lazy, List.of(), 1, 1.0, false);
-    SearchConfig eager = p.config().toBuilder()
-        .terminalMarking(EngineOptions.TerminalMarking.EAGER).build();
+    SearchConfig eager =
+        p.config().toBuilder().terminalMarking(EngineOptions.TerminalMarking.EAGER).build();
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(p, eager, new Scripts.Calls()));
     assertNode(m, List.of(), 1, 1.0, true);
   }
@@ -226,8 +276,15 @@ class ReferenceRulesTest {
   void anAnswerTagWithoutBoxedIsAStepNotAnAnswer() {
     // the answer rule goes by the stop string, the answer test by "boxed": this one survives the
     // rule alone, is run like a code step and, having no scripted children, freezes the search
-    String s = script("ppm-augmented", 2, 3, 1,
-        step(0.4), text("<answer>I give up<end_of_answer>", 0.25), answer("42", 0.9));
+    String s =
+        script(
+            "ppm-augmented",
+            2,
+            3,
+            1,
+            step(0.4),
+            text("<answer>I give up<end_of_answer>", 0.25),
+            answer("42", 0.9));
     Scripts.Calls calls = new Scripts.Calls();
     ScriptedProblem p = sp(s);
     SearchResult r = run(p, p.config(), calls);

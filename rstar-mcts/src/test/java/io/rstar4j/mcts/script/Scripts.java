@@ -37,27 +37,34 @@ final class Scripts {
 
   /** A code step ending {@code <end_of_code>} with the given output. */
   static JsonObject codeEnd(String output, double score, JsonObject... children) {
-    return node("<code>\nz" + (++counter) + " = 3\nprint(z)\n<end_of_code>", output, false, score,
+    return node(
+        "<code>\nz" + (++counter) + " = 3\nprint(z)\n<end_of_code>",
+        output,
+        false,
+        score,
         children);
   }
 
   /** A code step whose run fails. */
   static JsonObject error(double score, JsonObject... children) {
-    return node("<code>\nw" + (++counter) + " = undefined_variable\n<end_of_step>", "", true,
-        score, children);
+    return node(
+        "<code>\nw" + (++counter) + " = undefined_variable\n<end_of_step>",
+        "",
+        true,
+        score,
+        children);
   }
 
   /** An answer step. */
   static JsonObject answer(String value, double score) {
     JsonObject o = new JsonObject();
-    o.addProperty("text", "<answer>The answer is \\boxed{" + value + "}"
-        + ".<end_of_answer>");
+    o.addProperty("text", "<answer>The answer is \\boxed{" + value + "}" + ".<end_of_answer>");
     o.addProperty("score", score);
     return o;
   }
 
-  static JsonObject node(String text, String output, boolean error, double score,
-      JsonObject... children) {
+  static JsonObject node(
+      String text, String output, boolean error, double score, JsonObject... children) {
     JsonObject o = new JsonObject();
     o.addProperty("text", text);
     o.addProperty("output", output);
@@ -72,8 +79,8 @@ final class Scripts {
   }
 
   /** A whole script. */
-  static String script(String mode, int rollouts, int maxDepth, int errorsThreshold,
-      JsonObject... rootChildren) {
+  static String script(
+      String mode, int rollouts, int maxDepth, int errorsThreshold, JsonObject... rootChildren) {
     JsonObject s = new JsonObject();
     s.addProperty("question", "What is the answer?");
     s.addProperty("gold", "42");
@@ -103,16 +110,18 @@ final class Scripts {
   static SearchResult run(ScriptedProblem sp, SearchConfig config, Calls calls) {
     Policy p = sp.policy();
     RewardModel rm = sp.rewardModel();
-    Policy counted = batch -> {
-      calls.policyCalls.incrementAndGet();
-      return p.propose(batch);
-    };
-    RewardModel countedRm = batch -> {
-      calls.rewardRequests.addAndGet(batch.size());
-      return rm.score(batch);
-    };
-    ReasoningSearch.Builder b = ReasoningSearch.builder(counted, sp.verifier())
-        .grader(sp.grader()).config(config);
+    Policy counted =
+        batch -> {
+          calls.policyCalls.incrementAndGet();
+          return p.propose(batch);
+        };
+    RewardModel countedRm =
+        batch -> {
+          calls.rewardRequests.addAndGet(batch.size());
+          return rm.score(batch);
+        };
+    ReasoningSearch.Builder b =
+        ReasoningSearch.builder(counted, sp.verifier()).grader(sp.grader()).config(config);
     if (config.mode().usesRewardModel()) {
       b.rewardModel(countedRm);
     }

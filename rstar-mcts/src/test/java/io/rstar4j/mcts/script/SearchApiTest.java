@@ -36,8 +36,8 @@ class SearchApiTest {
     assertEquals(SearchMode.PPM_AUGMENTED, SearchConfig.ppmAugmentedRound().mode());
     assertEquals(1, SearchConfig.ppmAugmentedRound().errorsThreshold());
     assertEquals(SearchMode.TEST_TIME, SearchConfig.testTime().mode());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> b.toBuilder().rollouts(0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> b.toBuilder().rollouts(0));
     assertTrue(e.getMessage().contains("rollouts"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> b.toBuilder().c(-1));
     assertThrows(IllegalArgumentException.class, () -> b.toBuilder().c(Double.NaN));
@@ -50,26 +50,38 @@ class SearchApiTest {
   @Test
   void aPpmModeNeedsARewardModelAndGoldModesNeedGold() {
     ScriptedProblem sp = ScriptedProblem.parse(script("ppm-augmented", 1, 4, 1, answer("42", 0)));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> ReasoningSearch.builder(sp.policy(), sp.verifier()).config(sp.config()).build());
-    ReasoningSearch s = ReasoningSearch.builder(sp.policy(), sp.verifier())
-        .config(sp.config()).rewardModel(RewardModel.constant(0)).build();
+    ReasoningSearch s =
+        ReasoningSearch.builder(sp.policy(), sp.verifier())
+            .config(sp.config())
+            .rewardModel(RewardModel.constant(0))
+            .build();
     assertThrows(IllegalArgumentException.class, () -> s.search(Problem.of("x", "q?")));
   }
 
   @Test
   void rewardScoresOutsideTheRangeAreAContractError() {
     ScriptedProblem sp = ScriptedProblem.parse(script("ppm-augmented", 1, 4, 1, step(0)));
-    ReasoningSearch s = ReasoningSearch.builder(sp.policy(), sp.verifier())
-        .config(sp.config()).rewardModel(batch -> new double[] {3.0}).build();
+    ReasoningSearch s =
+        ReasoningSearch.builder(sp.policy(), sp.verifier())
+            .config(sp.config())
+            .rewardModel(batch -> new double[] {3.0})
+            .build();
     assertThrows(IllegalStateException.class, () -> s.search(sp.problem()));
   }
 
   @Test
   void answerSelectionByScoreMajorityAndWeightedVote() {
     AnswerGrader g = AnswerGrader.whitespaceInsensitive();
-    List<ScoredAnswer> a = List.of(new ScoredAnswer("1 2", 0.1), new ScoredAnswer("7", 0.9),
-        new ScoredAnswer("12", 0.2), new ScoredAnswer("7", -0.5), new ScoredAnswer("12", 0.3));
+    List<ScoredAnswer> a =
+        List.of(
+            new ScoredAnswer("1 2", 0.1),
+            new ScoredAnswer("7", 0.9),
+            new ScoredAnswer("12", 0.2),
+            new ScoredAnswer("7", -0.5),
+            new ScoredAnswer("12", 0.3));
     assertEquals("7", AnswerSelection.highestScore(a).orElseThrow().answer());
     ScoredAnswer maj = AnswerSelection.majorityVote(a, g).orElseThrow();
     assertEquals("1 2", maj.answer(), "groups by equivalence, named by the first answer");
@@ -77,8 +89,8 @@ class SearchApiTest {
     ScoredAnswer w = AnswerSelection.scoreWeightedVote(a, g).orElseThrow();
     assertEquals("1 2", w.answer());
     assertEquals(0.6, w.score(), 1e-12);
-    List<ScoredAnswer> b = List.of(new ScoredAnswer("3", 0.9), new ScoredAnswer("4", 0.2),
-        new ScoredAnswer("4", 0.3));
+    List<ScoredAnswer> b =
+        List.of(new ScoredAnswer("3", 0.9), new ScoredAnswer("4", 0.2), new ScoredAnswer("4", 0.3));
     assertEquals("4", AnswerSelection.majorityVote(b, g).orElseThrow().answer());
     assertEquals("3", AnswerSelection.scoreWeightedVote(b, g).orElseThrow().answer());
     assertTrue(AnswerSelection.majorityVote(List.of(), g).isEmpty());
@@ -86,10 +98,21 @@ class SearchApiTest {
 
   @Test
   void testTimeBestAnswerAndVotesOverSearches() {
-    ScriptedProblem sp = ScriptedProblem.parse(script("test-time", 8, 6, 1,
-        step(0.1, answer("5", -0.2)), step(0.3, answer("6", 0.7)), step(-0.1, answer("5", 0.1))));
-    ReasoningSearch s = ReasoningSearch.builder(sp.policy(), sp.verifier())
-        .config(sp.config()).rewardModel(sp.rewardModel()).build();
+    ScriptedProblem sp =
+        ScriptedProblem.parse(
+            script(
+                "test-time",
+                8,
+                6,
+                1,
+                step(0.1, answer("5", -0.2)),
+                step(0.3, answer("6", 0.7)),
+                step(-0.1, answer("5", 0.1))));
+    ReasoningSearch s =
+        ReasoningSearch.builder(sp.policy(), sp.verifier())
+            .config(sp.config())
+            .rewardModel(sp.rewardModel())
+            .build();
     var r = s.search(sp.problem());
     assertEquals(3, r.answers().size());
     assertEquals(new ScoredAnswer("6", 0.7), r.bestAnswer().orElseThrow());
@@ -101,49 +124,98 @@ class SearchApiTest {
 
   @Test
   void lockStepHandsOneBatchPerRound() {
-    ScriptedProblem sp = ScriptedProblem.parse(script("ppm-augmented", 2, 6, 1,
-        step(0.5, codeEnd("3", 0.2, answer("42", 0))), step(0.1)));
-    ReasoningSearch s = ReasoningSearch.builder(sp.policy(), sp.verifier())
-        .config(sp.config()).rewardModel(sp.rewardModel()).build();
+    ScriptedProblem sp =
+        ScriptedProblem.parse(
+            script(
+                "ppm-augmented",
+                2,
+                6,
+                1,
+                step(0.5, codeEnd("3", 0.2, answer("42", 0))),
+                step(0.1)));
+    ReasoningSearch s =
+        ReasoningSearch.builder(sp.policy(), sp.verifier())
+            .config(sp.config())
+            .rewardModel(sp.rewardModel())
+            .build();
     LockStepResult r = s.searchAll(List.of(sp.problem(), sp.problem(), sp.problem(), sp.problem()));
     assertEquals(4, r.stats().policyBatches().get(0));
     assertEquals(8, r.stats().rewardBatches().get(0), "two new children in each of four trees");
     LockStepResult one = s.searchAll(List.of(sp.problem()));
     assertEquals(4 * one.stats().policyRequests(), r.stats().policyRequests());
-    assertEquals(one.stats().policyBatches().size(), r.stats().policyBatches().size(),
+    assertEquals(
+        one.stats().policyBatches().size(),
+        r.stats().policyBatches().size(),
         "four identical trees advance in the same rounds");
   }
 
   @Test
   void baselinesForTheSameBudget() {
-    ScriptedProblem sp = ScriptedProblem.parse(script("ppm-augmented", 1, 6, 1,
-        error(-0.9, answer("1", 0.9)), step(0.2, codeEnd("7", 0.4, answer("42", 0.8))),
-        step(0.6, answer("13", 0.3))));
-    Baselines.Result bon = Baselines.bestOfN(sp.problem(), sp.policy(), sp.verifier(),
-        sp.rewardModel(), sp.grader(), 4, 6, 1, Baselines.Choice.REWARD_MODEL);
+    ScriptedProblem sp =
+        ScriptedProblem.parse(
+            script(
+                "ppm-augmented",
+                1,
+                6,
+                1,
+                error(-0.9, answer("1", 0.9)),
+                step(0.2, codeEnd("7", 0.4, answer("42", 0.8))),
+                step(0.6, answer("13", 0.3))));
+    Baselines.Result bon =
+        Baselines.bestOfN(
+            sp.problem(),
+            sp.policy(),
+            sp.verifier(),
+            sp.rewardModel(),
+            sp.grader(),
+            4,
+            6,
+            1,
+            Baselines.Choice.REWARD_MODEL);
     // the scripted policy's first candidate is an error: every sample dies at threshold 1
     assertTrue(bon.answer().isEmpty());
     assertEquals(List.of(4), bon.stats().policyBatches());
-    Baselines.Result beam = Baselines.beamSearch(sp.problem(), sp.policy(), sp.verifier(),
-        sp.rewardModel(), 2, 3, 6, 1);
+    Baselines.Result beam =
+        Baselines.beamSearch(
+            sp.problem(), sp.policy(), sp.verifier(), sp.rewardModel(), 2, 3, 6, 1);
     assertEquals("42", beam.answer().orElseThrow().answer());
-    assertEquals(List.of("13", "42"),
-        beam.candidates().stream().map(ScoredAnswer::answer).toList());
+    assertEquals(
+        List.of("13", "42"), beam.candidates().stream().map(ScoredAnswer::answer).toList());
     assertTrue(beam.stats().generations() > 0);
-    Baselines.Result maj = Baselines.bestOfN(sp.problem(), sp.policy(), sp.verifier(), null,
-        sp.grader(), 3, 6, 2, Baselines.Choice.MAJORITY);
+    Baselines.Result maj =
+        Baselines.bestOfN(
+            sp.problem(),
+            sp.policy(),
+            sp.verifier(),
+            null,
+            sp.grader(),
+            3,
+            6,
+            2,
+            Baselines.Choice.MAJORITY);
     assertEquals("1", maj.answer().orElseThrow().answer(), "threshold 2 lets the error step live");
     assertEquals(3, maj.candidates().size());
   }
 
   @Test
   void concurrentRolloutsWithVirtualLossGiveBiggerBatches() {
-    ScriptedProblem sp = ScriptedProblem.parse(script("test-time", 4, 6, 1,
-        step(0.1, step(0.2, answer("5", 0.3))), step(0.1, step(0.2, answer("6", 0.3))),
-        step(0.1, step(0.2, answer("7", 0.3))), step(0.1, step(0.2, answer("8", 0.3)))));
+    ScriptedProblem sp =
+        ScriptedProblem.parse(
+            script(
+                "test-time",
+                4,
+                6,
+                1,
+                step(0.1, step(0.2, answer("5", 0.3))),
+                step(0.1, step(0.2, answer("6", 0.3))),
+                step(0.1, step(0.2, answer("7", 0.3))),
+                step(0.1, step(0.2, answer("8", 0.3)))));
     SearchConfig cfg = sp.config().toBuilder().rolloutsInFlight(4).virtualLoss(3).build();
-    ReasoningSearch s = ReasoningSearch.builder(sp.policy(), sp.verifier())
-        .config(cfg).rewardModel(sp.rewardModel()).build();
+    ReasoningSearch s =
+        ReasoningSearch.builder(sp.policy(), sp.verifier())
+            .config(cfg)
+            .rewardModel(sp.rewardModel())
+            .build();
     LockStepResult r = s.searchAll(List.of(sp.problem()));
     assertEquals(1, r.stats().policyBatches().get(0), "all four rollouts wait on the root");
     assertEquals(4, r.stats().policyBatches().get(1), "virtual loss sends them to four children");

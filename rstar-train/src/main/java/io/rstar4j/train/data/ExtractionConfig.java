@@ -9,8 +9,8 @@ import java.util.Objects;
  * reproduces the reference's scripts ({@code sample_sft_data.py} with n = 2, {@code
  * sample_rm_data.py} with margin 0.5 and edit distance 20).
  *
- * @param sftPerProblem how many correct traces per problem are kept, best first, before the
- *     {@code excludedSubstring} filter (which does not replace dropped traces)
+ * @param sftPerProblem how many correct traces per problem are kept, best first, before the {@code
+ *     excludedSubstring} filter (which does not replace dropped traces)
  * @param excludedSubstring a kept SFT response containing this (lower-cased) is dropped
  * @param pairsPerSide how many chosen and how many rejected children a node contributes
  * @param pairsPerSideWhenOtherSingle how many of one side are taken when the other side has a
@@ -92,7 +92,9 @@ public record ExtractionConfig(
 
     private Builder() {}
 
-    /** @throws IllegalArgumentException if negative */
+    /**
+     * @throws IllegalArgumentException if negative
+     */
     public Builder sftPerProblem(int n) {
       if (n < 0) {
         throw new IllegalArgumentException("sftPerProblem must be >= 0, was " + n);
@@ -101,13 +103,17 @@ public record ExtractionConfig(
       return this;
     }
 
-    /** @throws NullPointerException if null */
+    /**
+     * @throws NullPointerException if null
+     */
     public Builder excludedSubstring(String s) {
       this.excludedSubstring = Objects.requireNonNull(s, "excludedSubstring");
       return this;
     }
 
-    /** @throws IllegalArgumentException if below 1 */
+    /**
+     * @throws IllegalArgumentException if below 1
+     */
     public Builder pairsPerSide(int n, int whenOtherSingle) {
       if (n < 1 || whenOtherSingle < 1) {
         throw new IllegalArgumentException("pairs per side must be >= 1");
@@ -117,7 +123,9 @@ public record ExtractionConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if not finite */
+    /**
+     * @throws IllegalArgumentException if not finite
+     */
     public Builder minStepMargin(double m) {
       if (!Double.isFinite(m)) {
         throw new IllegalArgumentException("minStepMargin must be finite, was " + m);
@@ -126,7 +134,9 @@ public record ExtractionConfig(
       return this;
     }
 
-    /** @throws IllegalArgumentException if negative */
+    /**
+     * @throws IllegalArgumentException if negative
+     */
     public Builder minEditDistance(int d) {
       if (d < 0) {
         throw new IllegalArgumentException("minEditDistance must be >= 0, was " + d);
@@ -135,13 +145,17 @@ public record ExtractionConfig(
       return this;
     }
 
-    /** @throws NullPointerException if null */
+    /**
+     * @throws NullPointerException if null
+     */
     public Builder grader(AnswerGrader g) {
       this.grader = Objects.requireNonNull(g, "grader");
       return this;
     }
 
-    /** @throws NullPointerException if null */
+    /**
+     * @throws NullPointerException if null
+     */
     public Builder template(PromptTemplate t) {
       this.template = Objects.requireNonNull(t, "template");
       return this;

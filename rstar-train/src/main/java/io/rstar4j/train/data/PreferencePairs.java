@@ -11,10 +11,10 @@ import java.util.Objects;
  * Step-level preference pairs from a searched tree, as the reference extracts them.
  *
  * <p>A correct leaf is an answer leaf with Q exactly 1, a wrong leaf one with Q exactly -1. Nodes
- * are visited breadth-first from the root; at each node the children with a correct leaf below
- * (by Q descending) are paired with the children with a wrong leaf below (by Q ascending), a pair
- * kept when the Q margin is positive and the chosen child's greedy best chain has a higher mean Q
- * than the rejected child's greedy worst chain. {@link #filter} then applies the margin and
+ * are visited breadth-first from the root; at each node the children with a correct leaf below (by
+ * Q descending) are paired with the children with a wrong leaf below (by Q ascending), a pair kept
+ * when the Q margin is positive and the chosen child's greedy best chain has a higher mean Q than
+ * the rejected child's greedy worst chain. {@link #filter} then applies the margin and
  * edit-distance thresholds.
  */
 public final class PreferencePairs {
@@ -104,7 +104,8 @@ public final class PreferencePairs {
   }
 
   /** The candidates that pass the filter, as training pairs, in order. */
-  public static List<PreferencePair> filter(List<CandidatePair> candidates, ExtractionConfig config) {
+  public static List<PreferencePair> filter(
+      List<CandidatePair> candidates, ExtractionConfig config) {
     List<PreferencePair> out = new ArrayList<>();
     for (CandidatePair c : candidates) {
       if (passesFilter(c, config)) {

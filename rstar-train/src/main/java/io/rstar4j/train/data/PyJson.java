@@ -5,9 +5,9 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * JSON output as Python's {@code json.dumps(obj, ensure_ascii=False, separators=(",", ":"))}
- * writes it: the same string escapes and the same (shortest round-trip) float form, so that the
- * files match the reference's byte for byte.
+ * JSON output as Python's {@code json.dumps(obj, ensure_ascii=False, separators=(",", ":"))} writes
+ * it: the same string escapes and the same (shortest round-trip) float form, so that the files
+ * match the reference's byte for byte.
  */
 final class PyJson {
   private PyJson() {}
@@ -45,7 +45,10 @@ final class PyJson {
     return string(sb, key).append(':');
   }
 
-  /** Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
+  /**
+   * Python's {@code repr(float)}: shortest round-trip digits, exponent form below 1e-4 or from
+   * 1e16.
+   */
   static String floatRepr(double d) {
     if (Double.isNaN(d)) {
       return "NaN";

@@ -11,8 +11,7 @@ import java.util.Objects;
 /**
  * Policy SFT records from a searched tree, as the reference selects them: every root-to-leaf path
  * ending in a correct answer, stably sorted by (mean Q, min Q) descending, the first {@link
- * ExtractionConfig#sftPerProblem()} kept, then those whose response mentions {@code error}
- * dropped.
+ * ExtractionConfig#sftPerProblem()} kept, then those whose response mentions {@code error} dropped.
  */
 public final class SftSelection {
   private SftSelection() {}

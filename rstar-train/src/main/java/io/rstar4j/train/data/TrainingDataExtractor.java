@@ -44,7 +44,11 @@ public final class TrainingDataExtractor {
    * @throws UncheckedIOException when reading or writing fails
    */
   public ExtractionSummary extract(
-      BufferedReader trees, Writer sft, Writer pairs, Writer unfiltered, Consumer<LineError> onError) {
+      BufferedReader trees,
+      Writer sft,
+      Writer pairs,
+      Writer unfiltered,
+      Consumer<LineError> onError) {
     Objects.requireNonNull(trees, "trees");
     List<LineError> errors = new ArrayList<>();
     long lineNo = 0;

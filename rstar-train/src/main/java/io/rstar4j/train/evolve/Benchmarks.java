@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
 
 /**
  * Loads benchmark problems: a JSON array of {@code {"index", "question", "answer"}} objects (the
- * reference's {@code eval_data/} format; {@code answer} a string or a list of accepted strings),
- * or the same objects as JSON lines. Problem ids are the {@code index} values (or, when absent,
- * the 0-based position); they must be unique.
+ * reference's {@code eval_data/} format; {@code answer} a string or a list of accepted strings), or
+ * the same objects as JSON lines. Problem ids are the {@code index} values (or, when absent, the
+ * 0-based position); they must be unique.
  *
  * <p>The shipped benchmark sets ({@link #SHIPPED}) are read from the class path under {@code
  * benchmarks/}, where the {@code examples} artifact carries them.
@@ -81,8 +81,12 @@ public final class Benchmarks {
       return shipped(fileOrName);
     }
     if (!Files.exists(p)) {
-      throw new IllegalArgumentException("no such benchmark file: " + fileOrName
-          + " (and not a shipped benchmark: " + String.join(", ", SHIPPED.keySet()) + ")");
+      throw new IllegalArgumentException(
+          "no such benchmark file: "
+              + fileOrName
+              + " (and not a shipped benchmark: "
+              + String.join(", ", SHIPPED.keySet())
+              + ")");
     }
     return load(p);
   }
@@ -107,8 +111,12 @@ public final class Benchmarks {
   public static List<Problem> shipped(String name) throws IOException {
     String file = SHIPPED.get(name.trim().toLowerCase(Locale.ROOT));
     if (file == null) {
-      throw new IllegalArgumentException("unknown benchmark '" + name + "' (shipped: "
-          + String.join(", ", SHIPPED.keySet()) + ")");
+      throw new IllegalArgumentException(
+          "unknown benchmark '"
+              + name
+              + "' (shipped: "
+              + String.join(", ", SHIPPED.keySet())
+              + ")");
     }
     String resource = "benchmarks/" + file;
     ClassLoader cl = Thread.currentThread().getContextClassLoader();
@@ -117,8 +125,12 @@ public final class Benchmarks {
       in = Benchmarks.class.getClassLoader().getResourceAsStream(resource);
     }
     if (in == null) {
-      throw new IllegalArgumentException("benchmark '" + name + "' is not on the class path ("
-          + resource + "; it ships in the rstar4j examples artifact)");
+      throw new IllegalArgumentException(
+          "benchmark '"
+              + name
+              + "' is not on the class path ("
+              + resource
+              + "; it ships in the rstar4j examples artifact)");
     }
     try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       return parse(r, resource);
@@ -161,8 +173,11 @@ public final class Benchmarks {
         return parseLines(new BufferedReader(new StringReader(text)), source);
       }
       if (c != '[') {
-        throw new IllegalArgumentException(source + ":" + line
-            + ": expected a JSON array of {\"index\", \"question\", \"answer\"} objects");
+        throw new IllegalArgumentException(
+            source
+                + ":"
+                + line
+                + ": expected a JSON array of {\"index\", \"question\", \"answer\"} objects");
       }
       return parseArray(new StringReader(text), source);
     } catch (IOException e) {
@@ -180,24 +195,23 @@ public final class Benchmarks {
       while (json.hasNext()) {
         int line = lineOf(json);
         if (json.peek() != JsonToken.BEGIN_OBJECT) {
-          throw new IllegalArgumentException(source + ":" + line + ": problem " + out.size()
-              + " is not a JSON object");
+          throw new IllegalArgumentException(
+              source + ":" + line + ": problem " + out.size() + " is not a JSON object");
         }
         JsonElement e = JsonParser.parseReader(json);
         out.add(toProblem(e.getAsJsonObject(), out.size(), source + ":" + line, ids));
       }
       json.endArray();
       if (json.peek() != JsonToken.END_DOCUMENT) {
-        throw new IllegalArgumentException(source + ":" + lineOf(json)
-            + ": unexpected content after the array");
+        throw new IllegalArgumentException(
+            source + ":" + lineOf(json) + ": unexpected content after the array");
       }
-    } catch (IllegalStateException | com.google.gson.JsonParseException
-        | java.io.EOFException e) {
-      throw new IllegalArgumentException(source + ":" + lineOf(json) + ": malformed JSON: "
-          + firstLine(e.getMessage()), e);
+    } catch (IllegalStateException | com.google.gson.JsonParseException | java.io.EOFException e) {
+      throw new IllegalArgumentException(
+          source + ":" + lineOf(json) + ": malformed JSON: " + firstLine(e.getMessage()), e);
     } catch (com.google.gson.stream.MalformedJsonException e) {
-      throw new IllegalArgumentException(source + ":" + lineOf(json) + ": malformed JSON: "
-          + firstLine(e.getMessage()), e);
+      throw new IllegalArgumentException(
+          source + ":" + lineOf(json) + ": malformed JSON: " + firstLine(e.getMessage()), e);
     }
     return out;
   }
@@ -216,8 +230,8 @@ public final class Benchmarks {
       try {
         e = JsonParser.parseString(line);
       } catch (RuntimeException ex) {
-        throw new IllegalArgumentException(source + ":" + lineNo + ": malformed JSON: "
-            + firstLine(ex.getMessage()), ex);
+        throw new IllegalArgumentException(
+            source + ":" + lineNo + ": malformed JSON: " + firstLine(ex.getMessage()), ex);
       }
       if (!e.isJsonObject()) {
         throw new IllegalArgumentException(source + ":" + lineNo + ": not a JSON object");
@@ -233,16 +247,17 @@ public final class Benchmarks {
     if (index == null || index.isJsonNull()) {
       id = Integer.toString(position);
     } else if (index.isJsonPrimitive()) {
-      id = index.getAsJsonPrimitive().isNumber()
-          ? new java.math.BigDecimal(index.getAsString()).stripTrailingZeros().toPlainString()
-          : index.getAsString();
+      id =
+          index.getAsJsonPrimitive().isNumber()
+              ? new java.math.BigDecimal(index.getAsString()).stripTrailingZeros().toPlainString()
+              : index.getAsString();
     } else {
       throw new IllegalArgumentException(where + ": \"index\" must be a number or a string");
     }
     JsonElement q = o.get("question");
     if (q == null || !q.isJsonPrimitive() || !q.getAsJsonPrimitive().isString()) {
-      throw new IllegalArgumentException(where + ": problem " + id
-          + ": missing or non-string \"question\"");
+      throw new IllegalArgumentException(
+          where + ": problem " + id + ": missing or non-string \"question\"");
     }
     if (q.getAsString().isBlank()) {
       throw new IllegalArgumentException(where + ": problem " + id + ": blank \"question\"");
@@ -256,14 +271,14 @@ public final class Benchmarks {
     } else if (a.isJsonArray()) {
       for (JsonElement x : a.getAsJsonArray()) {
         if (!x.isJsonPrimitive()) {
-          throw new IllegalArgumentException(where + ": problem " + id
-              + ": \"answer\" must be a string or a list of strings");
+          throw new IllegalArgumentException(
+              where + ": problem " + id + ": \"answer\" must be a string or a list of strings");
         }
         gold.add(x.getAsString());
       }
     } else {
-      throw new IllegalArgumentException(where + ": problem " + id
-          + ": \"answer\" must be a string or a list of strings");
+      throw new IllegalArgumentException(
+          where + ": problem " + id + ": \"answer\" must be a string or a list of strings");
     }
     if (!ids.add(id)) {
       throw new IllegalArgumentException(where + ": duplicate problem index " + id);

@@ -25,14 +25,18 @@ public interface PolicyTrainer {
   String train(int round, Path sftFile, Path roundDir) throws IOException;
 
   /**
-   * The default: no fine-tuning. Every round searches with the same policy; each call logs that
-   * it left the policy unchanged.
+   * The default: no fine-tuning. Every round searches with the same policy; each call logs that it
+   * left the policy unchanged.
    */
   static PolicyTrainer unchanged() {
     return (round, sftFile, roundDir) -> {
-      System.getLogger(PolicyTrainer.class.getName()).log(System.Logger.Level.WARNING,
-          "round {0}: policy fine-tuning skipped (no PolicyTrainer configured): the next round"
-              + " searches with the unchanged policy; the SFT data is in {1}", round, sftFile);
+      System.getLogger(PolicyTrainer.class.getName())
+          .log(
+              System.Logger.Level.WARNING,
+              "round {0}: policy fine-tuning skipped (no PolicyTrainer configured): the next round"
+                  + " searches with the unchanged policy; the SFT data is in {1}",
+              round,
+              sftFile);
       return "unchanged (no policy trainer configured)";
     };
   }

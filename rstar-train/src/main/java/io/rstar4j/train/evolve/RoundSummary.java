@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param solved problems whose chosen answer matched a gold answer
  * @param sftRecords SFT records extracted
  * @param pairs preference pairs extracted (after the filter)
- * @param ppm the PPM trained on this round's pairs, or null when none was (no pairs, or no backbone)
+ * @param ppm the PPM trained on this round's pairs, or null when none was (no pairs, or no
+ *     backbone)
  * @param policyUpdate what the policy trainer reported
  * @param resumed whether the round was already complete and only read back
  */
@@ -38,11 +39,18 @@ public record RoundSummary(
 
   /** One line for humans. */
   public String describe() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(
+        java.util.Locale.ROOT,
         "round %d (%s)%s: %d/%d problems solved, %d SFT records, %d preference pairs, PPM %s,"
             + " policy %s",
-        round, mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-        resumed ? " [already complete]" : "", solved, problems, sftRecords, pairs,
-        ppm == null ? "not trained" : ppm.toString(), policyUpdate);
+        round,
+        mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        resumed ? " [already complete]" : "",
+        solved,
+        problems,
+        sftRecords,
+        pairs,
+        ppm == null ? "not trained" : ppm.toString(),
+        policyUpdate);
   }
 }

@@ -26,13 +26,13 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Runs a {@link ReasoningSearch} over many problems, a lock-step group of {@code batchProblems}
- * at a time, and streams each finished tree to a JSON-lines file ({@link
- * ReasoningTrees#toJsonLine}, one tree per problem, flushed after each group): the file feeds
- * {@code TrainingDataExtractor} directly.
+ * Runs a {@link ReasoningSearch} over many problems, a lock-step group of {@code batchProblems} at
+ * a time, and streams each finished tree to a JSON-lines file ({@link ReasoningTrees#toJsonLine},
+ * one tree per problem, flushed after each group): the file feeds {@code TrainingDataExtractor}
+ * directly.
  *
- * <p>Resumable: problems whose trees the file already holds are not searched again; their
- * outcomes are read back from the saved trees. A torn last line (an interrupted write) is dropped.
+ * <p>Resumable: problems whose trees the file already holds are not searched again; their outcomes
+ * are read back from the saved trees. A torn last line (an interrupted write) is dropped.
  *
  * <pre>{@code
  * SearchRunner runner = SearchRunner.builder(search).batchProblems(8).grader(MathGrader.standard())
@@ -94,9 +94,15 @@ public final class SearchRunner {
     List<SolveOutcome> out = new ArrayList<>(total);
     long start = System.nanoTime();
     int searched = 0;
-    try (Writer w = treesFile == null ? Writer.nullWriter()
-        : new BufferedWriter(Files.newBufferedWriter(treesFile, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+    try (Writer w =
+        treesFile == null
+            ? Writer.nullWriter()
+            : new BufferedWriter(
+                Files.newBufferedWriter(
+                    treesFile,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND))) {
       List<Problem> window = new ArrayList<>();
       List<Problem> group = new ArrayList<>();
       for (int i = 0; i < total; i++) {
@@ -131,8 +137,10 @@ public final class SearchRunner {
           if (onProgress != null && (!group.isEmpty() || last)) {
             double secs = (System.nanoTime() - start) / 1e9;
             double rate = searched / Math.max(secs, 1e-9);
-            double eta = searched == 0 ? (toSearch == searched ? 0 : Double.NaN)
-                : (toSearch - searched) / rate;
+            double eta =
+                searched == 0
+                    ? (toSearch == searched ? 0 : Double.NaN)
+                    : (toSearch - searched) / rate;
             onProgress.accept(new SolveProgress(out.size(), total, resumed, rate, eta));
           }
           window.clear();
@@ -141,15 +149,20 @@ public final class SearchRunner {
       }
     }
     if (resumed > 0) {
-      LOG.log(System.Logger.Level.INFO, "{0}: {1} of {2} problems resumed from saved trees",
-          treesFile, resumed, total);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "{0}: {1} of {2} problems resumed from saved trees",
+          treesFile,
+          resumed,
+          total);
     }
     return out;
   }
 
   private SolveOutcome outcome(Problem p, Optional<ScoredAnswer> best, boolean resumed) {
     if (best.isEmpty()) {
-      return new SolveOutcome(p.id(), null, p.hasGold() ? Boolean.FALSE : null, Double.NaN, resumed);
+      return new SolveOutcome(
+          p.id(), null, p.hasGold() ? Boolean.FALSE : null, Double.NaN, resumed);
     }
     ScoredAnswer a = best.get();
     Boolean correct = p.hasGold() ? grader.matchesAny(a.answer(), p.goldAnswers()) : null;
@@ -203,17 +216,26 @@ public final class SearchRunner {
           t = ReasoningTrees.fromJsonLine(line);
         } catch (RuntimeException e) {
           bad++;
-          LOG.log(System.Logger.Level.WARNING, "{0}:{1}: dropping a malformed tree line: {2}",
-              file, lineNo, e.getMessage());
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "{0}:{1}: dropping a malformed tree line: {2}",
+              file,
+              lineNo,
+              e.getMessage());
           continue;
         }
         good.add(line);
         Problem p = wanted.get(t.problem().id());
         if (p != null) {
           if (!p.question().equals(t.problem().question())) {
-            throw new IllegalArgumentException(file + ":" + lineNo + ": the saved tree of problem "
-                + p.id() + " has another question: the file belongs to another problem set (use"
-                + " another tree file)");
+            throw new IllegalArgumentException(
+                file
+                    + ":"
+                    + lineNo
+                    + ": the saved tree of problem "
+                    + p.id()
+                    + " has another question: the file belongs to another problem set (use"
+                    + " another tree file)");
           }
           saved.putIfAbsent(t.problem().id(), t);
         }
@@ -222,7 +244,10 @@ public final class SearchRunner {
     if (bad > 0) {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.write(tmp, good, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } else if (Files.size(file) > 0 && !endsWithNewline(file)) {
       Files.writeString(file, "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);

@@ -45,8 +45,7 @@ import java.util.function.IntFunction;
  *
  * <p>Round {@code r} lives in {@code OUT/round-r/}: {@code trees.jsonl} (one saved search tree per
  * problem), {@code sft.jsonl} (SFT records), {@code pairs.jsonl} (PPM preference pairs), {@code
- * ppm/} (the PPM trained on those pairs) and {@code round.json} (the round's status). A round
- * runs:
+ * ppm/} (the PPM trained on those pairs) and {@code round.json} (the round's status). A round runs:
  *
  * <ol>
  *   <li>the reasoning search over every problem with the round's configuration ({@link
@@ -66,12 +65,13 @@ import java.util.function.IntFunction;
  * searched (saved trees are kept) and the later stages redone.
  *
  * <p>{@code round.json} holds {@code round}, {@code stage} ({@code started}, {@code searched},
- * {@code hard}, {@code extracted}, {@code ppm}, {@code done}), {@code complete}, {@code mode}, {@code config}
- * (rollouts, candidates, max_depth, c, errors_threshold), {@code problem_set}, {@code problems},
- * {@code solved}, {@code unsolved} (ids after the first search), {@code hard_problems}, {@code
- * hard_rollouts}, {@code hard_solved}, {@code trees}, {@code sft_records}, {@code pairs}, {@code ppm} (the trained
- * PPM's directory relative to the round's, or null), {@code ppm_used} (the PPM the search used,
- * relative to the output directory, or {@code untrained}) and {@code policy_update}.
+ * {@code hard}, {@code extracted}, {@code ppm}, {@code done}), {@code complete}, {@code mode},
+ * {@code config} (rollouts, candidates, max_depth, c, errors_threshold), {@code problem_set},
+ * {@code problems}, {@code solved}, {@code unsolved} (ids after the first search), {@code
+ * hard_problems}, {@code hard_rollouts}, {@code hard_solved}, {@code trees}, {@code sft_records},
+ * {@code pairs}, {@code ppm} (the trained PPM's directory relative to the round's, or null), {@code
+ * ppm_used} (the PPM the search used, relative to the output directory, or {@code untrained}) and
+ * {@code policy_update}.
  */
 public final class SelfEvolution {
   private static final System.Logger LOG = System.getLogger(SelfEvolution.class.getName());
@@ -129,7 +129,8 @@ public final class SelfEvolution {
     if (round < 1) {
       throw new IllegalArgumentException("rounds count from 1, was " + round);
     }
-    return round == 1 ? SearchConfig.bootstrapRound()
+    return round == 1
+        ? SearchConfig.bootstrapRound()
         : round == 2 ? SearchConfig.terminalGuidedRound() : SearchConfig.ppmAugmentedRound();
   }
 
@@ -148,24 +149,29 @@ public final class SelfEvolution {
    *
    * @param problems the problems, each with a gold answer
    * @return one summary per round, in order
-   * @throws IllegalArgumentException if a problem has no gold answer, rounds is below 1, or a
-   *     round needs a PPM and no backbone is configured
+   * @throws IllegalArgumentException if a problem has no gold answer, rounds is below 1, or a round
+   *     needs a PPM and no backbone is configured
    * @throws IOException when a file cannot be read or written, or the policy trainer fails
    */
-  public List<RoundSummary> run(List<Problem> problems, int rounds, Path outDir) throws IOException {
+  public List<RoundSummary> run(List<Problem> problems, int rounds, Path outDir)
+      throws IOException {
     if (rounds < 1) {
       throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
     }
     for (Problem p : problems) {
       if (!p.hasGold()) {
-        throw new IllegalArgumentException("problem " + p.id()
-            + " has no gold answer: self-evolution needs gold answers");
+        throw new IllegalArgumentException(
+            "problem " + p.id() + " has no gold answer: self-evolution needs gold answers");
       }
     }
     for (int r = 1; r <= rounds; r++) {
       if (roundConfigs.apply(r).mode().usesRewardModel() && backboneDir == null) {
-        throw new IllegalArgumentException("round " + r + " runs "
-            + roundConfigs.apply(r).mode() + " and needs a PPM: configure a PPM backbone");
+        throw new IllegalArgumentException(
+            "round "
+                + r
+                + " runs "
+                + roundConfigs.apply(r).mode()
+                + " and needs a PPM: configure a PPM backbone");
       }
     }
     Files.createDirectories(outDir);
@@ -185,11 +191,15 @@ public final class SelfEvolution {
     SearchConfig config = roundConfigs.apply(round);
     JsonObject status = readStatus(dir);
     String problemSet = problemSet(problems);
-    if (status != null && status.has("problem_set")
+    if (status != null
+        && status.has("problem_set")
         && !problemSet.equals(status.get("problem_set").getAsString())
         && !before(status, "searched")) {
-      LOG.log(System.Logger.Level.INFO, "round {0}: the problem set changed since the round ran:"
-          + " searching the new problems and redoing its later stages", round);
+      LOG.log(
+          System.Logger.Level.INFO,
+          "round {0}: the problem set changed since the round ran:"
+              + " searching the new problems and redoing its later stages",
+          round);
       status.addProperty("stage", "started");
       // the pairs will differ: a PPM checkpoint of the old ones cannot be resumed
       Files.deleteIfExists(dir.resolve("ppm").resolve("checkpoint.json"));
@@ -243,8 +253,12 @@ public final class SelfEvolution {
       }
       if (hard > config.rollouts() && !todo.isEmpty()) {
         SearchConfig hardConfig = config.toBuilder().rollouts(hard).build();
-        LOG.log(System.Logger.Level.INFO, "round {0}: searching the {1} unsolved problems again"
-            + " with {2} rollouts", round, todo.size(), hard);
+        LOG.log(
+            System.Logger.Level.INFO,
+            "round {0}: searching the {1} unsolved problems again" + " with {2} rollouts",
+            round,
+            todo.size(),
+            hard);
         listener.onRoundStart(round, hardConfig);
         int solvedNow = 0;
         for (SolveOutcome o : search(todo, round, hardConfig, outDir, hardTrees, status)) {
@@ -268,8 +282,11 @@ public final class SelfEvolution {
     }
     if (before(status, "ppm")) {
       Path trained = trainPpm(round, pairs, ppmDir);
-      status.add("ppm", trained == null ? JsonNull.INSTANCE
-          : new com.google.gson.JsonPrimitive(dir.relativize(trained).toString()));
+      status.add(
+          "ppm",
+          trained == null
+              ? JsonNull.INSTANCE
+              : new com.google.gson.JsonPrimitive(dir.relativize(trained).toString()));
       advance(dir, status, "ppm");
     }
     String update = policyTrainer.train(round, sft, dir);
@@ -278,8 +295,14 @@ public final class SelfEvolution {
     return summary(round, config.mode(), dir, status, false);
   }
 
-  private List<SolveOutcome> search(List<Problem> problems, int round, SearchConfig config,
-      Path outDir, Path trees, JsonObject status) throws IOException {
+  private List<SolveOutcome> search(
+      List<Problem> problems,
+      int round,
+      SearchConfig config,
+      Path outDir,
+      Path trees,
+      JsonObject status)
+      throws IOException {
     RewardModel rm = null;
     Policy policy = policies.open(round);
     try {
@@ -291,14 +314,20 @@ public final class SelfEvolution {
           status.addProperty("ppm_used", outDir.relativize(prev).toString());
           rm = ProcessPreferenceModel.load(prev, tokenizers, null);
         } else {
-          LOG.log(System.Logger.Level.WARNING, "round {0}: no earlier round trained a PPM (no"
-              + " preference pairs): searching with an untrained value head, every score 0",
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "round {0}: no earlier round trained a PPM (no"
+                  + " preference pairs): searching with an untrained value head, every score 0",
               round);
           status.addProperty("ppm_used", "untrained");
-          Backbone b = ProcessPreferenceModel.openBackbone(backboneDir, tokenizers, backboneSettings);
+          Backbone b =
+              ProcessPreferenceModel.openBackbone(backboneDir, tokenizers, backboneSettings);
           try {
-            rm = ProcessPreferenceModel.builder().backbone(b)
-                .head(ValueHead.zeros(b.hiddenSize())).build();
+            rm =
+                ProcessPreferenceModel.builder()
+                    .backbone(b)
+                    .head(ValueHead.zeros(b.hiddenSize()))
+                    .build();
           } catch (RuntimeException e) {
             b.close();
             throw e;
@@ -306,8 +335,12 @@ public final class SelfEvolution {
         }
         sb.rewardModel(rm);
       }
-      SearchRunner runner = SearchRunner.builder(sb.build()).batchProblems(batchProblems)
-          .grader(grader).onProgress(p -> listener.onProgress(round, p)).build();
+      SearchRunner runner =
+          SearchRunner.builder(sb.build())
+              .batchProblems(batchProblems)
+              .grader(grader)
+              .onProgress(p -> listener.onProgress(round, p))
+              .build();
       return runner.run(problems, trees);
     } finally {
       if (rm != null) {
@@ -346,8 +379,8 @@ public final class SelfEvolution {
   }
 
   /**
-   * Extracts from the round's trees, a problem's tree from the search with more rollouts
-   * replacing its first one.
+   * Extracts from the round's trees, a problem's tree from the search with more rollouts replacing
+   * its first one.
    */
   private ExtractionSummary extract(Path trees, Path hardTrees, Path sft, Path pairs)
       throws IOException {
@@ -396,23 +429,32 @@ public final class SelfEvolution {
 
   private Path trainPpm(int round, Path pairs, Path ppmDir) throws IOException {
     if (backboneDir == null) {
-      LOG.log(System.Logger.Level.INFO, "round {0}: no PPM backbone configured: PPM not trained",
+      LOG.log(
+          System.Logger.Level.INFO,
+          "round {0}: no PPM backbone configured: PPM not trained",
           round);
       return null;
     }
     PairFile pf = PairFile.read(pairs);
     if (pf.pairs().isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING,
+      LOG.log(
+          System.Logger.Level.WARNING,
           "round {0}: no preference pairs (no problem had both correct and wrong answers): PPM"
-              + " not trained", round);
+              + " not trained",
+          round);
       return null;
     }
-    try (Backbone b = ProcessPreferenceModel.openBackbone(backboneDir, tokenizers, backboneSettings)) {
-      TrainingResult r = new PpmTrainer(b, training)
-          .train(pf.pairs(), ppmDir, TrainingListener.none());
+    try (Backbone b =
+        ProcessPreferenceModel.openBackbone(backboneDir, tokenizers, backboneSettings)) {
+      TrainingResult r =
+          new PpmTrainer(b, training).train(pf.pairs(), ppmDir, TrainingListener.none());
       ProcessPreferenceModel.save(ppmDir, backboneDir, backboneSettings, r.head());
-      LOG.log(System.Logger.Level.INFO, "round {0}: PPM trained on {1} pairs ({2} epochs), held-out"
-          + " pairwise accuracy {3}", round, r.trainPairs(), r.epochs().size(),
+      LOG.log(
+          System.Logger.Level.INFO,
+          "round {0}: PPM trained on {1} pairs ({2} epochs), held-out" + " pairwise accuracy {3}",
+          round,
+          r.trainPairs(),
+          r.epochs().size(),
           r.heldOutAccuracy());
     }
     return ppmDir;
@@ -420,11 +462,19 @@ public final class SelfEvolution {
 
   private static RoundSummary summary(
       int round, SearchMode mode, Path dir, JsonObject s, boolean resumed) {
-    Path ppm = s.has("ppm") && !s.get("ppm").isJsonNull() ? dir.resolve(s.get("ppm").getAsString())
-        : null;
-    return new RoundSummary(round, mode, dir, intOf(s, "problems"), intOf(s, "solved"),
-        longOf(s, "sft_records"), longOf(s, "pairs"), ppm,
-        s.has("policy_update") ? s.get("policy_update").getAsString() : "", resumed);
+    Path ppm =
+        s.has("ppm") && !s.get("ppm").isJsonNull() ? dir.resolve(s.get("ppm").getAsString()) : null;
+    return new RoundSummary(
+        round,
+        mode,
+        dir,
+        intOf(s, "problems"),
+        intOf(s, "solved"),
+        longOf(s, "sft_records"),
+        longOf(s, "pairs"),
+        ppm,
+        s.has("policy_update") ? s.get("policy_update").getAsString() : "",
+        resumed);
   }
 
   private static int intOf(JsonObject o, String k) {
@@ -466,8 +516,8 @@ public final class SelfEvolution {
       return null;
     }
     try {
-      JsonObject o = JsonParser.parseString(Files.readString(f, StandardCharsets.UTF_8))
-          .getAsJsonObject();
+      JsonObject o =
+          JsonParser.parseString(Files.readString(f, StandardCharsets.UTF_8)).getAsJsonObject();
       if (!o.has("stage") || !STAGES.contains(o.get("stage").getAsString())) {
         throw new IOException(f + ": no valid \"stage\"");
       }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param score the chosen answer's score (its Q), NaN when there is no answer
  * @param resumed whether the outcome was read back from a tree saved by an earlier run
  */
-public record SolveOutcome(String id, String answer, Boolean correct, double score, boolean resumed) {
+public record SolveOutcome(
+    String id, String answer, Boolean correct, double score, boolean resumed) {
   /** Validates. */
   public SolveOutcome {
     Objects.requireNonNull(id, "id");

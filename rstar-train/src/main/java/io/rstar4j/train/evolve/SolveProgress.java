@@ -19,11 +19,18 @@ public record SolveProgress(
       eta = "?";
     } else {
       long s = Math.round(etaSeconds);
-      eta = s >= 3600
-          ? String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-          : String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
+      eta =
+          s >= 3600
+              ? String.format(java.util.Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+              : String.format(java.util.Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
-    return String.format(java.util.Locale.ROOT, "%d/%d problems%s, %.3g problems/s, ETA %s",
-        done, total, resumed > 0 ? " (" + resumed + " resumed)" : "", problemsPerSecond, eta);
+    return String.format(
+        java.util.Locale.ROOT,
+        "%d/%d problems%s, %.3g problems/s, ETA %s",
+        done,
+        total,
+        resumed > 0 ? " (" + resumed + " resumed)" : "",
+        problemsPerSecond,
+        eta);
   }
 }

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * The PPM's frozen body: turns texts into one hidden-state vector each, the hidden state of the
- * last non-pad token. Texts longer than the context are cut from the left (the end, which holds
- * the step being judged, is kept) and counted.
+ * last non-pad token. Texts longer than the context are cut from the left (the end, which holds the
+ * step being judged, is kept) and counted.
  */
 public interface Backbone extends AutoCloseable {
 

@@ -57,22 +57,26 @@ public record BackboneSettings(
 
   /** These settings with another context length. */
   public BackboneSettings withContextLength(int n) {
-    return new BackboneSettings(n, batchSize, prefixTokens, suffixTokens, padToken, hiddenOutput, device);
+    return new BackboneSettings(
+        n, batchSize, prefixTokens, suffixTokens, padToken, hiddenOutput, device);
   }
 
   /** These settings with another batch size. */
   public BackboneSettings withBatchSize(int n) {
-    return new BackboneSettings(contextLength, n, prefixTokens, suffixTokens, padToken, hiddenOutput, device);
+    return new BackboneSettings(
+        contextLength, n, prefixTokens, suffixTokens, padToken, hiddenOutput, device);
   }
 
   /** These settings on another device. */
   public BackboneSettings withDevice(String d) {
-    return new BackboneSettings(contextLength, batchSize, prefixTokens, suffixTokens, padToken, hiddenOutput, d);
+    return new BackboneSettings(
+        contextLength, batchSize, prefixTokens, suffixTokens, padToken, hiddenOutput, d);
   }
 
   /** These settings with explicit special tokens around every text. */
   public BackboneSettings withSpecialTokens(List<String> prefix, List<String> suffix) {
-    return new BackboneSettings(contextLength, batchSize, prefix, suffix, padToken, hiddenOutput, device);
+    return new BackboneSettings(
+        contextLength, batchSize, prefix, suffix, padToken, hiddenOutput, device);
   }
 
   JsonObject toJson() {

@@ -42,7 +42,10 @@ record Checkpoint(
     Files.createDirectories(dir);
     Path tmp = dir.resolve(FILE_NAME + ".tmp");
     Files.writeString(tmp, o.toString(), StandardCharsets.UTF_8);
-    Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        dir.resolve(FILE_NAME),
+        StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
   }
 

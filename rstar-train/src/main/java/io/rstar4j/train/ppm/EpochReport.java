@@ -7,7 +7,8 @@ package io.rstar4j.train.ppm;
  * @param steps optimizer steps so far (all epochs)
  * @param trainLoss mean weighted pairwise loss over the epoch's batches
  * @param trainAccuracy fraction of training pairs with {@code r_pos > r_neg} during the epoch
- * @param heldOutLoss mean weighted pairwise loss on the held-out pairs after the epoch (NaN if none)
+ * @param heldOutLoss mean weighted pairwise loss on the held-out pairs after the epoch (NaN if
+ *     none)
  * @param heldOutAccuracy fraction of held-out pairs with {@code r_pos > r_neg} (NaN if none)
  */
 public record EpochReport(

@@ -69,8 +69,10 @@ final class HeadOptimizer implements AutoCloseable {
     float bc2 = (float) (1 - Math.pow(beta2, t));
     Map<String, OnnxTensor> in = batch(xPos, xNeg, weight, rows);
     try {
-      in.put(TrainingGraphs.M, OnnxTensor.createTensor(env, FloatBuffer.wrap(m), new long[] {hidden}));
-      in.put(TrainingGraphs.V, OnnxTensor.createTensor(env, FloatBuffer.wrap(v), new long[] {hidden}));
+      in.put(
+          TrainingGraphs.M, OnnxTensor.createTensor(env, FloatBuffer.wrap(m), new long[] {hidden}));
+      in.put(
+          TrainingGraphs.V, OnnxTensor.createTensor(env, FloatBuffer.wrap(v), new long[] {hidden}));
       in.put(TrainingGraphs.LR, OnnxTensor.createTensor(env, (float) lr));
       in.put(TrainingGraphs.BC1, OnnxTensor.createTensor(env, bc1));
       in.put(TrainingGraphs.BC2, OnnxTensor.createTensor(env, bc2));
@@ -108,14 +110,17 @@ final class HeadOptimizer implements AutoCloseable {
     Map<String, OnnxTensor> in = new HashMap<>();
     in.put(
         TrainingGraphs.X_POS,
-        OnnxTensor.createTensor(env, FloatBuffer.wrap(xPos, 0, rows * hidden), new long[] {rows, hidden}));
+        OnnxTensor.createTensor(
+            env, FloatBuffer.wrap(xPos, 0, rows * hidden), new long[] {rows, hidden}));
     in.put(
         TrainingGraphs.X_NEG,
-        OnnxTensor.createTensor(env, FloatBuffer.wrap(xNeg, 0, rows * hidden), new long[] {rows, hidden}));
+        OnnxTensor.createTensor(
+            env, FloatBuffer.wrap(xNeg, 0, rows * hidden), new long[] {rows, hidden}));
     in.put(
         TrainingGraphs.WEIGHT,
         OnnxTensor.createTensor(env, FloatBuffer.wrap(weight, 0, rows), new long[] {rows}));
-    in.put(TrainingGraphs.W, OnnxTensor.createTensor(env, FloatBuffer.wrap(w), new long[] {hidden}));
+    in.put(
+        TrainingGraphs.W, OnnxTensor.createTensor(env, FloatBuffer.wrap(w), new long[] {hidden}));
     return in;
   }
 

@@ -35,8 +35,13 @@ final class MergedGraph {
     }
     OnnxMl.TensorShapeProto.Dimension hd = shape.getDim(2);
     if (hd.hasDimValue() && hd.getDimValue() != head.hiddenSize()) {
-      throw new IllegalArgumentException("hidden size mismatch: the value head takes "
-          + head.hiddenSize() + " inputs but " + hiddenOutput + " has " + hd.getDimValue());
+      throw new IllegalArgumentException(
+          "hidden size mismatch: the value head takes "
+              + head.hiddenSize()
+              + " inputs but "
+              + hiddenOutput
+              + " has "
+              + hd.getDimValue());
     }
     OnnxMl.TensorProto.Builder w =
         OnnxMl.TensorProto.newBuilder()
@@ -54,7 +59,9 @@ final class MergedGraph {
             .addDims(1)
             .addFloatData(head.bias());
     OnnxMl.TensorShapeProto.Builder outShape =
-        OnnxMl.TensorShapeProto.newBuilder().addDim(shape.getDim(0)).addDim(shape.getDim(1))
+        OnnxMl.TensorShapeProto.newBuilder()
+            .addDim(shape.getDim(0))
+            .addDim(shape.getDim(1))
             .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1));
     OnnxMl.GraphProto.Builder gb =
         g.toBuilder()

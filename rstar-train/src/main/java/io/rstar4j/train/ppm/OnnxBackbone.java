@@ -49,9 +49,13 @@ final class OnnxBackbone implements Backbone {
       }
       for (String in : inputs.keySet()) {
         if (!known(in)) {
-          throw new IllegalArgumentException(model + ": backbone input '" + in + "' is not supported"
-              + " (known: input_ids, attention_mask, token_type_ids, position_ids,"
-              + " past_key_values.N.key|value)");
+          throw new IllegalArgumentException(
+              model
+                  + ": backbone input '"
+                  + in
+                  + "' is not supported"
+                  + " (known: input_ids, attention_mask, token_type_ids, position_ids,"
+                  + " past_key_values.N.key|value)");
         }
       }
       boolean bertLike =
@@ -59,20 +63,34 @@ final class OnnxBackbone implements Backbone {
               && tokenizer.tokenId("[CLS]").isPresent()
               && tokenizer.tokenId("[SEP]").isPresent();
       this.prefix =
-          ids(settings.prefixTokens() != null ? settings.prefixTokens()
-              : bertLike ? List.of("[CLS]") : List.of());
+          ids(
+              settings.prefixTokens() != null
+                  ? settings.prefixTokens()
+                  : bertLike ? List.of("[CLS]") : List.of());
       this.suffix =
-          ids(settings.suffixTokens() != null ? settings.suffixTokens()
-              : bertLike ? List.of("[SEP]") : List.of());
+          ids(
+              settings.suffixTokens() != null
+                  ? settings.suffixTokens()
+                  : bertLike ? List.of("[SEP]") : List.of());
       this.padId = padId(settings.padToken());
       this.hiddenOutput = chooseOutput(model, outputs, settings.hiddenOutput());
       if (settings.contextLength() <= prefix.length + suffix.length) {
-        throw new IllegalArgumentException("context length " + settings.contextLength()
-            + " leaves no room for text after the special tokens");
+        throw new IllegalArgumentException(
+            "context length "
+                + settings.contextLength()
+                + " leaves no room for text after the special tokens");
       }
       this.hiddenSize = probeHiddenSize(outputs.get(hiddenOutput));
-      LOG.log(System.Logger.Level.DEBUG, "backbone " + model + ": output " + hiddenOutput
-          + ", hidden size " + hiddenSize + ", context " + settings.contextLength());
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "backbone "
+              + model
+              + ": output "
+              + hiddenOutput
+              + ", hidden size "
+              + hiddenSize
+              + ", context "
+              + settings.contextLength());
     } catch (OrtException e) {
       throw new IllegalStateException(model + ": cannot load the backbone: " + e.getMessage(), e);
     }
@@ -91,7 +109,8 @@ final class OnnxBackbone implements Backbone {
     for (int i = 0; i < out.length; i++) {
       OptionalInt id = tokenizer.tokenId(tokens.get(i));
       if (id.isEmpty()) {
-        throw new IllegalArgumentException("special token " + tokens.get(i) + " is not in the vocabulary");
+        throw new IllegalArgumentException(
+            "special token " + tokens.get(i) + " is not in the vocabulary");
       }
       out[i] = id.getAsInt();
     }
@@ -124,17 +143,24 @@ final class OnnxBackbone implements Backbone {
         return n;
       }
     }
-    throw new IllegalArgumentException(model + ": no hidden-state output (looked for"
-        + " last_hidden_state, hidden_states, values, score; outputs are " + outputs.keySet()
-        + "); export the model with its hidden states or name the output in the settings");
+    throw new IllegalArgumentException(
+        model
+            + ": no hidden-state output (looked for"
+            + " last_hidden_state, hidden_states, values, score; outputs are "
+            + outputs.keySet()
+            + "); export the model with its hidden states or name the output in the settings");
   }
 
   private int probeHiddenSize(NodeInfo info) {
     if (info.getInfo() instanceof TensorInfo ti) {
       long[] shape = ti.getShape();
       if (shape.length < 2 || shape.length > 3) {
-        throw new IllegalArgumentException("output " + hiddenOutput + " has rank " + shape.length
-            + "; expected [batch, seq, hidden] or [batch, hidden]");
+        throw new IllegalArgumentException(
+            "output "
+                + hiddenOutput
+                + " has rank "
+                + shape.length
+                + "; expected [batch, seq, hidden] or [batch, hidden]");
       }
       if (shape[shape.length - 1] > 0) {
         return (int) shape[shape.length - 1];

@@ -25,8 +25,8 @@ import java.util.Random;
  * <p>Pairs are split by question (the prompt head) into training and held-out sets; each epoch
  * shuffles the training pairs, steps through mini-batches, then measures the held-out loss and
  * pairwise accuracy. The best epoch's head is kept; training stops early after {@link
- * TrainingConfig#patience()} epochs without improvement. With a checkpoint directory, the state
- * is saved after every epoch and a later run resumes from it.
+ * TrainingConfig#patience()} epochs without improvement. With a checkpoint directory, the state is
+ * saved after every epoch and a later run resumes from it.
  */
 public final class PpmTrainer {
   private static final System.Logger LOG = System.getLogger(PpmTrainer.class.getName());
@@ -49,7 +49,8 @@ public final class PpmTrainer {
    * @throws IllegalArgumentException when there are no pairs, or the checkpoint belongs to other
    *     data or another backbone
    */
-  public TrainingResult train(List<PreferencePair> pairs, Path checkpointDir, TrainingListener listener) {
+  public TrainingResult train(
+      List<PreferencePair> pairs, Path checkpointDir, TrainingListener listener) {
     return train(pairs, ValueHead.zeros(backbone.hiddenSize()), checkpointDir, listener);
   }
 
@@ -59,14 +60,19 @@ public final class PpmTrainer {
    * @see #train(List, Path, TrainingListener)
    */
   public TrainingResult train(
-      List<PreferencePair> pairs, ValueHead initial, Path checkpointDir, TrainingListener listener) {
+      List<PreferencePair> pairs,
+      ValueHead initial,
+      Path checkpointDir,
+      TrainingListener listener) {
     if (pairs.isEmpty()) {
       throw new IllegalArgumentException("no preference pairs to train on");
     }
     if (initial.hiddenSize() != backbone.hiddenSize()) {
-      throw new IllegalArgumentException("hidden size mismatch: the value head takes "
-          + initial.hiddenSize() + " inputs but the backbone's hidden states have "
-          + backbone.hiddenSize());
+      throw new IllegalArgumentException(
+          "hidden size mismatch: the value head takes "
+              + initial.hiddenSize()
+              + " inputs but the backbone's hidden states have "
+              + backbone.hiddenSize());
     }
     int h = backbone.hiddenSize();
     TrainingListener progress = listener == null ? TrainingListener.none() : listener;
@@ -101,8 +107,10 @@ public final class PpmTrainer {
           throw new UncheckedIOException(e);
         }
         if (resumed.fingerprint() != fingerprint || resumed.w().length != h) {
-          throw new IllegalArgumentException(file + " was made for other pairs, settings or"
-              + " another backbone; remove it or use another output directory");
+          throw new IllegalArgumentException(
+              file
+                  + " was made for other pairs, settings or"
+                  + " another backbone; remove it or use another output directory");
         }
       }
     }
@@ -164,7 +172,8 @@ public final class PpmTrainer {
         }
         double[] held = evaluate(opt, pairs, heldOut, cache, h, xp, xn, wt);
         EpochReport report =
-            new EpochReport(epoch, opt.t, lossSum / weightSum, (double) correct / seen, held[0], held[1]);
+            new EpochReport(
+                epoch, opt.t, lossSum / weightSum, (double) correct / seen, held[0], held[1]);
         reports.add(report);
         double criterion = heldOut.isEmpty() ? report.trainLoss() : held[0];
         if (criterion < bestLoss) {
@@ -178,8 +187,19 @@ public final class PpmTrainer {
         }
         progress.onEpoch(report);
         if (checkpointDir != null) {
-          new Checkpoint(fingerprint, epoch, opt.t, opt.w, opt.m, opt.v, bestW, bestEpoch,
-              bestLoss, bestAcc, bad).save(checkpointDir);
+          new Checkpoint(
+                  fingerprint,
+                  epoch,
+                  opt.t,
+                  opt.w,
+                  opt.m,
+                  opt.v,
+                  bestW,
+                  bestEpoch,
+                  bestLoss,
+                  bestAcc,
+                  bad)
+              .save(checkpointDir);
         }
         if (bad >= config.patience() && epoch < config.epochs()) {
           stopped = true;
@@ -217,17 +237,38 @@ public final class PpmTrainer {
       all.add(i);
     }
     try (HeadOptimizer opt =
-        new HeadOptimizer(OrtEnvironment.getEnvironment(), Sessions.options(config.device()),
-            head.weight(), config.beta1(), config.beta2(), config.epsilon(), config.weightDecay())) {
-      return evaluate(opt, pairs, all, cache, h, new float[config.batchSize() * h],
-          new float[config.batchSize() * h], new float[config.batchSize()]);
+        new HeadOptimizer(
+            OrtEnvironment.getEnvironment(),
+            Sessions.options(config.device()),
+            head.weight(),
+            config.beta1(),
+            config.beta2(),
+            config.epsilon(),
+            config.weightDecay())) {
+      return evaluate(
+          opt,
+          pairs,
+          all,
+          cache,
+          h,
+          new float[config.batchSize() * h],
+          new float[config.batchSize() * h],
+          new float[config.batchSize()]);
     } catch (OrtException e) {
       throw new IllegalStateException("evaluation failed: " + e.getMessage(), e);
     }
   }
 
-  private double[] evaluate(HeadOptimizer opt, List<PreferencePair> pairs, List<Integer> idx,
-      FeatureCache cache, int h, float[] xp, float[] xn, float[] wt) throws OrtException {
+  private double[] evaluate(
+      HeadOptimizer opt,
+      List<PreferencePair> pairs,
+      List<Integer> idx,
+      FeatureCache cache,
+      int h,
+      float[] xp,
+      float[] xn,
+      float[] wt)
+      throws OrtException {
     if (idx.isEmpty()) {
       return new double[] {Double.NaN, Double.NaN};
     }
@@ -249,8 +290,14 @@ public final class PpmTrainer {
     return new double[] {loss / weights, (double) correct / idx.size()};
   }
 
-  private static void fill(List<PreferencePair> pairs, List<Integer> batch, FeatureCache cache,
-      int h, float[] xp, float[] xn, float[] wt) {
+  private static void fill(
+      List<PreferencePair> pairs,
+      List<Integer> batch,
+      FeatureCache cache,
+      int h,
+      float[] xp,
+      float[] xn,
+      float[] wt) {
     List<String> texts = new ArrayList<>(batch.size() * 2);
     for (int i : batch) {
       PreferencePair p = pairs.get(i);

@@ -160,7 +160,9 @@ public final class ProcessPreferenceModel implements RewardModel {
     if (Files.exists(settingsFile)) {
       JsonObject o;
       try {
-        o = JsonParser.parseString(Files.readString(settingsFile, StandardCharsets.UTF_8)).getAsJsonObject();
+        o =
+            JsonParser.parseString(Files.readString(settingsFile, StandardCharsets.UTF_8))
+                .getAsJsonObject();
         if (o.has("backbone")) {
           backboneDir = dir.resolve(o.get("backbone").getAsString());
         }
@@ -183,9 +185,13 @@ public final class ProcessPreferenceModel implements RewardModel {
     try {
       if (head == null) {
         if (backbone.hiddenSize() != 1) {
-          throw new IllegalArgumentException(dir + ": no " + ValueHead.FILE_NAME
-              + " and the model is not a merged PPM (its output has size " + backbone.hiddenSize()
-              + ", a merged model's is 1)");
+          throw new IllegalArgumentException(
+              dir
+                  + ": no "
+                  + ValueHead.FILE_NAME
+                  + " and the model is not a merged PPM (its output has size "
+                  + backbone.hiddenSize()
+                  + ", a merged model's is 1)");
         }
         head = ValueHead.of(new float[] {1f}, 0f);
       }
@@ -203,7 +209,8 @@ public final class ProcessPreferenceModel implements RewardModel {
    * @throws IllegalArgumentException when the files are missing or ambiguous
    */
   public static Backbone openBackbone(
-      Path dir, Function<Path, Tokenizer> tokenizers, BackboneSettings settings) throws IOException {
+      Path dir, Function<Path, Tokenizer> tokenizers, BackboneSettings settings)
+      throws IOException {
     Path model = findOne(dir, "model.onnx", ".onnx", null);
     Path tok = findOne(dir, "tokenizer.json", ".json", "tokenizer");
     return Backbone.onnx(model, tokenizers.apply(tok), settings);
@@ -230,8 +237,15 @@ public final class ProcessPreferenceModel implements RewardModel {
               .toList();
     }
     if (found.size() != 1) {
-      throw new IllegalArgumentException(dir + ": expected " + preferred + " or a single *"
-          + (contains == null ? "" : contains + "*") + suffix + ", found " + found.size());
+      throw new IllegalArgumentException(
+          dir
+              + ": expected "
+              + preferred
+              + " or a single *"
+              + (contains == null ? "" : contains + "*")
+              + suffix
+              + ", found "
+              + found.size());
     }
     return found.get(0);
   }
@@ -336,8 +350,10 @@ public final class ProcessPreferenceModel implements RewardModel {
       }
       if (head.hiddenSize() != backbone.hiddenSize()) {
         throw new IllegalArgumentException(
-            "hidden size mismatch: the value head takes " + head.hiddenSize()
-                + " inputs but the backbone's hidden states have " + backbone.hiddenSize());
+            "hidden size mismatch: the value head takes "
+                + head.hiddenSize()
+                + " inputs but the backbone's hidden states have "
+                + backbone.hiddenSize());
       }
       return new ProcessPreferenceModel(this);
     }

@@ -20,7 +20,8 @@ final class Sessions {
         return o;
       } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
         o.close();
-        LOG.log(System.Logger.Level.WARNING,
+        LOG.log(
+            System.Logger.Level.WARNING,
             "PPM: CUDA provider unavailable (" + e.getMessage() + "); running on CPU");
       }
     }

@@ -59,7 +59,8 @@ public record TrainingConfig(
       throw new IllegalArgumentException("epsilon must be positive, was " + epsilon);
     }
     if (!(heldOutFraction >= 0 && heldOutFraction < 1)) {
-      throw new IllegalArgumentException("held-out fraction must be in [0, 1), was " + heldOutFraction);
+      throw new IllegalArgumentException(
+          "held-out fraction must be in [0, 1), was " + heldOutFraction);
     }
     if (patience < 1) {
       throw new IllegalArgumentException("patience must be >= 1, was " + patience);
@@ -76,61 +77,181 @@ public record TrainingConfig(
 
   /** With another number of epochs. */
   public TrainingConfig withEpochs(int n) {
-    return new TrainingConfig(n, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, patience, seed, cacheFeatures, resume, device);
+    return new TrainingConfig(
+        n,
+        batchSize,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        seed,
+        cacheFeatures,
+        resume,
+        device);
   }
 
   /** With another batch size. */
   public TrainingConfig withBatchSize(int n) {
-    return new TrainingConfig(epochs, n, learningRate, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, patience, seed, cacheFeatures, resume, device);
+    return new TrainingConfig(
+        epochs,
+        n,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        seed,
+        cacheFeatures,
+        resume,
+        device);
   }
 
   /** With another learning rate. */
   public TrainingConfig withLearningRate(double lr) {
-    return new TrainingConfig(epochs, batchSize, lr, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, patience, seed, cacheFeatures, resume, device);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        lr,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        seed,
+        cacheFeatures,
+        resume,
+        device);
   }
 
   /** With another weight decay. */
   public TrainingConfig withWeightDecay(double wd) {
-    return new TrainingConfig(epochs, batchSize, learningRate, wd, beta1, beta2, epsilon,
-        heldOutFraction, patience, seed, cacheFeatures, resume, device);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        wd,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        seed,
+        cacheFeatures,
+        resume,
+        device);
   }
 
   /** With another held-out fraction. */
   public TrainingConfig withHeldOutFraction(double f) {
-    return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
-        f, patience, seed, cacheFeatures, resume, device);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        f,
+        patience,
+        seed,
+        cacheFeatures,
+        resume,
+        device);
   }
 
   /** With another patience. */
   public TrainingConfig withPatience(int p) {
-    return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, p, seed, cacheFeatures, resume, device);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        p,
+        seed,
+        cacheFeatures,
+        resume,
+        device);
   }
 
   /** With another seed. */
   public TrainingConfig withSeed(long s) {
-    return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, patience, s, cacheFeatures, resume, device);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        s,
+        cacheFeatures,
+        resume,
+        device);
   }
 
   /** With feature caching on or off. */
   public TrainingConfig withCacheFeatures(boolean c) {
-    return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, patience, seed, c, resume, device);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        seed,
+        c,
+        resume,
+        device);
   }
 
   /** With resuming on or off. */
   public TrainingConfig withResume(boolean r) {
-    return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, patience, seed, cacheFeatures, r, device);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        seed,
+        cacheFeatures,
+        r,
+        device);
   }
 
   /** On another device. */
   public TrainingConfig withDevice(String d) {
-    return new TrainingConfig(epochs, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
-        heldOutFraction, patience, seed, cacheFeatures, resume, d);
+    return new TrainingConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        heldOutFraction,
+        patience,
+        seed,
+        cacheFeatures,
+        resume,
+        d);
   }
 }

@@ -12,9 +12,9 @@ import java.nio.ByteOrder;
  * <p>The step graph takes the head weights {@code w [h]}, the AdamW moments {@code m, v [h]}, the
  * learning rate and bias corrections as scalars, and a batch of cached backbone features of the
  * chosen ({@code x_pos [B,h]}) and rejected ({@code x_neg [B,h]}) texts with per-pair weights
- * {@code weight [B]}; it returns the loss {@code sum_i weight_i * -log sigmoid(r_pos - r_neg)},
- * the margins {@code r_pos - r_neg}, the gradient and the updated weights and moments. The head's
- * bias cancels in {@code r_pos - r_neg}, so it gets no gradient and is not trained.
+ * {@code weight [B]}; it returns the loss {@code sum_i weight_i * -log sigmoid(r_pos - r_neg)}, the
+ * margins {@code r_pos - r_neg}, the gradient and the updated weights and moments. The head's bias
+ * cancels in {@code r_pos - r_neg}, so it gets no gradient and is not trained.
  */
 final class TrainingGraphs {
   static final String X_POS = "x_pos";
@@ -58,9 +58,7 @@ final class TrainingGraphs {
     // -log sigmoid(d) = softplus(-d) = relu(-d) + log(1 + exp(-|d|)), stable for any d
     String negD = g.neg(margin);
     String softplus =
-        g.add(
-            g.relu(negD),
-            g.log(g.add(scalar(g, type, 1.0), g.exp(g.neg(g.op("Abs", margin))))));
+        g.add(g.relu(negD), g.log(g.add(scalar(g, type, 1.0), g.exp(g.neg(g.op("Abs", margin))))));
     String loss = g.reduceSum(g.mul(WEIGHT, softplus), false);
     g.output(loss, LOSS, type);
     g.output(margin, MARGIN, type, "B");
@@ -91,7 +89,8 @@ final class TrainingGraphs {
     String grad = g.matMul(dd, diff);
     String m = g.add(g.mul(scalar(g, type, beta1), M), g.mul(scalar(g, type, 1 - beta1), grad));
     String v =
-        g.add(g.mul(scalar(g, type, beta2), V), g.mul(scalar(g, type, 1 - beta2), g.mul(grad, grad)));
+        g.add(
+            g.mul(scalar(g, type, beta2), V), g.mul(scalar(g, type, 1 - beta2), g.mul(grad, grad)));
     String mHat = g.div(m, BC1);
     String vHat = g.div(v, BC2);
     String update = g.div(mHat, g.add(g.sqrt(vHat), scalar(g, type, eps)));

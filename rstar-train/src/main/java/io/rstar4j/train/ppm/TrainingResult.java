@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * The outcome of value-head training.
  *
- * @param head the head of the best epoch (lowest held-out loss; the last one without held-out pairs)
+ * @param head the head of the best epoch (lowest held-out loss; the last one without held-out
+ *     pairs)
  * @param epochs every epoch run in this call (a resumed run lists only the new ones)
  * @param bestEpoch the epoch the head comes from
  * @param heldOutAccuracy the head's held-out pairwise accuracy (NaN without held-out pairs)

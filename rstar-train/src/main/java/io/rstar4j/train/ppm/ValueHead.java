@@ -89,7 +89,9 @@ public final class ValueHead {
   public double raw(float[] hiddenState) {
     if (hiddenState.length != weight.length) {
       throw new IllegalArgumentException(
-          "the value head has hidden size " + weight.length + " but the hidden state has "
+          "the value head has hidden size "
+              + weight.length
+              + " but the hidden state has "
               + hiddenState.length);
     }
     double s = bias;

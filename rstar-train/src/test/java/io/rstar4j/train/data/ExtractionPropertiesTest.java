@@ -7,8 +7,8 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
@@ -72,19 +72,28 @@ class ExtractionPropertiesTest {
       visits += extra;
       w += extra * (rnd.nextDouble() * 2 - 1);
       return new ReasoningNode(
-          root ? "" : text("step"), root ? NodeKind.ROOT : NodeKind.STEP, null, visits, w, false, ch);
+          root ? "" : text("step"),
+          root ? NodeKind.ROOT : NodeKind.STEP,
+          null,
+          visits,
+          w,
+          false,
+          ch);
     }
 
     private ReasoningNode leaf() {
       switch (rnd.nextInt(6)) {
         case 0, 1 -> {
-          return new ReasoningNode(text("answer") + "\\boxed{1}", NodeKind.ANSWER, " 1 ", 1, 1.0, true, List.of());
+          return new ReasoningNode(
+              text("answer") + "\\boxed{1}", NodeKind.ANSWER, " 1 ", 1, 1.0, true, List.of());
         }
         case 2, 3 -> {
-          return new ReasoningNode(text("answer") + "\\boxed{2}", NodeKind.ANSWER, "2", 1, -1.0, true, List.of());
+          return new ReasoningNode(
+              text("answer") + "\\boxed{2}", NodeKind.ANSWER, "2", 1, -1.0, true, List.of());
         }
         case 4 -> {
-          return new ReasoningNode(text("error"), NodeKind.CODE_ERROR, null, 1, -1.0, true, List.of());
+          return new ReasoningNode(
+              text("error"), NodeKind.CODE_ERROR, null, 1, -1.0, true, List.of());
         }
         default -> {
           int n = rnd.nextInt(2);
@@ -141,7 +150,8 @@ class ExtractionPropertiesTest {
               ReasoningTree tree = new RandomTree(seed, "t").build("What is 1?");
               Index idx = new Index(tree.root());
               String head = PromptTemplate.TRAINING.head("What is 1?");
-              for (CandidatePair c : PreferencePairs.candidates(tree, ExtractionConfig.reference())) {
+              for (CandidatePair c :
+                  PreferencePairs.candidates(tree, ExtractionConfig.reference())) {
                 ReasoningNode a = idx.byText.get(c.chosenStep());
                 ReasoningNode b = idx.byText.get(c.rejectedStep());
                 assertNotNull(a);
@@ -233,9 +243,11 @@ class ExtractionPropertiesTest {
               }
               StringWriter sft = new StringWriter();
               StringWriter pairs = new StringWriter();
-              ExtractionConfig cfg = ExtractionConfig.builder().minEditDistance(0).minStepMargin(0).build();
+              ExtractionConfig cfg =
+                  ExtractionConfig.builder().minEditDistance(0).minStepMargin(0).build();
               new TrainingDataExtractor(cfg)
-                  .extract(new BufferedReader(new StringReader(in.toString())), sft, pairs, null, null);
+                  .extract(
+                      new BufferedReader(new StringReader(in.toString())), sft, pairs, null, null);
               int lastTree = 0;
               for (String line : pairs.toString().split("\n")) {
                 if (line.isEmpty()) {
@@ -270,7 +282,8 @@ class ExtractionPropertiesTest {
       filtered += PreferencePairs.filter(c, ExtractionConfig.reference()).size();
       sft += SftSelection.select(tree, ExtractionConfig.reference()).size();
       sftDroppedForError +=
-          SftSelection.select(tree, ExtractionConfig.builder().excludedSubstring("").build()).size();
+          SftSelection.select(tree, ExtractionConfig.builder().excludedSubstring("").build())
+              .size();
     }
     assertTrue(pairs > 100, "candidates: " + pairs);
     assertTrue(filtered > 20 && filtered < pairs, "filtered: " + filtered);

@@ -13,9 +13,9 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class GoldenExtractionTest {
 
@@ -85,7 +85,8 @@ class GoldenExtractionTest {
     List<LineError> seen = new ArrayList<>();
     ExtractionSummary s =
         new TrainingDataExtractor(ExtractionConfig.reference())
-            .extract(new BufferedReader(new StringReader(input)), sft, pairs, unfiltered, seen::add);
+            .extract(
+                new BufferedReader(new StringReader(input)), sft, pairs, unfiltered, seen::add);
     assertEquals(3, s.trees());
     assertEquals(List.of(2L, 5L), s.errors().stream().map(LineError::line).toList());
     assertEquals(s.errors(), seen);

@@ -132,7 +132,10 @@ final class GoldenTrees {
                   ? raw + "\n<output><output>" + ERROR_TEXT + "<end_of_output><end_of_output>"
                   : raw + "\n<output>" + out + "<end_of_output>";
         } else {
-          text = terminalError ? raw + "<end_of_code>\n<output>" + ERROR_TEXT + "<end_of_output>" : raw;
+          text =
+              terminalError
+                  ? raw + "<end_of_code>\n<output>" + ERROR_TEXT + "<end_of_output>"
+                  : raw;
         }
         kind =
             terminalError

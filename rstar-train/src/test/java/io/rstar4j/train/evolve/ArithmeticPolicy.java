@@ -11,15 +11,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A scripted policy for "What is A + B?" questions, writing real rStar-format code steps: the
- * first step adds (right) or multiplies or subtracts (wrong), the second prints the result, the
- * third boxes the printed output read back from the prompt. Candidates rotate with a call counter
- * so that different expansions propose different orders.
+ * A scripted policy for "What is A + B?" questions, writing real rStar-format code steps: the first
+ * step adds (right) or multiplies or subtracts (wrong), the second prints the result, the third
+ * boxes the printed output read back from the prompt. Candidates rotate with a call counter so that
+ * different expansions propose different orders.
  */
 final class ArithmeticPolicy implements Policy {
   private static final Pattern QUESTION = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
-  private static final Pattern OUTPUT = Pattern.compile("<output>(.*?)<end_of_output>",
-      Pattern.DOTALL);
+  private static final Pattern OUTPUT =
+      Pattern.compile("<output>(.*?)<end_of_output>", Pattern.DOTALL);
 
   final AtomicLong calls = new AtomicLong();
   final AtomicLong requests = new AtomicLong();
@@ -61,13 +61,23 @@ final class ArithmeticPolicy implements Policy {
     }
     String a = q.group(1);
     String b = q.group(2);
-    List<String> steps = List.of(
-        "<code>\n# Add the two numbers together to get the total sum\nresult = " + a + " + " + b
-            + "\n<end_of_step>",
-        "<code>\n# Multiply them, which is the wrong operation for this question\nresult = " + a
-            + " * " + b + "\n<end_of_step>",
-        "<code>\n# Subtract the second from the first number (a mistake)\nresult = " + a + " - "
-            + b + "\n<end_of_step>");
+    List<String> steps =
+        List.of(
+            "<code>\n# Add the two numbers together to get the total sum\nresult = "
+                + a
+                + " + "
+                + b
+                + "\n<end_of_step>",
+            "<code>\n# Multiply them, which is the wrong operation for this question\nresult = "
+                + a
+                + " * "
+                + b
+                + "\n<end_of_step>",
+            "<code>\n# Subtract the second from the first number (a mistake)\nresult = "
+                + a
+                + " - "
+                + b
+                + "\n<end_of_step>");
     for (int i = 0; i < r.n(); i++) {
       gens.add(Generation.of(steps.get((int) ((i + call) % steps.size()))));
     }

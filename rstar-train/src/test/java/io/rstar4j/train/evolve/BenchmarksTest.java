@@ -18,36 +18,50 @@ class BenchmarksTest {
   @Test
   void readsAnArrayWithStringAndListAnswers() throws Exception {
     Path f = dir.resolve("b.json");
-    Files.writeString(f, "[\n  {\"index\": 3, \"question\": \"What is 1 + 1?\", \"answer\": \"2\"},\n"
-        + "  {\"index\": 7, \"question\": \"Roots of x^2=1?\", \"answer\": [\"1, -1\", \"-1, 1\"]},\n"
-        + "  {\"index\": 9, \"question\": \"No gold\"}\n]\n");
+    Files.writeString(
+        f,
+        "[\n  {\"index\": 3, \"question\": \"What is 1 + 1?\", \"answer\": \"2\"},\n"
+            + "  {\"index\": 7, \"question\": \"Roots of x^2=1?\", \"answer\": [\"1, -1\", \"-1, 1\"]},\n"
+            + "  {\"index\": 9, \"question\": \"No gold\"}\n]\n");
     List<Problem> ps = Benchmarks.load(f);
-    assertEquals(List.of(Problem.of("3", "What is 1 + 1?", "2"),
-        Problem.of("7", "Roots of x^2=1?", "1, -1", "-1, 1"), Problem.of("9", "No gold")), ps);
+    assertEquals(
+        List.of(
+            Problem.of("3", "What is 1 + 1?", "2"),
+            Problem.of("7", "Roots of x^2=1?", "1, -1", "-1, 1"),
+            Problem.of("9", "No gold")),
+        ps);
     assertEquals(ps, Benchmarks.load(f.toString()));
   }
 
   @Test
   void readsJsonLinesAndDefaultsIdsToPositions() {
-    List<Problem> ps = Benchmarks.parse(new StringReader(
-        "{\"question\": \"a?\", \"answer\": \"1\"}\n\n{\"question\": \"b?\", \"answer\": 2}\n"), "x");
+    List<Problem> ps =
+        Benchmarks.parse(
+            new StringReader(
+                "{\"question\": \"a?\", \"answer\": \"1\"}\n\n{\"question\": \"b?\", \"answer\": 2}\n"),
+            "x");
     assertEquals(List.of(Problem.of("0", "a?", "1"), Problem.of("1", "b?", "2")), ps);
   }
 
   @Test
   void errorsNameTheFileAndLine() throws Exception {
     Path f = dir.resolve("bad.json");
-    Files.writeString(f, "[\n {\"index\": 0, \"question\": \"q\", \"answer\": \"1\"},\n"
-        + " {\"index\": 1, \"answer\": \"2\"}\n]");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Benchmarks.load(f));
+    Files.writeString(
+        f,
+        "[\n {\"index\": 0, \"question\": \"q\", \"answer\": \"1\"},\n"
+            + " {\"index\": 1, \"answer\": \"2\"}\n]");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Benchmarks.load(f));
     assertTrue(e.getMessage().startsWith(f + ":3:"), e.getMessage());
     assertTrue(e.getMessage().contains("question"), e.getMessage());
 
-    Files.writeString(f, "[\n {\"index\": 0, \"question\": \"q\", \"answer\": \"1\"},\n {\"index\": 1,,}\n]");
+    Files.writeString(
+        f, "[\n {\"index\": 0, \"question\": \"q\", \"answer\": \"1\"},\n {\"index\": 1,,}\n]");
     e = assertThrows(IllegalArgumentException.class, () -> Benchmarks.load(f));
     assertTrue(e.getMessage().startsWith(f + ":3: malformed JSON"), e.getMessage());
 
-    Files.writeString(f, "[{\"index\": 0, \"question\": \"q\"},\n{\"index\": 0, \"question\": \"r\"}]");
+    Files.writeString(
+        f, "[{\"index\": 0, \"question\": \"q\"},\n{\"index\": 0, \"question\": \"r\"}]");
     e = assertThrows(IllegalArgumentException.class, () -> Benchmarks.load(f));
     assertTrue(e.getMessage().contains(":2: duplicate problem index 0"), e.getMessage());
 
@@ -66,8 +80,10 @@ class BenchmarksTest {
 
   @Test
   void unknownNamesAndMissingFilesAreClear() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Benchmarks.load(dir.resolve("nope.json").toString()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Benchmarks.load(dir.resolve("nope.json").toString()));
     assertTrue(e.getMessage().contains("no such benchmark file"), e.getMessage());
     assertTrue(e.getMessage().contains("math500"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> Benchmarks.shipped("mmlu"));

@@ -37,8 +37,11 @@ class SearchRunnerTest {
   }
 
   static List<Problem> problems() {
-    return List.of(ArithmeticPolicy.problem("p0", 2, 3), ArithmeticPolicy.problem("p1", 4, 5),
-        ArithmeticPolicy.problem("p2", 10, 7), Problem.of("p3", "What is 1 + 1?"));
+    return List.of(
+        ArithmeticPolicy.problem("p0", 2, 3),
+        ArithmeticPolicy.problem("p1", 4, 5),
+        ArithmeticPolicy.problem("p2", 10, 7),
+        Problem.of("p3", "What is 1 + 1?"));
   }
 
   static ReasoningSearch search(ArithmeticPolicy policy) {
@@ -53,8 +56,12 @@ class SearchRunnerTest {
     Path trees = dir.resolve("sub/trees.jsonl");
     List<SolveOutcome> seen = new ArrayList<>();
     List<SolveProgress> progress = new ArrayList<>();
-    SearchRunner runner = SearchRunner.builder(search(policy)).batchProblems(2)
-        .onOutcome(seen::add).onProgress(progress::add).build();
+    SearchRunner runner =
+        SearchRunner.builder(search(policy))
+            .batchProblems(2)
+            .onOutcome(seen::add)
+            .onProgress(progress::add)
+            .build();
     List<SolveOutcome> first = runner.run(gold, trees);
     assertEquals(first, seen);
     assertEquals(List.of("p0", "p1", "p2"), first.stream().map(SolveOutcome::id).toList());
@@ -72,14 +79,15 @@ class SearchRunnerTest {
 
     // resume: nothing is searched again, the outcomes are read back from the trees
     long calls = policy.calls.get();
-    List<SolveOutcome> again = SearchRunner.builder(search(policy)).batchProblems(2).build()
-        .run(gold, trees);
+    List<SolveOutcome> again =
+        SearchRunner.builder(search(policy)).batchProblems(2).build().run(gold, trees);
     assertEquals(calls, policy.calls.get());
     for (int i = 0; i < 3; i++) {
       SolveOutcome a = again.get(i);
       SolveOutcome b = first.get(i);
       assertTrue(a.resumed());
-      assertEquals(List.of(b.id(), b.answer(), b.correct(), b.score()),
+      assertEquals(
+          List.of(b.id(), b.answer(), b.correct(), b.score()),
           List.of(a.id(), a.answer(), a.correct(), a.score()));
     }
     assertEquals(3, Files.readAllLines(trees).size());
@@ -107,22 +115,33 @@ class SearchRunnerTest {
     List<Problem> gold = problems().subList(0, 3);
     Path trees = dir.resolve("trees.jsonl");
     ArithmeticPolicy good = new ArithmeticPolicy();
-    io.rstar4j.core.Policy failing = batch -> {
-      if (batch.stream().anyMatch(r -> r.problem().id().equals("p2"))) {
-        throw new IllegalStateException("server went away");
-      }
-      return good.propose(batch);
-    };
+    io.rstar4j.core.Policy failing =
+        batch -> {
+          if (batch.stream().anyMatch(r -> r.problem().id().equals("p2"))) {
+            throw new IllegalStateException("server went away");
+          }
+          return good.propose(batch);
+        };
     SearchConfig cfg = SearchConfig.bootstrapRound().toBuilder().rollouts(10).candidates(3).build();
     ReasoningSearch broken = ReasoningSearch.builder(failing, verifier).config(cfg).build();
     List<SolveOutcome> seen = new ArrayList<>();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () ->
-        SearchRunner.builder(broken).batchProblems(2).onOutcome(seen::add).build().run(gold, trees));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                SearchRunner.builder(broken)
+                    .batchProblems(2)
+                    .onOutcome(seen::add)
+                    .build()
+                    .run(gold, trees));
     assertEquals("server went away", e.getMessage());
     assertEquals(List.of("p0", "p1"), seen.stream().map(SolveOutcome::id).toList());
     assertEquals(2, Files.readAllLines(trees).size());
     List<SolveOutcome> rerun =
-        SearchRunner.builder(search(new ArithmeticPolicy())).batchProblems(2).build().run(gold, trees);
+        SearchRunner.builder(search(new ArithmeticPolicy()))
+            .batchProblems(2)
+            .build()
+            .run(gold, trees);
     assertEquals(List.of(true, true, false), rerun.stream().map(SolveOutcome::resumed).toList());
     assertEquals(3, Files.readAllLines(trees).size());
   }
@@ -130,13 +149,18 @@ class SearchRunnerTest {
   @Test
   void aTreeFileOfAnotherProblemSetIsRefused() throws Exception {
     Path trees = dir.resolve("trees.jsonl");
-    SearchRunner.builder(search(new ArithmeticPolicy())).build()
+    SearchRunner.builder(search(new ArithmeticPolicy()))
+        .build()
         .run(List.of(ArithmeticPolicy.problem("0", 1, 2)), trees);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SearchRunner.builder(search(new ArithmeticPolicy())).build()
-            .run(List.of(ArithmeticPolicy.problem("0", 3, 4)), trees));
-    assertTrue(e.getMessage().startsWith(trees + ":1: the saved tree of problem 0"),
-        e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SearchRunner.builder(search(new ArithmeticPolicy()))
+                    .build()
+                    .run(List.of(ArithmeticPolicy.problem("0", 3, 4)), trees));
+    assertTrue(
+        e.getMessage().startsWith(trees + ":1: the saved tree of problem 0"), e.getMessage());
     assertEquals(1, Files.readAllLines(trees).size());
   }
 
@@ -144,15 +168,22 @@ class SearchRunnerTest {
   void noGoldMeansNullCorrectAndDuplicatesAreRejected() throws Exception {
     ArithmeticPolicy policy = new ArithmeticPolicy();
     SearchConfig cfg = SearchConfig.testTime().toBuilder().rollouts(2).candidates(2).build();
-    ReasoningSearch s = ReasoningSearch.builder(policy, verifier).config(cfg)
-        .rewardModel(io.rstar4j.core.RewardModel.constant(0.25)).build();
-    List<SolveOutcome> out = SearchRunner.builder(s).build()
-        .run(List.of(problems().get(3)), dir.resolve("t.jsonl"));
+    ReasoningSearch s =
+        ReasoningSearch.builder(policy, verifier)
+            .config(cfg)
+            .rewardModel(io.rstar4j.core.RewardModel.constant(0.25))
+            .build();
+    List<SolveOutcome> out =
+        SearchRunner.builder(s).build().run(List.of(problems().get(3)), dir.resolve("t.jsonl"));
     assertNull(out.get(0).correct());
     assertTrue(List.of("0", "1", "2").contains(out.get(0).answer()), out.toString());
     assertEquals(0.25, out.get(0).score());
-    assertThrows(IllegalArgumentException.class, () -> SearchRunner.builder(s).build()
-        .run(List.of(problems().get(0), problems().get(0)), dir.resolve("u.jsonl")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SearchRunner.builder(s)
+                .build()
+                .run(List.of(problems().get(0), problems().get(0)), dir.resolve("u.jsonl")));
     assertThrows(IllegalArgumentException.class, () -> SearchRunner.builder(s).batchProblems(0));
   }
 }

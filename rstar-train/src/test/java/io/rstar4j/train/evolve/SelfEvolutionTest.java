@@ -46,8 +46,9 @@ class SelfEvolutionTest {
   }
 
   static JsonObject status(Path out, int round) throws Exception {
-    return JsonParser.parseString(Files.readString(
-        SelfEvolution.roundDir(out, round).resolve(SelfEvolution.STATUS_FILE))).getAsJsonObject();
+    return JsonParser.parseString(
+            Files.readString(SelfEvolution.roundDir(out, round).resolve(SelfEvolution.STATUS_FILE)))
+        .getAsJsonObject();
   }
 
   static SearchConfig small(int round) {
@@ -55,35 +56,46 @@ class SelfEvolutionTest {
   }
 
   SelfEvolution.Builder evolution(ArithmeticPolicy policy, List<String> trained) {
-    return SelfEvolution.builder().policy(policy).verifier(verifier)
+    return SelfEvolution.builder()
+        .policy(policy)
+        .verifier(verifier)
         .ppmBackbone(backbone, BackboneSettings.defaults().withContextLength(128).withBatchSize(8))
         .ppmTraining(TrainingConfig.defaults().withEpochs(2).withBatchSize(8))
         .roundConfigs(SelfEvolutionTest::small)
-        .policyTrainer((round, sft, roundDir) -> {
-          trained.add(round + ":" + Files.readAllLines(sft).size());
-          return "trainer saw round " + round;
-        })
+        .policyTrainer(
+            (round, sft, roundDir) -> {
+              trained.add(round + ":" + Files.readAllLines(sft).size());
+              return "trainer saw round " + round;
+            })
         .batchProblems(2);
   }
 
   @Test
   void threeRoundsProduceDataTrainPpmsAndUseThemThenResume() throws Exception {
-    List<Problem> problems = List.of(ArithmeticPolicy.problem("a", 2, 3),
-        ArithmeticPolicy.problem("b", 4, 5), ArithmeticPolicy.problem("c", 6, 7));
+    List<Problem> problems =
+        List.of(
+            ArithmeticPolicy.problem("a", 2, 3),
+            ArithmeticPolicy.problem("b", 4, 5),
+            ArithmeticPolicy.problem("c", 6, 7));
     ArithmeticPolicy policy = new ArithmeticPolicy();
     List<String> trained = new ArrayList<>();
     List<Integer> done = new ArrayList<>();
-    SelfEvolution evo = evolution(policy, trained).listener(new SelfEvolution.Listener() {
-      @Override
-      public void onRoundDone(RoundSummary s) {
-        done.add(s.round());
-      }
-    }).build();
+    SelfEvolution evo =
+        evolution(policy, trained)
+            .listener(
+                new SelfEvolution.Listener() {
+                  @Override
+                  public void onRoundDone(RoundSummary s) {
+                    done.add(s.round());
+                  }
+                })
+            .build();
     Path out = dir.resolve("evo");
     List<RoundSummary> rounds = evo.run(problems, 3, out);
     assertEquals(List.of(1, 2, 3), done);
-    assertEquals(List.of(SearchMode.TERMINAL_GUIDED, SearchMode.TERMINAL_GUIDED,
-        SearchMode.PPM_AUGMENTED), rounds.stream().map(RoundSummary::mode).toList());
+    assertEquals(
+        List.of(SearchMode.TERMINAL_GUIDED, SearchMode.TERMINAL_GUIDED, SearchMode.PPM_AUGMENTED),
+        rounds.stream().map(RoundSummary::mode).toList());
     for (RoundSummary s : rounds) {
       Path rd = SelfEvolution.roundDir(out, s.round());
       assertEquals(3, Files.readAllLines(rd.resolve("trees.jsonl")).size());
@@ -126,24 +138,36 @@ class SelfEvolutionTest {
     Files.writeString(SelfEvolution.roundDir(out, 3).resolve("round.json"), st.toString());
     Files.delete(SelfEvolution.roundDir(out, 3).resolve("sft.jsonl"));
     List<Integer> searched = new ArrayList<>();
-    List<RoundSummary> third = evolution(policy, trained).listener(new SelfEvolution.Listener() {
-      @Override
-      public void onRoundStart(int round, SearchConfig config) {
-        searched.add(round);
-        assertEquals(calls, policy.calls.get(), "no policy call before round 4's search");
-      }
-    }).build().run(problems, 4, out);
+    List<RoundSummary> third =
+        evolution(policy, trained)
+            .listener(
+                new SelfEvolution.Listener() {
+                  @Override
+                  public void onRoundStart(int round, SearchConfig config) {
+                    searched.add(round);
+                    assertEquals(
+                        calls, policy.calls.get(), "no policy call before round 4's search");
+                  }
+                })
+            .build()
+            .run(problems, 4, out);
     assertEquals(List.of(4), searched);
     assertTrue(policy.calls.get() > calls);
-    assertEquals(3, Files.readAllLines(SelfEvolution.roundDir(out, 3).resolve("trees.jsonl")).size());
+    assertEquals(
+        3, Files.readAllLines(SelfEvolution.roundDir(out, 3).resolve("trees.jsonl")).size());
     assertFalse(third.get(2).resumed());
     assertTrue(Files.exists(SelfEvolution.roundDir(out, 3).resolve("sft.jsonl")));
     assertEquals(rounds.get(2).sftRecords(), third.get(2).sftRecords());
     assertEquals(SearchMode.PPM_AUGMENTED, third.get(3).mode());
     assertEquals("round-3/ppm", status(out, 4).get("ppm_used").getAsString());
-    assertEquals(List.of("1:" + rounds.get(0).sftRecords(), "2:" + rounds.get(1).sftRecords(),
-        "3:" + rounds.get(2).sftRecords(), "3:" + rounds.get(2).sftRecords(),
-        "4:" + third.get(3).sftRecords()), trained);
+    assertEquals(
+        List.of(
+            "1:" + rounds.get(0).sftRecords(),
+            "2:" + rounds.get(1).sftRecords(),
+            "3:" + rounds.get(2).sftRecords(),
+            "3:" + rounds.get(2).sftRecords(),
+            "4:" + third.get(3).sftRecords()),
+        trained);
   }
 
   @Test
@@ -151,8 +175,8 @@ class SelfEvolutionTest {
     ArithmeticPolicy policy = new ArithmeticPolicy();
     List<String> trained = new ArrayList<>();
     Path out = dir.resolve("evo");
-    List<Problem> two = List.of(ArithmeticPolicy.problem("a", 2, 3),
-        ArithmeticPolicy.problem("b", 4, 5));
+    List<Problem> two =
+        List.of(ArithmeticPolicy.problem("a", 2, 3), ArithmeticPolicy.problem("b", 4, 5));
     RoundSummary first = evolution(policy, trained).build().run(two, 1, out).get(0);
     assertEquals(2, first.problems());
     long requests = policy.requests.get();
@@ -165,7 +189,9 @@ class SelfEvolutionTest {
     assertEquals(3, Files.readAllLines(again.directory().resolve("trees.jsonl")).size());
     assertTrue(again.sftRecords() > first.sftRecords());
     long perProblem = requests / 2;
-    assertEquals(requests + perProblem, policy.requests.get(),
+    assertEquals(
+        requests + perProblem,
+        policy.requests.get(),
         "only the new problem is searched (the policy is deterministic per problem)");
     assertEquals(List.of("1:" + first.sftRecords(), "1:" + again.sftRecords()), trained);
     assertTrue(evolution(policy, trained).build().run(three, 1, out).get(0).resumed());
@@ -173,24 +199,32 @@ class SelfEvolutionTest {
 
   @Test
   void unsolvedProblemsAreSearchedAgainWithMoreRollouts() throws Exception {
-    List<Problem> two = List.of(ArithmeticPolicy.problem("a", 2, 3),
-        ArithmeticPolicy.problem("b", 4, 5));
+    List<Problem> two =
+        List.of(ArithmeticPolicy.problem("a", 2, 3), ArithmeticPolicy.problem("b", 4, 5));
     // one rollout follows the first candidate, which a fresh policy makes a multiplication
-    SelfEvolution.Builder b = SelfEvolution.builder().policy(new ArithmeticPolicy())
-        .verifier(verifier)
-        .roundConfigs(r -> SelfEvolution.presetFor(r).toBuilder().rollouts(1).candidates(3)
-            .build());
+    SelfEvolution.Builder b =
+        SelfEvolution.builder()
+            .policy(new ArithmeticPolicy())
+            .verifier(verifier)
+            .roundConfigs(
+                r -> SelfEvolution.presetFor(r).toBuilder().rollouts(1).candidates(3).build());
     RoundSummary plain = b.build().run(two, 1, dir.resolve("plain")).get(0);
     b.policy(new ArithmeticPolicy());
     assertEquals(0, plain.solved());
     assertEquals(0, plain.sftRecords());
     List<SearchConfig> searches = new ArrayList<>();
-    RoundSummary hard = b.hardProblemRollouts(r -> 10).listener(new SelfEvolution.Listener() {
-      @Override
-      public void onRoundStart(int round, SearchConfig config) {
-        searches.add(config);
-      }
-    }).build().run(two, 1, dir.resolve("hard")).get(0);
+    RoundSummary hard =
+        b.hardProblemRollouts(r -> 10)
+            .listener(
+                new SelfEvolution.Listener() {
+                  @Override
+                  public void onRoundStart(int round, SearchConfig config) {
+                    searches.add(config);
+                  }
+                })
+            .build()
+            .run(two, 1, dir.resolve("hard"))
+            .get(0);
     assertEquals(List.of(1, 10), searches.stream().map(SearchConfig::rollouts).toList());
     assertEquals(2, hard.solved());
     assertTrue(hard.sftRecords() > 0);
@@ -208,16 +242,29 @@ class SelfEvolutionTest {
   void tinyOnnxPolicyRunsEveryStageWithoutPairs() throws Exception {
     Path model = dir.resolve("policy");
     TinyQwen2.writeExport(TinyQwen2.Config.tiny(), model);
-    List<Problem> problems = List.of(Problem.of("0", "What is 1 + 1?", "2"),
-        Problem.of("1", "What is 2 + 2?", "4"));
+    List<Problem> problems =
+        List.of(Problem.of("0", "What is 1 + 1?", "2"), Problem.of("1", "What is 2 + 2?", "4"));
     Path out = dir.resolve("evo");
-    try (OnnxPolicy policy = OnnxPolicy.builder(io.rstar4j.core.model.CausalLm.load(model))
-        .maxTokens(12).seed(7).build()) {
-      List<RoundSummary> rounds = SelfEvolution.builder().policy(policy).verifier(verifier)
-          .ppmBackbone(backbone, BackboneSettings.defaults().withContextLength(64))
-          .roundConfigs(r -> SelfEvolution.presetFor(r).toBuilder().rollouts(2).candidates(2)
-              .maxDepth(3).build())
-          .batchProblems(2).build().run(problems, 3, out);
+    try (OnnxPolicy policy =
+        OnnxPolicy.builder(io.rstar4j.core.model.CausalLm.load(model))
+            .maxTokens(12)
+            .seed(7)
+            .build()) {
+      List<RoundSummary> rounds =
+          SelfEvolution.builder()
+              .policy(policy)
+              .verifier(verifier)
+              .ppmBackbone(backbone, BackboneSettings.defaults().withContextLength(64))
+              .roundConfigs(
+                  r ->
+                      SelfEvolution.presetFor(r).toBuilder()
+                          .rollouts(2)
+                          .candidates(2)
+                          .maxDepth(3)
+                          .build())
+              .batchProblems(2)
+              .build()
+              .run(problems, 3, out);
       assertEquals(3, rounds.size());
       for (RoundSummary s : rounds) {
         assertEquals(2, s.problems());
@@ -238,15 +285,22 @@ class SelfEvolutionTest {
   void misconfigurationsAreRejectedUpFront() {
     ArithmeticPolicy policy = new ArithmeticPolicy();
     SelfEvolution noBackbone = SelfEvolution.builder().policy(policy).verifier(verifier).build();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> noBackbone.run(List.of(ArithmeticPolicy.problem("a", 1, 2)), 3, dir));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> noBackbone.run(List.of(ArithmeticPolicy.problem("a", 1, 2)), 3, dir));
     assertTrue(e.getMessage().contains("round 3"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> noBackbone.run(List.of(Problem.of("x", "What is 1 + 1?")), 1, dir));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> noBackbone.run(List.of(Problem.of("x", "What is 1 + 1?")), 1, dir));
     assertTrue(e.getMessage().contains("no gold answer"), e.getMessage());
-    assertThrows(IllegalStateException.class, () -> SelfEvolution.builder().verifier(verifier).build());
-    assertThrows(IllegalArgumentException.class,
-        () -> SelfEvolution.builder().ppmBackbone(dir.resolve("none"), BackboneSettings.defaults()));
+    assertThrows(
+        IllegalStateException.class, () -> SelfEvolution.builder().verifier(verifier).build());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SelfEvolution.builder().ppmBackbone(dir.resolve("none"), BackboneSettings.defaults()));
     assertNotNull(SelfEvolution.presetFor(4));
     assertThrows(IllegalArgumentException.class, () -> SelfEvolution.presetFor(0));
   }

@@ -32,8 +32,9 @@ class DecoderBackboneTest {
         assertArrayEquals(backbone.lastHiddenStates(List.of(texts.get(i)))[0], batched[i], 1e-4f);
       }
       assertTrue(Math.abs(batched[0][0] - batched[1][0]) > 1e-6, "texts give different states");
-      TrainingResult r = new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(2).withBatchSize(4))
-          .train(PpmTrainerTest.pairs(8, 1), null, null);
+      TrainingResult r =
+          new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(2).withBatchSize(4))
+              .train(PpmTrainerTest.pairs(8, 1), null, null);
       assertEquals(2, r.epochs().size());
       assertTrue(Double.isFinite(r.epochs().get(1).trainLoss()));
     }

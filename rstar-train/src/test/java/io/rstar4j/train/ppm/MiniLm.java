@@ -20,7 +20,8 @@ final class MiniLm {
   private static void copy(String resource, Path to) throws IOException {
     try (InputStream in = MiniLm.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("missing " + resource + " (langchain4j all-minilm-l6-v2-q)");
+        throw new IllegalStateException(
+            "missing " + resource + " (langchain4j all-minilm-l6-v2-q)");
       }
       Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -21,15 +21,22 @@ class PpmTrainerTest {
   /** Pairs whose chosen step says "right" and rejected "wrong", among random shared words. */
   static List<PreferencePair> pairs(int questions, long seed) {
     Random r = new Random(seed);
-    String[] words = {"alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa"};
+    String[] words = {
+      "alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa"
+    };
     List<PreferencePair> out = new ArrayList<>();
     for (int q = 0; q < questions; q++) {
       String prompt = PromptTemplate.TRAINING.head("question " + q + " " + words[r.nextInt(10)]);
       for (int k = 0; k < 3; k++) {
         String noisePos = words[r.nextInt(10)] + " " + words[r.nextInt(10)];
         String noiseNeg = words[r.nextInt(10)] + " " + words[r.nextInt(10)];
-        out.add(new PreferencePair(prompt, " " + noiseNeg + " wrong", " " + noisePos + " right",
-            1 + r.nextInt(2), 1 + r.nextInt(3)));
+        out.add(
+            new PreferencePair(
+                prompt,
+                " " + noiseNeg + " wrong",
+                " " + noisePos + " right",
+                1 + r.nextInt(2),
+                1 + r.nextInt(3)));
       }
     }
     return out;
@@ -41,24 +48,31 @@ class PpmTrainerTest {
     try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults())) {
       List<PreferencePair> pairs = pairs(60, 1);
       TrainingConfig cfg =
-          TrainingConfig.defaults().withEpochs(8).withLearningRate(0.05).withBatchSize(8)
-              .withHeldOutFraction(0.2).withPatience(8);
+          TrainingConfig.defaults()
+              .withEpochs(8)
+              .withLearningRate(0.05)
+              .withBatchSize(8)
+              .withHeldOutFraction(0.2)
+              .withPatience(8);
       List<EpochReport> seen = new ArrayList<>();
       long[] steps = {0};
       TrainingResult r =
           new PpmTrainer(backbone, cfg)
-              .train(pairs, null, new TrainingListener() {
-                @Override
-                public void onStep(int epoch, long step, long total, double loss, double acc) {
-                  steps[0] = step;
-                  assertEquals(8 * ((r0(pairs.size()) + 7) / 8), total);
-                }
+              .train(
+                  pairs,
+                  null,
+                  new TrainingListener() {
+                    @Override
+                    public void onStep(int epoch, long step, long total, double loss, double acc) {
+                      steps[0] = step;
+                      assertEquals(8 * ((r0(pairs.size()) + 7) / 8), total);
+                    }
 
-                @Override
-                public void onEpoch(EpochReport e) {
-                  seen.add(e);
-                }
-              });
+                    @Override
+                    public void onEpoch(EpochReport e) {
+                      seen.add(e);
+                    }
+                  });
       assertEquals(8, r.epochs().size());
       assertEquals(r.epochs(), seen);
       assertEquals(12 * 3, r.heldOutPairs());
@@ -67,9 +81,11 @@ class PpmTrainerTest {
       assertTrue(r.heldOutAccuracy() >= 0.95, "held-out accuracy " + r.heldOutAccuracy());
       assertTrue(r.epochs().get(7).trainLoss() < r.epochs().get(0).trainLoss());
       // the held-out evaluation agrees with an independent scoring of the returned head
-      ProcessPreferenceModel ppm = ProcessPreferenceModel.builder().backbone(backbone).head(r.head()).build();
+      ProcessPreferenceModel ppm =
+          ProcessPreferenceModel.builder().backbone(backbone).head(r.head()).build();
       int correct = 0;
-      List<PreferencePair> held = new PpmTrainer(backbone, cfg).split(pairs).get(1).stream().map(pairs::get).toList();
+      List<PreferencePair> held =
+          new PpmTrainer(backbone, cfg).split(pairs).get(1).stream().map(pairs::get).toList();
       for (PreferencePair p : held) {
         double[] s = ppm.rawScores(List.of(p.prompt() + p.pos(), p.prompt() + p.neg()));
         if (s[0] > s[1]) {
@@ -116,7 +132,9 @@ class PpmTrainerTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> new PpmTrainer(backbone, cfg.withEpochs(5)).train(pairs(21, 2), dir.resolve("b"), null));
+              () ->
+                  new PpmTrainer(backbone, cfg.withEpochs(5))
+                      .train(pairs(21, 2), dir.resolve("b"), null));
       assertTrue(e.getMessage().contains("other pairs"), e.getMessage());
     }
   }
@@ -130,12 +148,19 @@ class PpmTrainerTest {
     for (int q = 0; q < 40; q++) {
       String prompt = PromptTemplate.TRAINING.head("q" + q);
       boolean flip = r.nextBoolean();
-      pairs.add(new PreferencePair(prompt, flip ? " x" + q : " y" + q, flip ? " y" + q : " x" + q, 1, 1));
+      pairs.add(
+          new PreferencePair(prompt, flip ? " x" + q : " y" + q, flip ? " y" + q : " x" + q, 1, 1));
     }
     try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults())) {
       TrainingResult res =
-          new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(50).withLearningRate(0.1)
-              .withBatchSize(4).withHeldOutFraction(0.3).withPatience(2))
+          new PpmTrainer(
+                  backbone,
+                  TrainingConfig.defaults()
+                      .withEpochs(50)
+                      .withLearningRate(0.1)
+                      .withBatchSize(4)
+                      .withHeldOutFraction(0.3)
+                      .withPatience(2))
               .train(pairs, null, null);
       assertTrue(res.stoppedEarly());
       assertTrue(res.epochs().size() < 50);
@@ -155,7 +180,8 @@ class PpmTrainerTest {
     TrainingConfig cfg = TrainingConfig.defaults().withEpochs(3).withBatchSize(4);
     try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults())) {
       TrainingResult on = new PpmTrainer(backbone, cfg).train(pairs, null, null);
-      TrainingResult off = new PpmTrainer(backbone, cfg.withCacheFeatures(false)).train(pairs, null, null);
+      TrainingResult off =
+          new PpmTrainer(backbone, cfg.withCacheFeatures(false)).train(pairs, null, null);
       assertArrayEquals(on.head().weight(), off.head().weight());
       assertEquals(distinctTexts(pairs), on.featureMisses());
       assertTrue(off.featureMisses() >= 3L * 2 * pairs.size(), "recomputed every epoch");
@@ -177,16 +203,26 @@ class PpmTrainerTest {
       assertTrue(size.getMessage().contains("hidden size mismatch"), size.getMessage());
     }
     assertThrows(IllegalArgumentException.class, () -> TrainingConfig.defaults().withEpochs(0));
-    assertThrows(IllegalArgumentException.class, () -> TrainingConfig.defaults().withLearningRate(-1));
+    assertThrows(
+        IllegalArgumentException.class, () -> TrainingConfig.defaults().withLearningRate(-1));
   }
 
   @Test
   void pairsLongerThanTheContextAreCutAndCounted() throws Exception {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 8, 9);
     List<PreferencePair> pairs = new ArrayList<>(pairs(10, 4));
-    pairs.add(new PreferencePair(PromptTemplate.TRAINING.head("long " + "w ".repeat(100)), " a wrong", " b right", 1, 1));
-    try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults().withContextLength(32))) {
-      TrainingResult r = new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(1)).train(pairs, null, null);
+    pairs.add(
+        new PreferencePair(
+            PromptTemplate.TRAINING.head("long " + "w ".repeat(100)),
+            " a wrong",
+            " b right",
+            1,
+            1));
+    try (Backbone backbone =
+        TinyBackbones.open(bb, BackboneSettings.defaults().withContextLength(32))) {
+      TrainingResult r =
+          new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(1))
+              .train(pairs, null, null);
       assertEquals(2, r.truncatedTexts());
     }
   }

@@ -25,13 +25,19 @@ class ProcessPreferenceModelTest {
     try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults().withBatchSize(3))) {
       assertEquals(8, backbone.hiddenSize());
       ValueHead head = ValueHead.random(8, 1.0, 5);
-      ProcessPreferenceModel ppm = ProcessPreferenceModel.builder().backbone(backbone).head(head).build();
+      ProcessPreferenceModel ppm =
+          ProcessPreferenceModel.builder().backbone(backbone).head(head).build();
       Problem p = Problem.of("p", "What is 2 + 3 ?", "5");
       Step s1 = Step.parse("<code>\nx = 2 + 3\n<end_of_step>");
       Step s2 = Step.parse("<code>\nprint( x )\n<end_of_code>");
       List<RewardRequest> batch = new ArrayList<>();
-      for (Trajectory t : List.of(Trajectory.of(s1), Trajectory.of(s1, s2), Trajectory.of(s2),
-          Trajectory.of(s2, s1), Trajectory.empty())) {
+      for (Trajectory t :
+          List.of(
+              Trajectory.of(s1),
+              Trajectory.of(s1, s2),
+              Trajectory.of(s2),
+              Trajectory.of(s2, s1),
+              Trajectory.empty())) {
         batch.add(new RewardRequest(p, t));
       }
       double[] scores = ppm.score(batch);
@@ -50,9 +56,14 @@ class ProcessPreferenceModelTest {
   @Test
   void longTextsAreCutFromTheLeftAndCounted() throws Exception {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 4, 2);
-    try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults().withContextLength(6))) {
+    try (Backbone backbone =
+        TinyBackbones.open(bb, BackboneSettings.defaults().withContextLength(6))) {
       ProcessPreferenceModel ppm =
-          ProcessPreferenceModel.builder().backbone(backbone).head(ValueHead.random(4, 1, 1)).cacheSize(0).build();
+          ProcessPreferenceModel.builder()
+              .backbone(backbone)
+              .head(ValueHead.random(4, 1, 1))
+              .cacheSize(0)
+              .build();
       double[] s = ppm.rawScores(List.of("a b c d e f g h i j", "e f g h i j", "a b c"));
       // the bag of the last six words: the long text scores like its tail
       assertEquals(s[1], s[0], 1e-5);
@@ -67,7 +78,11 @@ class ProcessPreferenceModelTest {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () -> ProcessPreferenceModel.builder().backbone(backbone).head(ValueHead.zeros(384)).build());
+              () ->
+                  ProcessPreferenceModel.builder()
+                      .backbone(backbone)
+                      .head(ValueHead.zeros(384))
+                      .build());
       assertTrue(e.getMessage().contains("hidden size mismatch"), e.getMessage());
       assertTrue(e.getMessage().contains("384") && e.getMessage().contains("8"), e.getMessage());
     }
@@ -87,12 +102,15 @@ class ProcessPreferenceModelTest {
     Path ppmDir = dir.resolve("ppm");
     ProcessPreferenceModel.save(ppmDir, bb, BackboneSettings.defaults(), head);
     Path merged = dir.resolve("merged");
-    ProcessPreferenceModel.exportMerged(bb.resolve("model.onnx"), "last_hidden_state", head,
-        merged.resolve("model.onnx"));
+    ProcessPreferenceModel.exportMerged(
+        bb.resolve("model.onnx"), "last_hidden_state", head, merged.resolve("model.onnx"));
     java.nio.file.Files.copy(bb.resolve("tokenizer.json"), merged.resolve("tokenizer.json"));
-    List<String> prompts = List.of("one two three", "four five", "six", "one two three four five six seven");
-    try (ProcessPreferenceModel a = ProcessPreferenceModel.load(ppmDir, p -> new TinyBackbones.WordHashTokenizer());
-        ProcessPreferenceModel b = ProcessPreferenceModel.load(merged, p -> new TinyBackbones.WordHashTokenizer())) {
+    List<String> prompts =
+        List.of("one two three", "four five", "six", "one two three four five six seven");
+    try (ProcessPreferenceModel a =
+            ProcessPreferenceModel.load(ppmDir, p -> new TinyBackbones.WordHashTokenizer());
+        ProcessPreferenceModel b =
+            ProcessPreferenceModel.load(merged, p -> new TinyBackbones.WordHashTokenizer())) {
       assertEquals(head, a.head());
       assertEquals(1, b.backbone().hiddenSize());
       double[] sa = a.scoreTexts(prompts);
@@ -113,7 +131,9 @@ class ProcessPreferenceModelTest {
     IllegalArgumentException missing =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ProcessPreferenceModel.load(dir.resolve("nope"), p -> new TinyBackbones.WordHashTokenizer()));
+            () ->
+                ProcessPreferenceModel.load(
+                    dir.resolve("nope"), p -> new TinyBackbones.WordHashTokenizer()));
     assertTrue(missing.getMessage().contains("no such PPM directory"), missing.getMessage());
   }
 }

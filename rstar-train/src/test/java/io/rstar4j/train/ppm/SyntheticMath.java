@@ -8,9 +8,9 @@ import java.util.Random;
 
 /**
  * A synthetic word-problem task where the better step is knowable. Each question states how many
- * things someone has and how many they get or give away; the prompt holds a first step that
- * stores the starting amount. The chosen second step applies the change the question states, with
- * its number and its things. The rejected one, depending on the flaw:
+ * things someone has and how many they get or give away; the prompt holds a first step that stores
+ * the starting amount. The chosen second step applies the change the question states, with its
+ * number and its things. The rejected one, depending on the flaw:
  *
  * <ul>
  *   <li>{@link Flaw#DROPS_FACT}: drops the key fact and works with a quantity the question never
@@ -22,10 +22,23 @@ import java.util.Random;
 final class SyntheticMath {
   static final String[] NAMES = {"Tom", "Ana", "Li", "Sara", "Omar", "Mia", "Ravi", "Ines"};
   static final String[] THINGS = {
-    "apples", "books", "coins", "pencils", "stamps", "marbles", "cards", "shells", "cookies", "stickers"
+    "apples",
+    "books",
+    "coins",
+    "pencils",
+    "stamps",
+    "marbles",
+    "cards",
+    "shells",
+    "cookies",
+    "stickers"
   };
 
-  enum Flaw { DROPS_FACT, WRONG_OPERATION, WRONG_ARITHMETIC }
+  enum Flaw {
+    DROPS_FACT,
+    WRONG_OPERATION,
+    WRONG_ARITHMETIC
+  }
 
   private SyntheticMath() {}
 
@@ -38,11 +51,37 @@ final class SyntheticMath {
       int a = 10 + r.nextInt(80);
       int b = 2 + r.nextInt(48);
       boolean add = r.nextBoolean();
-      String question = add
-          ? name + " has " + a + " " + thing + " and gets " + b + " more. How many " + thing + " now?"
-          : name + " has " + a + " " + thing + " and gives away " + b + ". How many " + thing + " are left?";
-      String prompt = PromptTemplate.TRAINING.head(question) + "<code>\n# Step 1: start from the "
-          + thing + " " + name + " has\nstart = " + a + "\n<end_of_step>";
+      String question =
+          add
+              ? name
+                  + " has "
+                  + a
+                  + " "
+                  + thing
+                  + " and gets "
+                  + b
+                  + " more. How many "
+                  + thing
+                  + " now?"
+              : name
+                  + " has "
+                  + a
+                  + " "
+                  + thing
+                  + " and gives away "
+                  + b
+                  + ". How many "
+                  + thing
+                  + " are left?";
+      String prompt =
+          PromptTemplate.TRAINING.head(question)
+              + "<code>\n# Step 1: start from the "
+              + thing
+              + " "
+              + name
+              + " has\nstart = "
+              + a
+              + "\n<end_of_step>";
       String pos = step(add, b, thing, add ? a + b : a - b);
       String neg;
       switch (flaw) {
@@ -69,8 +108,16 @@ final class SyntheticMath {
   }
 
   private static String step(boolean add, int n, String thing, int result) {
-    return "<code>\n# Step 2: " + (add ? "add the " : "take away the ") + n + " " + thing
-        + "\nresult = start " + (add ? "+ " : "- ") + n + "\nprint(result)\n<end_of_code>\n<output>"
-        + result + "<end_of_output>";
+    return "<code>\n# Step 2: "
+        + (add ? "add the " : "take away the ")
+        + n
+        + " "
+        + thing
+        + "\nresult = start "
+        + (add ? "+ " : "- ")
+        + n
+        + "\nprint(result)\n<end_of_code>\n<output>"
+        + result
+        + "<end_of_output>";
   }
 }

@@ -168,9 +168,11 @@ class TrainingGraphsTest {
   @Test
   void lossIsFiniteForExtremeMargins() throws Exception {
     try (HeadOptimizer opt =
-        new HeadOptimizer(ENV, new OrtSession.SessionOptions(), new float[] {1f}, 0.9, 0.999, 1e-8, 0)) {
+        new HeadOptimizer(
+            ENV, new OrtSession.SessionOptions(), new float[] {1f}, 0.9, 0.999, 1e-8, 0)) {
       HeadOptimizer.Eval e =
-          opt.evaluate(new float[] {500f, -500f}, new float[] {-500f, 500f}, new float[] {1f, 1f}, 2);
+          opt.evaluate(
+              new float[] {500f, -500f}, new float[] {-500f, 500f}, new float[] {1f, 1f}, 2);
       assertEquals(1000.0, e.loss(), 1e-3); // softplus(-1000) ~ 0, softplus(1000) = 1000
       assertTrue(Double.isFinite(e.loss()));
       assertEquals(1000f, e.margins()[0]);

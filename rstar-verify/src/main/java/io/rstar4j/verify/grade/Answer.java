@@ -17,8 +17,8 @@ sealed interface Answer {
   }
 
   /**
-   * Text that is not mathematics (or not understood): compared by its key (lower case, no
-   * spaces); {@code source} is the normalised text, for the symbolic back end.
+   * Text that is not mathematics (or not understood): compared by its key (lower case, no spaces);
+   * {@code source} is the normalised text, for the symbolic back end.
    */
   record Text(String text, String source) implements Answer {
     @Override
@@ -81,8 +81,8 @@ sealed interface Answer {
   }
 
   /**
-   * Several answers whose order does not matter: a set {@code \{1, 2\}}, a list of solutions
-   * {@code 1, 2} or {@code x = 1 or x = 2} (bare), a union of intervals, a {@code \pm} pair.
+   * Several answers whose order does not matter: a set {@code \{1, 2\}}, a list of solutions {@code
+   * 1, 2} or {@code x = 1 or x = 2} (bare), a union of intervals, a {@code \pm} pair.
    *
    * @param bare written without enclosing brackets (may also match an ordered tuple)
    */

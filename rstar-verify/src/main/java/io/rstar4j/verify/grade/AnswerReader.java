@@ -11,12 +11,14 @@ final class AnswerReader {
 
   private static final Pattern CHOICE =
       Pattern.compile("^\\(?\\s*([A-E])\\s*\\)?(?:[.:)]|\\s[^,;]*)?$", Pattern.DOTALL);
-  private static final Pattern NAME = Pattern.compile(
-      "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\^\\{?-1\\}?)?(?:\\([^()=]*\\))?$");
-  private static final Pattern THOUSANDS =
-      Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
-  private static final Pattern MATRIX = Pattern.compile(
-      "^\\\\begin\\{([pbvBV]?matrix|array)\\}(?:\\{[^}]*\\})?(.*)\\\\end\\{\\1\\}$", Pattern.DOTALL);
+  private static final Pattern NAME =
+      Pattern.compile(
+          "^(?:[a-zA-Z]|\\\\[a-zA-Z]+)(?:_\\{?[a-zA-Z0-9]+\\}?)?'*(?:\\^\\{?-1\\}?)?(?:\\([^()=]*\\))?$");
+  private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
+  private static final Pattern MATRIX =
+      Pattern.compile(
+          "^\\\\begin\\{([pbvBV]?matrix|array)\\}(?:\\{[^}]*\\})?(.*)\\\\end\\{\\1\\}$",
+          Pattern.DOTALL);
 
   private AnswerReader() {}
 
@@ -37,8 +39,13 @@ final class AnswerReader {
     }
     char first = s.charAt(0);
     Matcher cm = first == '(' || first >= 'A' && first <= 'E' ? CHOICE.matcher(s) : null;
-    if (cm != null && cm.matches() && (s.length() == 1 || s.charAt(0) == '(' || s.charAt(1) == ')'
-        || s.charAt(1) == '.' || s.charAt(1) == ':')) {
+    if (cm != null
+        && cm.matches()
+        && (s.length() == 1
+            || s.charAt(0) == '('
+            || s.charAt(1) == ')'
+            || s.charAt(1) == '.'
+            || s.charAt(1) == ':')) {
       return new Answer.Choice(cm.group(1).charAt(0));
     }
     if (s.indexOf(',') > 0 && THOUSANDS.matcher(s).matches()) {
@@ -114,8 +121,8 @@ final class AnswerReader {
       char c = s.charAt(pm);
       String plus = s.substring(0, pm) + (c == '±' ? "+" : "-") + s.substring(pm + 1);
       String minus = s.substring(0, pm) + (c == '±' ? "-" : "+") + s.substring(pm + 1);
-      return new Answer.Several(List.of(read(plus, percent, degree), read(minus, percent, degree)),
-          false);
+      return new Answer.Several(
+          List.of(read(plus, percent, degree), read(minus, percent, degree)), false);
     }
     Expr e = ExprParser.tryParse(s);
     if (e != null) {
@@ -271,16 +278,18 @@ final class AnswerReader {
         case '≈':
           return names != null ? new Answer.Assign(names, read(r, false)) : read(l, false);
         case '∈':
-          return names != null ? new Answer.Assign(names, read(r, false))
+          return names != null
+              ? new Answer.Assign(names, read(r, false))
               : new Answer.Text(textKey(s), s);
-        default: {
-          Expr le = ExprParser.tryParse(l);
-          Expr re = ExprParser.tryParse(r);
-          if (le == null || re == null) {
-            return new Answer.Text(textKey(s), s);
+        default:
+          {
+            Expr le = ExprParser.tryParse(l);
+            Expr re = ExprParser.tryParse(r);
+            if (le == null || re == null) {
+              return new Answer.Text(textKey(s), s);
+            }
+            return new Answer.Relation(le, op, re);
           }
-          return new Answer.Relation(le, op, re);
-        }
       }
     }
     if (at.size() == 2) {
@@ -296,8 +305,10 @@ final class AnswerReader {
       Expr ae = ExprParser.tryParse(a);
       Expr be = ExprParser.tryParse(b);
       if ((up || down) && names(x) != null && ae != null && be != null) {
-        Answer.Interval iv = up ? new Answer.Interval(ae, op1 == '≤', be, op2 == '≤')
-            : new Answer.Interval(be, op2 == '≥', ae, op1 == '≥');
+        Answer.Interval iv =
+            up
+                ? new Answer.Interval(ae, op1 == '≤', be, op2 == '≤')
+                : new Answer.Interval(be, op2 == '≥', ae, op1 == '≥');
         return new Answer.Intervals(List.of(iv));
       }
       if (op1 == '=' && op2 == '=' && names(a) != null) {

@@ -137,7 +137,9 @@ record Complex(double re, double im) {
       return true;
     }
     if (!a.isFinite() || !b.isFinite()) {
-      return a.isFinite() == b.isFinite() && a.re == b.re && (a.im == b.im || a.isReal() && b.isReal());
+      return a.isFinite() == b.isFinite()
+          && a.re == b.re
+          && (a.im == b.im || a.isReal() && b.isReal());
     }
     double d = a.minus(b).abs();
     return d <= Math.max(relTol * Math.max(a.abs(), b.abs()), absTol);

@@ -9,10 +9,10 @@ import java.util.TreeSet;
 
 /**
  * Compares two {@link Answer}s: numbers with a relative tolerance, expressions by evaluation at
- * sample points (then, when undecided, through the symbolic back end), equations and
- * inequalities up to a scale factor, intervals end by end with their open or closed ends, tuples in
- * order and sets and solution lists in any order. Symmetric: a pair is ordered by {@link
- * Answer#rank()} before it is compared.
+ * sample points (then, when undecided, through the symbolic back end), equations and inequalities
+ * up to a scale factor, intervals end by end with their open or closed ends, tuples in order and
+ * sets and solution lists in any order. Symmetric: a pair is ordered by {@link Answer#rank()}
+ * before it is compared.
  */
 final class Equivalence {
 
@@ -40,8 +40,10 @@ final class Equivalence {
     }
     for (int i = 1; i + 1 < text.length(); i++) {
       char c = text.charAt(i);
-      if ((c == 'e' || c == 'E') && Character.isDigit(text.charAt(i - 1))
-          && (Character.isDigit(text.charAt(i + 1)) || text.charAt(i + 1) == '-'
+      if ((c == 'e' || c == 'E')
+          && Character.isDigit(text.charAt(i - 1))
+          && (Character.isDigit(text.charAt(i + 1))
+              || text.charAt(i + 1) == '-'
               || text.charAt(i + 1) == '+')) {
         return true;
       }
@@ -51,7 +53,8 @@ final class Equivalence {
 
   /** The tolerance for a pair: the relative tolerance when either side is an approximation. */
   private double tolerance(String a, String b) {
-    return toleranceForExact || approximate(a) || approximate(b) ? relTol
+    return toleranceForExact || approximate(a) || approximate(b)
+        ? relTol
         : Math.min(relTol, EXACT_TOL);
   }
 
@@ -66,9 +69,13 @@ final class Equivalence {
     }
     // an interval written as a chain, a relation, brackets or a union
     boolean relation = a instanceof Answer.Relation || b instanceof Answer.Relation;
-    boolean bracketsOrUnion = a instanceof Answer.Tuple || b instanceof Answer.Tuple
-        || a instanceof Answer.Several || b instanceof Answer.Several;
-    if (a instanceof Answer.Intervals || b instanceof Answer.Intervals
+    boolean bracketsOrUnion =
+        a instanceof Answer.Tuple
+            || b instanceof Answer.Tuple
+            || a instanceof Answer.Several
+            || b instanceof Answer.Several;
+    if (a instanceof Answer.Intervals
+        || b instanceof Answer.Intervals
         || relation && bracketsOrUnion) {
       List<Answer.Interval> x = intervals(a);
       List<Answer.Interval> y = intervals(b);
@@ -108,7 +115,9 @@ final class Equivalence {
     }
     if (a instanceof Answer.Tuple ta) {
       if (b instanceof Answer.Tuple tb) {
-        return ta.open() == tb.open() && ta.close() == tb.close() && inOrder(ta.items(), tb.items());
+        return ta.open() == tb.open()
+            && ta.close() == tb.close()
+            && inOrder(ta.items(), tb.items());
       }
       if (b instanceof Answer.Matrix mb) {
         List<Answer> cells = vector(mb);
@@ -154,8 +163,14 @@ final class Equivalence {
   }
 
   private boolean symbolic(String a, String b) {
-    if (backend == null || a == null || b == null || a.isEmpty() || b.isEmpty()
-        || words(a) && words(b) || suspicious(a) || suspicious(b)) {
+    if (backend == null
+        || a == null
+        || b == null
+        || a.isEmpty()
+        || b.isEmpty()
+        || words(a) && words(b)
+        || suspicious(a)
+        || suspicious(b)) {
       return false;
     }
     return backend.equivalent(a, b).orElse(false);
@@ -166,9 +181,16 @@ final class Equivalence {
    * never sent to the back end (which should run in a sandbox anyway).
    */
   private static boolean suspicious(String s) {
-    return s.contains("__") || s.contains("import") || s.contains("lambda") || s.contains("exec")
-        || s.contains("eval") || s.contains("open") || s.contains("getattr") || s.indexOf(';') >= 0
-        || s.indexOf('\n') >= 0 || s.length() > 500;
+    return s.contains("__")
+        || s.contains("import")
+        || s.contains("lambda")
+        || s.contains("exec")
+        || s.contains("eval")
+        || s.contains("open")
+        || s.contains("getattr")
+        || s.indexOf(';') >= 0
+        || s.indexOf('\n') >= 0
+        || s.length() > 500;
   }
 
   /** Only letters and spaces: text that sympy could only read as unrelated symbols. */
@@ -187,7 +209,8 @@ final class Equivalence {
       if (aa.names().equals(ab.names())) {
         return equal(aa.value(), ab.value());
       }
-      if (aa.names().size() == 1 && ab.names().size() == 1
+      if (aa.names().size() == 1
+          && ab.names().size() == 1
           && (aa.names().get(0).indexOf('(') > 0 || ab.names().get(0).indexOf('(') > 0)
           && equal(aa.value(), ab.value())) {
         // y = 3x + 2 and f(x) = 3x + 2 name the same function
@@ -199,8 +222,11 @@ final class Equivalence {
     }
     Answer.Assign as = a instanceof Answer.Assign x ? x : (Answer.Assign) b;
     Answer other = as == a ? b : a;
-    if (as.names().size() > 1 && other instanceof Answer.Several sv && sv.bare()
-        && as.value() instanceof Answer.Tuple t && t.items().size() == as.names().size()) {
+    if (as.names().size() > 1
+        && other instanceof Answer.Several sv
+        && sv.bare()
+        && as.value() instanceof Answer.Tuple t
+        && t.items().size() == as.names().size()) {
       // (p, q) = (3, 2) against q = 2, p = 3: match by name
       Boolean byName = byName(as.names(), t.items(), sv.items());
       if (byName != null) {
@@ -334,8 +360,8 @@ final class Equivalence {
         Answer.Scalar other = a.degree() ? b : a;
         return Complex.close(d, a.degree() ? vb : va, tol, 1e-12)
             || other.expr().sympy().contains("pi")
-            && Complex.close(d.times(Complex.real(Math.PI / 180)), a.degree() ? vb : va, tol,
-                1e-12);
+                && Complex.close(
+                    d.times(Complex.real(Math.PI / 180)), a.degree() ? vb : va, tol, 1e-12);
       }
       return Complex.close(va, vb, tol, 1e-12);
     }
@@ -408,7 +434,10 @@ final class Equivalence {
     for (int k = 0; k < envs.size(); k++) {
       fs[k] = f.eval(envs.get(k));
       gs[k] = g.eval(envs.get(k));
-      if (c == null && fs[k].isFinite() && gs[k].isFinite() && gs[k].abs() > 1e-9
+      if (c == null
+          && fs[k].isFinite()
+          && gs[k].isFinite()
+          && gs[k].abs() > 1e-9
           && fs[k].abs() > 1e-9) {
         c = fs[k].div(gs[k]);
       }
@@ -474,8 +503,10 @@ final class Equivalence {
     if (a instanceof Answer.Intervals iv) {
       return iv.parts();
     }
-    if (a instanceof Answer.Tuple t && t.items().size() == 2
-        && t.items().get(0) instanceof Answer.Scalar lo && t.items().get(1) instanceof Answer.Scalar hi) {
+    if (a instanceof Answer.Tuple t
+        && t.items().size() == 2
+        && t.items().get(0) instanceof Answer.Scalar lo
+        && t.items().get(1) instanceof Answer.Scalar hi) {
       return List.of(new Answer.Interval(lo.expr(), t.open() == '[', hi.expr(), t.close() == ']'));
     }
     if (a instanceof Answer.Relation r) {
@@ -501,7 +532,8 @@ final class Equivalence {
         case '≥':
           return List.of(new Answer.Interval(bound, true, inf, false));
         case '≠':
-          return List.of(new Answer.Interval(ninf, false, bound, false),
+          return List.of(
+              new Answer.Interval(ninf, false, bound, false),
               new Answer.Interval(bound, false, inf, false));
         default:
           return null;
@@ -563,7 +595,8 @@ final class Equivalence {
     if (vars.isEmpty()) {
       Complex vx = x.eval(Map.of());
       Complex vy = y.eval(Map.of());
-      return !vx.isNaN() && !vy.isNaN()
+      return !vx.isNaN()
+          && !vy.isNaN()
           && Complex.close(vx, vy, tolerance(x.sympy(), y.sympy()), 1e-12);
     }
     return sameFunction(x, y, vars).orElse(false);

@@ -163,9 +163,13 @@ sealed interface Expr {
         case "cot":
           return x.cos().div(x.sin());
         case "asin":
-          return x.isReal() && Math.abs(x.re()) <= 1 ? Complex.real(Math.asin(x.re())) : Complex.NAN;
+          return x.isReal() && Math.abs(x.re()) <= 1
+              ? Complex.real(Math.asin(x.re()))
+              : Complex.NAN;
         case "acos":
-          return x.isReal() && Math.abs(x.re()) <= 1 ? Complex.real(Math.acos(x.re())) : Complex.NAN;
+          return x.isReal() && Math.abs(x.re()) <= 1
+              ? Complex.real(Math.acos(x.re()))
+              : Complex.NAN;
         case "atan":
           return x.isReal() ? Complex.real(Math.atan(x.re())) : Complex.NAN;
         case "sinh":
@@ -208,7 +212,10 @@ sealed interface Expr {
     }
 
     private static Complex binomial(Complex n, Complex k) {
-      if (!n.isReal() || !k.isReal() || k.re() != Math.rint(k.re()) || k.re() < 0
+      if (!n.isReal()
+          || !k.isReal()
+          || k.re() != Math.rint(k.re())
+          || k.re() < 0
           || k.re() > 1000) {
         return Complex.NAN;
       }

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Recursive-descent parser for the expressions found in final answers, written in LaTeX
- * ({@code 3\sqrt{2}}, {@code \frac{x+1}{2}}, {@code \sin^2 x}) or in Python/sympy syntax
- * ({@code sqrt(2)/2}, {@code x**2}). Implicit multiplication is supported. Multi-letter words that
- * are not known function names are rejected so that text answers stay text.
+ * Recursive-descent parser for the expressions found in final answers, written in LaTeX ({@code
+ * 3\sqrt{2}}, {@code \frac{x+1}{2}}, {@code \sin^2 x}) or in Python/sympy syntax ({@code
+ * sqrt(2)/2}, {@code x**2}). Implicit multiplication is supported. Multi-letter words that are not
+ * known function names are rejected so that text answers stay text.
  */
 final class ExprParser {
 
@@ -20,18 +20,74 @@ final class ExprParser {
     }
   }
 
-  private static final Set<String> GREEK = Set.of(
-      "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
-      "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon",
-      "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma",
-      "Phi", "Psi", "Omega");
-  private static final Set<String> LATEX_FUNCS = Set.of(
-      "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
-      "tanh", "log", "ln", "exp", "lg");
-  private static final Set<String> PLAIN_FUNCS = Set.of(
-      "sqrt", "sin", "cos", "tan", "sec", "csc", "cot", "asin", "acos", "atan", "arcsin",
-      "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "abs", "Abs", "floor",
-      "ceil", "ceiling", "factorial", "binomial");
+  private static final Set<String> GREEK =
+      Set.of(
+          "alpha",
+          "beta",
+          "gamma",
+          "delta",
+          "epsilon",
+          "varepsilon",
+          "zeta",
+          "eta",
+          "theta",
+          "vartheta",
+          "iota",
+          "kappa",
+          "lambda",
+          "mu",
+          "nu",
+          "xi",
+          "rho",
+          "sigma",
+          "tau",
+          "upsilon",
+          "phi",
+          "varphi",
+          "chi",
+          "psi",
+          "omega",
+          "Gamma",
+          "Delta",
+          "Theta",
+          "Lambda",
+          "Xi",
+          "Sigma",
+          "Phi",
+          "Psi",
+          "Omega");
+  private static final Set<String> LATEX_FUNCS =
+      Set.of(
+          "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "sinh", "cosh",
+          "tanh", "log", "ln", "exp", "lg");
+  private static final Set<String> PLAIN_FUNCS =
+      Set.of(
+          "sqrt",
+          "sin",
+          "cos",
+          "tan",
+          "sec",
+          "csc",
+          "cot",
+          "asin",
+          "acos",
+          "atan",
+          "arcsin",
+          "arccos",
+          "arctan",
+          "sinh",
+          "cosh",
+          "tanh",
+          "log",
+          "ln",
+          "exp",
+          "abs",
+          "Abs",
+          "floor",
+          "ceil",
+          "ceiling",
+          "factorial",
+          "binomial");
 
   private final String s;
   private final boolean letterProducts;
@@ -238,9 +294,15 @@ final class ExprParser {
     }
     if (c == '\\') {
       String cmd = peekCommand();
-      return cmd.equals("frac") || cmd.equals("sqrt") || cmd.equals("pi") || cmd.equals("infty")
-          || cmd.equals("binom") || cmd.equals("lfloor") || cmd.equals("lceil")
-          || GREEK.contains(cmd) || LATEX_FUNCS.contains(cmd);
+      return cmd.equals("frac")
+          || cmd.equals("sqrt")
+          || cmd.equals("pi")
+          || cmd.equals("infty")
+          || cmd.equals("binom")
+          || cmd.equals("lfloor")
+          || cmd.equals("lceil")
+          || GREEK.contains(cmd)
+          || LATEX_FUNCS.contains(cmd);
     }
     return c == 'π' || c == '√';
   }
@@ -370,48 +432,53 @@ final class ExprParser {
     }
     pos += cmd.length() + 1;
     switch (cmd) {
-      case "frac": {
-        Expr a = latexArg();
-        Expr b = latexArg();
-        return new Expr.Bin('/', a, b);
-      }
-      case "binom": {
-        Expr a = latexArg();
-        Expr b = latexArg();
-        return new Expr.Func("binomial", List.of(a, b));
-      }
-      case "sqrt": {
-        ws();
-        if (peek() == '[') {
-          pos++;
-          Expr n = expr();
-          expect(']');
-          return new Expr.Func("root", List.of(latexArg(), n));
+      case "frac":
+        {
+          Expr a = latexArg();
+          Expr b = latexArg();
+          return new Expr.Bin('/', a, b);
         }
-        return new Expr.Func("sqrt", List.of(latexArg()));
-      }
+      case "binom":
+        {
+          Expr a = latexArg();
+          Expr b = latexArg();
+          return new Expr.Func("binomial", List.of(a, b));
+        }
+      case "sqrt":
+        {
+          ws();
+          if (peek() == '[') {
+            pos++;
+            Expr n = expr();
+            expect(']');
+            return new Expr.Func("root", List.of(latexArg(), n));
+          }
+          return new Expr.Func("sqrt", List.of(latexArg()));
+        }
       case "pi":
         return new Expr.Const("pi");
       case "infty":
         return new Expr.Const("oo");
-      case "lfloor": {
-        Expr e = expr();
-        ws();
-        if (!atCommand("rfloor")) {
-          throw new Failure("expected \\rfloor");
+      case "lfloor":
+        {
+          Expr e = expr();
+          ws();
+          if (!atCommand("rfloor")) {
+            throw new Failure("expected \\rfloor");
+          }
+          pos += 7;
+          return new Expr.Func("floor", List.of(e));
         }
-        pos += 7;
-        return new Expr.Func("floor", List.of(e));
-      }
-      case "lceil": {
-        Expr e = expr();
-        ws();
-        if (!atCommand("rceil")) {
-          throw new Failure("expected \\rceil");
+      case "lceil":
+        {
+          Expr e = expr();
+          ws();
+          if (!atCommand("rceil")) {
+            throw new Failure("expected \\rceil");
+          }
+          pos += 6;
+          return new Expr.Func("ceiling", List.of(e));
         }
-        pos += 6;
-        return new Expr.Func("ceiling", List.of(e));
-      }
       default:
         break;
     }
@@ -452,8 +519,10 @@ final class ExprParser {
       exponent = powArg();
       if (exponent instanceof Expr.Neg n && n.e() instanceof Expr.Num num && num.value() == 1) {
         exponent = null;
-        name = name.equals("sin") ? "asin" : name.equals("cos") ? "acos"
-            : name.equals("tan") ? "atan" : name;
+        name =
+            name.equals("sin")
+                ? "asin"
+                : name.equals("cos") ? "acos" : name.equals("tan") ? "atan" : name;
       }
       ws();
     }
@@ -494,8 +563,8 @@ final class ExprParser {
         }
       }
     }
-    Expr f = base == null ? new Expr.Func(name, List.of(arg))
-        : new Expr.Func("log", List.of(arg, base));
+    Expr f =
+        base == null ? new Expr.Func(name, List.of(arg)) : new Expr.Func("log", List.of(arg, base));
     return exponent == null ? f : new Expr.Bin('^', f, exponent);
   }
 

@@ -10,33 +10,34 @@ import java.util.concurrent.ConcurrentHashMap;
  * The MATH answer grader: says whether a predicted final answer equals a gold answer the way math
  * benchmarks grade them.
  *
- * <p>Both answers are taken from their last {@code \boxed{}} when they have one, normalised
- * (LaTeX spacing and sizing commands, {@code \dfrac}, {@code \text{}} and units, degrees, percent
- * signs, thousands separators, word numbers, relation spellings) and read into a structure:
- * numbers and expressions, assignments ({@code x = 5}, {@code (p,q) = (3,2)}), equations,
- * inequalities and intervals, tuples, sets and solution lists ({@code 1, 2}, {@code x = 1 or x = 2},
- * {@code \pm}), matrices, multiple-choice letters and text. Numbers are equal within a relative
- * tolerance (1e-4 by default) when either is written as a decimal, and to 1e-9 when both are
- * written exactly (see {@link Builder#toleranceForExactNumbers(boolean)}); a percentage also equals
- * its value divided by 100, but only when one side is written as a percentage; an angle in degrees
- * also equals its value in radians written with pi; expressions with variables are equal when they agree at sample
+ * <p>Both answers are taken from their last {@code \boxed{}} when they have one, normalised (LaTeX
+ * spacing and sizing commands, {@code \dfrac}, {@code \text{}} and units, degrees, percent signs,
+ * thousands separators, word numbers, relation spellings) and read into a structure: numbers and
+ * expressions, assignments ({@code x = 5}, {@code (p,q) = (3,2)}), equations, inequalities and
+ * intervals, tuples, sets and solution lists ({@code 1, 2}, {@code x = 1 or x = 2}, {@code \pm}),
+ * matrices, multiple-choice letters and text. Numbers are equal within a relative tolerance (1e-4
+ * by default) when either is written as a decimal, and to 1e-9 when both are written exactly (see
+ * {@link Builder#toleranceForExactNumbers(boolean)}); a percentage also equals its value divided by
+ * 100, but only when one side is written as a percentage; an angle in degrees also equals its value
+ * in radians written with pi; expressions with variables are equal when they agree at sample
  * points; equations and inequalities are equal when one is a (positive, for inequalities) multiple
  * of the other after moving everything to one side; intervals keep their open and closed ends.
  * Everything above runs in Java. When a pair cannot be decided that way and a {@link
  * SymbolicBackend} is configured, the back end (sympy) decides.
  *
- * <p>{@link Builder#strictReference(boolean)} switches to the reference implementation's rules
- * (the {@code math_equal} of the Qwen2.5-Math / rStar evaluation, with its {@code strip_string}),
- * false positives included, to reproduce published numbers.
+ * <p>{@link Builder#strictReference(boolean)} switches to the reference implementation's rules (the
+ * {@code math_equal} of the Qwen2.5-Math / rStar evaluation, with its {@code strip_string}), false
+ * positives included, to reproduce published numbers.
  *
- * <p>Answers longer than 2,000 characters after taking their boxed part are compared as text
- * (white space ignored). Instances are immutable and thread-safe; symmetric: {@code equivalent(a, b) ==
+ * <p>Answers longer than 2,000 characters after taking their boxed part are compared as text (white
+ * space ignored). Instances are immutable and thread-safe; symmetric: {@code equivalent(a, b) ==
  * equivalent(b, a)}.
  */
 public final class MathGrader implements AnswerGrader {
 
   /** Answers longer than this (after taking the boxed part) are compared as text only. */
   static final int MAX_LENGTH = 2_000;
+
   private static final java.util.regex.Pattern WHITE = java.util.regex.Pattern.compile("\\s+");
   private static final System.Logger LOG = System.getLogger(MathGrader.class.getName());
 
@@ -90,8 +91,8 @@ public final class MathGrader implements AnswerGrader {
   }
 
   /**
-   * The final answer of a solution text: the content of its last {@code \boxed{}} (or
-   * {@code \fbox{}}), or the whole text stripped when it has none.
+   * The final answer of a solution text: the content of its last {@code \boxed{}} (or {@code
+   * \fbox{}}), or the whole text stripped when it has none.
    *
    * @throws NullPointerException if {@code text} is null
    */
@@ -235,9 +236,7 @@ public final class MathGrader implements AnswerGrader {
     return a;
   }
 
-  /**
-   * Builds a {@link MathGrader}. Setters validate at once.
-   */
+  /** Builds a {@link MathGrader}. Setters validate at once. */
   public static final class Builder {
     private boolean strict;
     private double relativeTolerance = 1e-4;
@@ -265,7 +264,8 @@ public final class MathGrader implements AnswerGrader {
      */
     public Builder relativeTolerance(double tolerance) {
       if (!(tolerance >= 0 && tolerance < 1)) {
-        throw new IllegalArgumentException("relative tolerance must be in [0, 1), was " + tolerance);
+        throw new IllegalArgumentException(
+            "relative tolerance must be in [0, 1), was " + tolerance);
       }
       this.relativeTolerance = tolerance;
       return this;
@@ -275,8 +275,8 @@ public final class MathGrader implements AnswerGrader {
      * Whether the relative tolerance also applies when both numbers are written exactly (integers,
      * fractions, radicals: no decimal point). By default (false) such pairs must agree to 1e-9, so
      * that {@code 123456} and {@code 123457}, or {@code \frac{4036082}{4036081}} and {@code 1},
-     * stay different, while {@code 0.3333} still equals {@code \frac{1}{3}}. The reference
-     * applies the tolerance to every pair ({@link #strictReference(boolean)} does too).
+     * stay different, while {@code 0.3333} still equals {@code \frac{1}{3}}. The reference applies
+     * the tolerance to every pair ({@link #strictReference(boolean)} does too).
      *
      * @return this builder
      */
@@ -300,8 +300,8 @@ public final class MathGrader implements AnswerGrader {
     }
 
     /**
-     * How many parsed answers to keep (gold answers repeat across predictions); 0 for none
-     * (default 16,384).
+     * How many parsed answers to keep (gold answers repeat across predictions); 0 for none (default
+     * 16,384).
      *
      * @return this builder
      * @throws IllegalArgumentException if {@code size} is negative

@@ -19,17 +19,103 @@ final class Normalizer {
   private static final Pattern TRAILING_TEXT =
       Pattern.compile("^(.*?\\S)\\s*\\\\(?:text|textrm|mbox|mathrm|textbf)\\s*\\{([^{}]*)\\}$");
   private static final Pattern TEXT_GROUP =
-      Pattern.compile("\\\\(?:text|textrm|textit|textbf|mbox|mathrm|mathit|mathbf|boldsymbol|textnormal|operatorname)\\s*\\{([^{}]*)\\}");
-  private static final Set<String> UNIT_VOCAB = Set.of(
-      "unit", "units", "square", "sq", "cubic", "cu", "cm", "mm", "km", "m", "meter", "meters",
-      "metre", "metres", "centimeter", "centimeters", "millimeter", "millimeters", "kilometer",
-      "kilometers", "inch", "inches", "in", "feet", "foot", "ft", "yard", "yards", "yd", "mile",
-      "miles", "mi", "mph", "kph", "dollar", "dollars", "cent", "cents", "degree", "degrees",
-      "radian", "radians", "rad", "second", "seconds", "sec", "s", "minute", "minutes", "min",
-      "hour", "hours", "hr", "hrs", "h", "day", "days", "week", "weeks", "month", "months", "year",
-      "years", "gram", "grams", "g", "kg", "kilogram", "kilograms", "pound", "pounds", "lb", "lbs",
-      "ounce", "ounces", "oz", "liter", "liters", "litre", "litres", "ml", "gallon", "gallons",
-      "people", "persons", "students", "ways", "points", "times", "per", "an", "each", "total");
+      Pattern.compile(
+          "\\\\(?:text|textrm|textit|textbf|mbox|mathrm|mathit|mathbf|boldsymbol|textnormal|operatorname)\\s*\\{([^{}]*)\\}");
+  private static final Set<String> UNIT_VOCAB =
+      Set.of(
+          "unit",
+          "units",
+          "square",
+          "sq",
+          "cubic",
+          "cu",
+          "cm",
+          "mm",
+          "km",
+          "m",
+          "meter",
+          "meters",
+          "metre",
+          "metres",
+          "centimeter",
+          "centimeters",
+          "millimeter",
+          "millimeters",
+          "kilometer",
+          "kilometers",
+          "inch",
+          "inches",
+          "in",
+          "feet",
+          "foot",
+          "ft",
+          "yard",
+          "yards",
+          "yd",
+          "mile",
+          "miles",
+          "mi",
+          "mph",
+          "kph",
+          "dollar",
+          "dollars",
+          "cent",
+          "cents",
+          "degree",
+          "degrees",
+          "radian",
+          "radians",
+          "rad",
+          "second",
+          "seconds",
+          "sec",
+          "s",
+          "minute",
+          "minutes",
+          "min",
+          "hour",
+          "hours",
+          "hr",
+          "hrs",
+          "h",
+          "day",
+          "days",
+          "week",
+          "weeks",
+          "month",
+          "months",
+          "year",
+          "years",
+          "gram",
+          "grams",
+          "g",
+          "kg",
+          "kilogram",
+          "kilograms",
+          "pound",
+          "pounds",
+          "lb",
+          "lbs",
+          "ounce",
+          "ounces",
+          "oz",
+          "liter",
+          "liters",
+          "litre",
+          "litres",
+          "ml",
+          "gallon",
+          "gallons",
+          "people",
+          "persons",
+          "students",
+          "ways",
+          "points",
+          "times",
+          "per",
+          "an",
+          "each",
+          "total");
   private static final Pattern GLUED_UNIT =
       Pattern.compile("^(.*\\d)(?:cm|mm|km|kg|ft|mph|sec|hrs)(?:\\^\\{?[23]\\}?)?$");
   private static final Pattern LE = Pattern.compile("\\\\(?:leqslant|leq|le)(?![a-zA-Z])");
@@ -37,7 +123,8 @@ final class Normalizer {
   private static final Pattern NE = Pattern.compile("\\\\(?:neq|ne)(?![a-zA-Z])");
   private static final Pattern IN = Pattern.compile("\\\\in(?![a-zA-Z])");
   private static final Pattern SIZING =
-      Pattern.compile("\\\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\\.?");
+      Pattern.compile(
+          "\\\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\\.?");
   private static final Pattern REPEATING =
       Pattern.compile("(\\d*)\\.(\\d*)\\\\(?:overline|bar|dot)\\s*\\{?(\\d+)\\}?");
   private static final Pattern SPACES = Pattern.compile("\\s+");
@@ -73,12 +160,23 @@ final class Normalizer {
       if (s.startsWith("\\[") && s.endsWith("\\]")) {
         s = s.substring(2, s.length() - 2);
       }
-      s = s.replace("\\!", "").replace("\\,", "").replace("\\;", " ").replace("\\:", " ")
-          .replace("\\ ", " ").replace("\\quad", " ").replace("\\qquad", " ")
-          .replace("\\displaystyle", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
-          .replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom")
-          .replace("{,}", "");
-      if (s.contains("\\left") || s.contains("\\right") || s.contains("\\big")
+      s =
+          s.replace("\\!", "")
+              .replace("\\,", "")
+              .replace("\\;", " ")
+              .replace("\\:", " ")
+              .replace("\\ ", " ")
+              .replace("\\quad", " ")
+              .replace("\\qquad", " ")
+              .replace("\\displaystyle", "")
+              .replace("\\dfrac", "\\frac")
+              .replace("\\tfrac", "\\frac")
+              .replace("\\dbinom", "\\binom")
+              .replace("\\tbinom", "\\binom")
+              .replace("{,}", "");
+      if (s.contains("\\left")
+          || s.contains("\\right")
+          || s.contains("\\big")
           || s.contains("\\Big")) {
         s = SIZING.matcher(s).replaceAll("");
       }
@@ -90,8 +188,13 @@ final class Normalizer {
     boolean degree = false;
     if (s.contains("circ") || s.indexOf('°') >= 0 || s.contains("degree")) {
       String before = s;
-      s = s.replace("^{\\circ}", "").replace("^\\circ", "").replace("^{\\circ }", "")
-          .replace("°", "").replace("\\degree", "").replace("\\textdegree", "");
+      s =
+          s.replace("^{\\circ}", "")
+              .replace("^\\circ", "")
+              .replace("^{\\circ }", "")
+              .replace("°", "")
+              .replace("\\degree", "")
+              .replace("\\textdegree", "");
       degree = !s.equals(before);
       String low = s.toLowerCase(Locale.ROOT).strip();
       if (low.endsWith("degrees") || low.endsWith("degree")) {
@@ -127,19 +230,35 @@ final class Normalizer {
       }
     }
     if (s.indexOf('\\') >= 0) {
-      if (s.contains("\\text") || s.contains("\\math") || s.contains("\\mbox")
-          || s.contains("\\bold") || s.contains("\\operatorname")) {
+      if (s.contains("\\text")
+          || s.contains("\\math")
+          || s.contains("\\mbox")
+          || s.contains("\\bold")
+          || s.contains("\\operatorname")) {
         String prev;
         do {
           prev = s;
-          s = TEXT_GROUP.matcher(s).replaceAll(mr -> Matcher.quoteReplacement(" " + mr.group(1) + " "));
+          s =
+              TEXT_GROUP
+                  .matcher(s)
+                  .replaceAll(mr -> Matcher.quoteReplacement(" " + mr.group(1) + " "));
         } while (!s.equals(prev));
       }
-      s = s.replace("\\mathbb{R}", "(-\\infty,\\infty)").replace("\\mathbb R", "(-\\infty,\\infty)")
-          .replace("\\emptyset", "\\{\\}").replace("\\varnothing", "\\{\\}")
-          .replace("\\lt", "<").replace("\\gt", ">").replace("\\leftarrow", "")
-          .replace("\\approx", "≈").replace("\\cup", "∪").replace("\\pm", "±").replace("\\mp", "∓")
-          .replace("\\infinity", "\\infty").replace("\\langle", "(").replace("\\rangle", ")");
+      s =
+          s.replace("\\mathbb{R}", "(-\\infty,\\infty)")
+              .replace("\\mathbb R", "(-\\infty,\\infty)")
+              .replace("\\emptyset", "\\{\\}")
+              .replace("\\varnothing", "\\{\\}")
+              .replace("\\lt", "<")
+              .replace("\\gt", ">")
+              .replace("\\leftarrow", "")
+              .replace("\\approx", "≈")
+              .replace("\\cup", "∪")
+              .replace("\\pm", "±")
+              .replace("\\mp", "∓")
+              .replace("\\infinity", "\\infty")
+              .replace("\\langle", "(")
+              .replace("\\rangle", ")");
       if (s.contains("\\le")) {
         s = LE.matcher(s).replaceAll("≤");
       }
@@ -153,9 +272,17 @@ final class Normalizer {
         s = IN.matcher(s).replaceAll("∈");
       }
     }
-    s = s.replace("⩽", "≤").replace("≦", "≤").replace("⩾", "≥").replace("≧", "≥")
-        .replace("<=", "≤").replace(">=", "≥").replace("!=", "≠").replace("=<", "≤")
-        .replace("=>", "≥").replace("∞", "\\infty");
+    s =
+        s.replace("⩽", "≤")
+            .replace("≦", "≤")
+            .replace("⩾", "≥")
+            .replace("≧", "≥")
+            .replace("<=", "≤")
+            .replace(">=", "≥")
+            .replace("!=", "≠")
+            .replace("=<", "≤")
+            .replace("=>", "≥")
+            .replace("∞", "\\infty");
     while (s.endsWith(".")) {
       s = s.substring(0, s.length() - 1).strip();
     }
@@ -179,8 +306,10 @@ final class Normalizer {
     if (s.contains("\\overline") || s.contains("\\bar") || s.contains("\\dot")) {
       Matcher m = REPEATING.matcher(s);
       if (m.find()) {
-        StringBuilder rep = new StringBuilder(m.group(1).isEmpty() ? "0" : m.group(1))
-            .append('.').append(m.group(2));
+        StringBuilder rep =
+            new StringBuilder(m.group(1).isEmpty() ? "0" : m.group(1))
+                .append('.')
+                .append(m.group(2));
         while (rep.length() < 24) {
           rep.append(m.group(3));
         }
@@ -214,8 +343,12 @@ final class Normalizer {
       char c = s.charAt(i);
       String cmd = null;
       if (i + 1 < s.length() && Character.isLetter(s.charAt(i + 1))) {
-        cmd = c == '\t' ? "\\t" : c == '\f' ? "\\f" : c == '\b' ? "\\b" : c == '\r' ? "\\r"
-            : c == 0x0B ? "\\v" : null;
+        cmd =
+            c == '\t'
+                ? "\\t"
+                : c == '\f'
+                    ? "\\f"
+                    : c == '\b' ? "\\b" : c == '\r' ? "\\r" : c == 0x0B ? "\\v" : null;
       }
       if (cmd != null && sb == null) {
         sb = new StringBuilder(s.length() + 8).append(s, 0, i);
@@ -259,7 +392,8 @@ final class Normalizer {
       }
       String w = s.substring(sp + 1, end).toLowerCase(Locale.ROOT);
       int caret = w.indexOf('^');
-      if (caret == 0 && (w.equals("^2") || w.equals("^3") || w.equals("^{2}") || w.equals("^{3}"))) {
+      if (caret == 0
+          && (w.equals("^2") || w.equals("^3") || w.equals("^{2}") || w.equals("^{3}"))) {
         end = sp;
         continue;
       }
@@ -297,8 +431,18 @@ final class Normalizer {
   private static boolean isPlain(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (!(c >= '0' && c <= '9' || c == '.' || c == ',' || c == '-' || c == '+' || c == '*'
-          || c == '/' || c == '(' || c == ')' || c == '[' || c == ']' || c == '^')) {
+      if (!(c >= '0' && c <= '9'
+          || c == '.'
+          || c == ','
+          || c == '-'
+          || c == '+'
+          || c == '*'
+          || c == '/'
+          || c == '('
+          || c == ')'
+          || c == '['
+          || c == ']'
+          || c == '^')) {
         return false;
       }
     }
@@ -325,8 +469,14 @@ final class Normalizer {
     }
     for (int i = 0; i < w.length(); i++) {
       char c = w.charAt(i);
-      if (!(Character.isLetter(c) || c == ' ' || c == '.' || c == '^' || c == '2' || c == '3'
-          || c == '-' || c == '/')) {
+      if (!(Character.isLetter(c)
+          || c == ' '
+          || c == '.'
+          || c == '^'
+          || c == '2'
+          || c == '3'
+          || c == '-'
+          || c == '/')) {
         return false;
       }
     }

@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The reference implementation's grading rules, reimplemented: {@code strip_string} applied to
- * both answers, then {@code math_equal} (exact text, multiple choice, numbers with the percent
+ * The reference implementation's grading rules, reimplemented: {@code strip_string} applied to both
+ * answers, then {@code math_equal} (exact text, multiple choice, numbers with the percent
  * allowance, bracket stripping, lists and matrices element-wise, equations, then symbolic
  * equality). The reference's symbolic step (sympy) is approximated in Java (evaluation, and the
  * reference's {@code |lhs - rhs|} rule for relations) and handed to the symbolic back end when one
@@ -19,20 +19,141 @@ import java.util.regex.Pattern;
 final class ReferenceGrader {
 
   private static final String[] UNIT_TEXTS = {
-    "east", "degree", "mph", "kmph", "ft", "m sqaure", " m east", "sq m", "deg", "mile", "q .",
-    "monkey", "prime", "ratio", "profit of rs", "rd", "o", "gm", "p . m", "lb", "tile", "per",
-    "dm", "lt", "gain", "ab", "way", "west", "a .", "b .", "c .", "d .", "e .", "f .", "g .",
-    "h .", "t", "a", "h", "no change", "men", "soldier", "pie", "bc", "excess", "st", "inches",
-    "noon", "percent", "by", "gal", "kmh", "c", "acre", "rise", "a . m", "th", "π r 2", "sq",
-    "mark", "l", "toy", "coin", "sq . m", "gallon", "° f", "profit", "minw", "yr", "women",
-    "feet", "am", "pm", "hr", "cu cm", "square", "v â € ™", "are", "rupee", "rounds", "cubic",
-    "cc", "mtr", "s", "ohm", "number", "kmph", "day", "hour", "minute", "min", "second", "man",
-    "woman", "sec", "cube", "mt", "sq inch", "mp", "∏ cm ³", "hectare", "more", "sec", "unit",
-    "cu . m", "cm 2", "rs .", "rs", "kg", "g", "month", "km", "m", "cm", "mm", "apple", "liter",
-    "loss", "yard", "pure", "year", "increase", "decrease", "d", "less", "Surface", "litre",
-    "pi sq m", "s .", "metre", "meter", "inch"
+    "east",
+    "degree",
+    "mph",
+    "kmph",
+    "ft",
+    "m sqaure",
+    " m east",
+    "sq m",
+    "deg",
+    "mile",
+    "q .",
+    "monkey",
+    "prime",
+    "ratio",
+    "profit of rs",
+    "rd",
+    "o",
+    "gm",
+    "p . m",
+    "lb",
+    "tile",
+    "per",
+    "dm",
+    "lt",
+    "gain",
+    "ab",
+    "way",
+    "west",
+    "a .",
+    "b .",
+    "c .",
+    "d .",
+    "e .",
+    "f .",
+    "g .",
+    "h .",
+    "t",
+    "a",
+    "h",
+    "no change",
+    "men",
+    "soldier",
+    "pie",
+    "bc",
+    "excess",
+    "st",
+    "inches",
+    "noon",
+    "percent",
+    "by",
+    "gal",
+    "kmh",
+    "c",
+    "acre",
+    "rise",
+    "a . m",
+    "th",
+    "π r 2",
+    "sq",
+    "mark",
+    "l",
+    "toy",
+    "coin",
+    "sq . m",
+    "gallon",
+    "° f",
+    "profit",
+    "minw",
+    "yr",
+    "women",
+    "feet",
+    "am",
+    "pm",
+    "hr",
+    "cu cm",
+    "square",
+    "v â € ™",
+    "are",
+    "rupee",
+    "rounds",
+    "cubic",
+    "cc",
+    "mtr",
+    "s",
+    "ohm",
+    "number",
+    "kmph",
+    "day",
+    "hour",
+    "minute",
+    "min",
+    "second",
+    "man",
+    "woman",
+    "sec",
+    "cube",
+    "mt",
+    "sq inch",
+    "mp",
+    "∏ cm ³",
+    "hectare",
+    "more",
+    "sec",
+    "unit",
+    "cu . m",
+    "cm 2",
+    "rs .",
+    "rs",
+    "kg",
+    "g",
+    "month",
+    "km",
+    "m",
+    "cm",
+    "mm",
+    "apple",
+    "liter",
+    "loss",
+    "yard",
+    "pure",
+    "year",
+    "increase",
+    "decrease",
+    "d",
+    "less",
+    "Surface",
+    "litre",
+    "pi sq m",
+    "s .",
+    "metre",
+    "meter",
+    "inch"
   };
   private static final Pattern[] UNIT_PATTERNS;
+
   /** For each unit pattern, a literal its matches must contain (a cheap pre-check). */
   private static final String[] UNIT_LITERALS;
 
@@ -47,8 +168,8 @@ final class ReferenceGrader {
       String t = all.get(i);
       int dot = t.indexOf('.');
       UNIT_LITERALS[i] = dot < 0 ? t : t.substring(0, dot);
-      UNIT_PATTERNS[i] = Pattern.compile("(^|\\W)" + all.get(i) + "($|\\W)",
-          Pattern.UNICODE_CHARACTER_CLASS);
+      UNIT_PATTERNS[i] =
+          Pattern.compile("(^|\\W)" + all.get(i) + "($|\\W)", Pattern.UNICODE_CHARACTER_CLASS);
     }
   }
 
@@ -58,19 +179,23 @@ final class ReferenceGrader {
   private static final Pattern MBOX = Pattern.compile("\\\\mbox\\{.*?\\}");
   private static final Pattern ZEROS_MID = Pattern.compile("(\\d+)\\.0*([^\\d])");
   private static final Pattern ZEROS_END = Pattern.compile("(\\d+)\\.0*$");
-  private static final Pattern SQRT = Pattern.compile("\\\\sqrt(\\w+)", Pattern.UNICODE_CHARACTER_CLASS);
-  private static final Pattern PY_FLOAT = Pattern.compile(
-      "^\\s*[+-]?(?:(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|inf|infinity|nan)\\s*$",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern SQRT =
+      Pattern.compile("\\\\sqrt(\\w+)", Pattern.UNICODE_CHARACTER_CLASS);
+  private static final Pattern PY_FLOAT =
+      Pattern.compile(
+          "^\\s*[+-]?(?:(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?|inf|infinity|nan)\\s*$",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern CHOICE_LETTER = Pattern.compile("\\b(A|B|C|D|E)\\b");
-  private static final Pattern LIST_FORMAT = Pattern.compile("^(\\(|\\[).+(\\)|\\])", Pattern.DOTALL);
+  private static final Pattern LIST_FORMAT =
+      Pattern.compile("^(\\(|\\[).+(\\)|\\])", Pattern.DOTALL);
   private static final Pattern PMATRIX_ITEMS = Pattern.compile("\\{.*,.*\\}");
   private static final Pattern SIMPLE_WORD = Pattern.compile("[a-z]+");
 
   private ReferenceGrader() {}
 
   /** {@code math_equal(strip_string(prediction), strip_string(reference))}. */
-  static boolean equal(String prediction, String reference, double relTol, SymbolicBackend backend) {
+  static boolean equal(
+      String prediction, String reference, double relTol, SymbolicBackend backend) {
     String p = stripString(extract(prediction));
     String r = stripString(extract(reference));
     return mathEqual(p, r, relTol, backend, 0);
@@ -114,8 +239,8 @@ final class ReferenceGrader {
     s = s.replace("\\(", "").replace("\\)", "");
     s = convertWordNumber(s);
     s = TEXT.matcher(s).replaceAll("$1");
-    for (String key : new String[] {"x=", "y=", "z=", "x\\in", "y\\in", "z\\in", "x\\to", "y\\to",
-        "z\\to"}) {
+    for (String key :
+        new String[] {"x=", "y=", "z=", "x\\in", "y\\in", "z\\in", "x\\to", "y\\to", "z\\to"}) {
       s = s.replace(key, "");
     }
     s = s.replace("\\emptyset", "{}");
@@ -179,7 +304,9 @@ final class ReferenceGrader {
       String lw = w.toLowerCase(Locale.ROOT);
       if (SIMPLE_WORD.matcher(lw).matches() && NumberWords.parse(lw) != null) {
         words.append(lw).append(' ');
-      } else if (lw.equals("hundred") || lw.equals("thousand") || lw.equals("million")
+      } else if (lw.equals("hundred")
+          || lw.equals("thousand")
+          || lw.equals("million")
           || lw.equals("billion")) {
         words.append(lw).append(' ');
       }
@@ -303,15 +430,19 @@ final class ReferenceGrader {
     return rstrip(rstrip(p, "."), "/");
   }
 
-  static boolean mathEqual(String prediction, String reference, double relTol,
-      SymbolicBackend backend, int depth) {
+  static boolean mathEqual(
+      String prediction, String reference, double relTol, SymbolicBackend backend, int depth) {
     if (depth > 8) {
       return false;
     }
-    if (prediction.strip().toLowerCase(Locale.ROOT).equals(reference.strip().toLowerCase(Locale.ROOT))) {
+    if (prediction
+        .strip()
+        .toLowerCase(Locale.ROOT)
+        .equals(reference.strip().toLowerCase(Locale.ROOT))) {
       return true;
     }
-    if (reference.length() == 1 && "ABCDE".contains(reference)
+    if (reference.length() == 1
+        && "ABCDE".contains(reference)
         && choiceAnswerClean(prediction).equals(reference)) {
       return true;
     }
@@ -365,7 +496,8 @@ final class ReferenceGrader {
     if (pe == 1 && re == 1) {
       String p = formatEquation(pred);
       String r = formatEquation(ref);
-      return symbolicEqual(p, r, relTol, backend) || symbolicEqual("-(" + p + ")", r, relTol, backend);
+      return symbolicEqual(p, r, relTol, backend)
+          || symbolicEqual("-(" + p + ")", r, relTol, backend);
     } else if (isSimpleEquation(pred) && re == 0) {
       return mathEqual(pred.split("=", -1)[1], ref, relTol, backend, depth + 1);
     } else if (isSimpleEquation(ref) && pe == 0) {
@@ -421,8 +553,8 @@ final class ReferenceGrader {
     return lines;
   }
 
-  private static boolean compareMatrices(String pred, String ref, double relTol,
-      SymbolicBackend backend, int depth) {
+  private static boolean compareMatrices(
+      String pred, String ref, double relTol, SymbolicBackend backend, int depth) {
     List<String> pl = matrixLines(pred);
     List<String> rl = matrixLines(ref);
     if (pl.size() != rl.size()) {
@@ -456,8 +588,10 @@ final class ReferenceGrader {
       Expr xa = ExprParser.tryParse(ra[2]);
       Expr xb = ExprParser.tryParse(rb[2]);
       if (la != null && lb != null && xa != null && xb != null) {
-        return sameValue(new Expr.Func("Abs", List.of(new Expr.Bin('-', la, xa))),
-            new Expr.Func("Abs", List.of(new Expr.Bin('-', lb, xb))), relTol)
+        return sameValue(
+                new Expr.Func("Abs", List.of(new Expr.Bin('-', la, xa))),
+                new Expr.Func("Abs", List.of(new Expr.Bin('-', lb, xb))),
+                relTol)
             || fa != null && fb != null && sameValue(fa, fb, relTol);
       }
     }
@@ -467,7 +601,8 @@ final class ReferenceGrader {
       return true;
     }
     if (backend != null) {
-      return backend.equivalent(ea != null ? ea.sympy() : a, eb != null ? eb.sympy() : b)
+      return backend
+          .equivalent(ea != null ? ea.sympy() : a, eb != null ? eb.sympy() : b)
           .orElse(false);
     }
     return false;

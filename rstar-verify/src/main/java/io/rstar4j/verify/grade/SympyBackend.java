@@ -18,14 +18,15 @@ final class SympyBackend implements SymbolicBackend {
   SympyBackend(Verifier verifier, int cacheSize) {
     this.verifier = verifier;
     this.cacheSize = cacheSize;
-    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.cache =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > SympyBackend.this.cacheSize;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > SympyBackend.this.cacheSize;
+          }
+        };
   }
 
   @Override
@@ -50,8 +51,8 @@ final class SympyBackend implements SymbolicBackend {
       }
     }
     if (verdict.isEmpty()) {
-      LOG.log(Level.DEBUG, () -> "sympy could not decide " + left + " vs " + right + ": "
-          + out.text());
+      LOG.log(
+          Level.DEBUG, () -> "sympy could not decide " + left + " vs " + right + ": " + out.text());
       return verdict;
     }
     if (cacheSize > 0) {
@@ -110,6 +111,10 @@ final class SympyBackend implements SymbolicBackend {
         + "        return abs(x - y) <= 1e-4 * max(abs(x), abs(y)) or x == y\n"
         + "    except Exception:\n"
         + "        return False\n"
-        + "print(_equal(_parse(" + pyString(left) + "), _parse(" + pyString(right) + ")))\n";
+        + "print(_equal(_parse("
+        + pyString(left)
+        + "), _parse("
+        + pyString(right)
+        + ")))\n";
   }
 }

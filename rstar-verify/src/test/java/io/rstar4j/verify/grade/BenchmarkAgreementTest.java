@@ -15,8 +15,14 @@ import org.junit.jupiter.api.Test;
  */
 class BenchmarkAgreementTest {
 
-  private record Rates(int equalOk, int equalTotal, int missOk, int missTotal,
-      int reflexiveOk, int reflexiveTotal, List<String> failures,
+  private record Rates(
+      int equalOk,
+      int equalTotal,
+      int missOk,
+      int missTotal,
+      int reflexiveOk,
+      int reflexiveTotal,
+      List<String> failures,
       Map<String, int[]> byRule) {}
 
   private static Rates measure(MathGrader grader, List<String> golds) {
@@ -36,14 +42,17 @@ class BenchmarkAgreementTest {
       for (GoldAnswerRewrites.Case c : cases) {
         boolean verdict = grader.equivalent(c.variant(), c.gold());
         boolean ok = verdict == c.equal();
-        int[] r = byRule.computeIfAbsent((c.equal() ? "equal/" : "miss/") + c.rule(),
-            k -> new int[2]);
+        int[] r =
+            byRule.computeIfAbsent((c.equal() ? "equal/" : "miss/") + c.rule(), k -> new int[2]);
         r[1]++;
         if (ok) {
           r[0]++;
         } else if (failures.size() < 400) {
-          failures.add((c.equal() ? "should be equal:   " : "should be unequal: ") + c.gold()
-              + "   <>   " + c.variant());
+          failures.add(
+              (c.equal() ? "should be equal:   " : "should be unequal: ")
+                  + c.gold()
+                  + "   <>   "
+                  + c.variant());
         }
         if (c.equal()) {
           eqTotal++;
@@ -58,10 +67,18 @@ class BenchmarkAgreementTest {
   }
 
   private static void report(String name, Rates r) {
-    System.out.printf("%s: equal forms accepted %d/%d (%.2f%%), near misses rejected %d/%d "
-            + "(%.2f%%), gold equal to itself %d/%d%n", name, r.equalOk(), r.equalTotal(),
-        100.0 * r.equalOk() / r.equalTotal(), r.missOk(), r.missTotal(),
-        100.0 * r.missOk() / r.missTotal(), r.reflexiveOk(), r.reflexiveTotal());
+    System.out.printf(
+        "%s: equal forms accepted %d/%d (%.2f%%), near misses rejected %d/%d "
+            + "(%.2f%%), gold equal to itself %d/%d%n",
+        name,
+        r.equalOk(),
+        r.equalTotal(),
+        100.0 * r.equalOk() / r.equalTotal(),
+        r.missOk(),
+        r.missTotal(),
+        100.0 * r.missOk() / r.missTotal(),
+        r.reflexiveOk(),
+        r.reflexiveTotal());
     r.byRule().forEach((k, v) -> System.out.printf("  %-28s %5d/%5d%n", k, v[0], v[1]));
     r.failures().stream().limit(60).forEach(f -> System.out.println("  " + f));
   }
@@ -72,7 +89,8 @@ class BenchmarkAgreementTest {
 
   @Test
   void math500() {
-    Rates r = measure(MathGrader.standard(), GoldAnswerRewrites.golds("/benchmarks/math500_test.json"));
+    Rates r =
+        measure(MathGrader.standard(), GoldAnswerRewrites.golds("/benchmarks/math500_test.json"));
     report("MATH-500 (standard)", r);
     assertTrue(r.equalTotal() > 1500 && r.missTotal() > 500, "too few generated cases");
     assertTrue(rate(r.equalOk(), r.equalTotal()) >= 0.995, "equal-form agreement below 99.5%");
@@ -82,7 +100,8 @@ class BenchmarkAgreementTest {
 
   @Test
   void mathFull() {
-    Rates r = measure(MathGrader.standard(), GoldAnswerRewrites.golds("/benchmarks/MATH_test.json"));
+    Rates r =
+        measure(MathGrader.standard(), GoldAnswerRewrites.golds("/benchmarks/MATH_test.json"));
     report("MATH (standard)", r);
     assertTrue(r.equalTotal() > 15000 && r.missTotal() > 5000, "too few generated cases");
     assertTrue(rate(r.equalOk(), r.equalTotal()) >= 0.995, "equal-form agreement below 99.5%");
@@ -91,9 +110,11 @@ class BenchmarkAgreementTest {
 
   @Test
   void math500StrictForComparison() {
-    Rates r = measure(MathGrader.strict(), GoldAnswerRewrites.golds("/benchmarks/math500_test.json"));
+    Rates r =
+        measure(MathGrader.strict(), GoldAnswerRewrites.golds("/benchmarks/math500_test.json"));
     report("MATH-500 (strict reference rules)", r);
-    // the reference rules are known to accept some near misses; only check they run and mostly agree
+    // the reference rules are known to accept some near misses; only check they run and mostly
+    // agree
     assertTrue(rate(r.equalOk(), r.equalTotal()) >= 0.8);
   }
 }

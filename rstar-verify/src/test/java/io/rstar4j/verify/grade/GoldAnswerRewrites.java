@@ -29,7 +29,8 @@ final class GoldAnswerRewrites {
   private static final Pattern DECIMAL = Pattern.compile("^-?\\d+\\.\\d+$");
   private static final Pattern TEXT_ONLY = Pattern.compile("^\\\\text\\{([A-Za-z ]+)\\}$");
   private static final Pattern TWO_ITEM_BRACKETS =
-      Pattern.compile("^(\\\\left)?([\\(\\[])([^,\\(\\)\\[\\]]+),([^,\\(\\)\\[\\]]+?)(\\\\right)?([\\)\\]])$");
+      Pattern.compile(
+          "^(\\\\left)?([\\(\\[])([^,\\(\\)\\[\\]]+),([^,\\(\\)\\[\\]]+?)(\\\\right)?([\\)\\]])$");
   private static final Pattern DIGIT = Pattern.compile("\\d");
   private static final Pattern THOUSANDS =
       Pattern.compile("^(\\\\\\$)?-?\\d{1,3}(,(\\\\!)?\\d{3})+(\\.\\d+)?$");
@@ -42,8 +43,9 @@ final class GoldAnswerRewrites {
       if (in == null) {
         throw new IllegalStateException("missing test resource " + resource);
       }
-      JsonArray arr = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-          .getAsJsonArray();
+      JsonArray arr =
+          JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+              .getAsJsonArray();
       List<String> out = new ArrayList<>();
       for (JsonElement e : arr) {
         JsonElement a = e.getAsJsonObject().get("answer");
@@ -82,13 +84,19 @@ final class GoldAnswerRewrites {
     }
     if (g.contains("\\left") && g.contains("\\right")) {
       add(out, g, g.replace("\\left", "").replace("\\right", ""), true, "drop-left-right");
-    } else if (g.length() > 2 && (g.startsWith("(") && g.endsWith(")")
-        || g.startsWith("[") && g.endsWith("]"))) {
-      add(out, g, "\\left" + g.substring(0, g.length() - 1) + "\\right" + g.charAt(g.length() - 1),
-          true, "left-right");
+    } else if (g.length() > 2
+        && (g.startsWith("(") && g.endsWith(")") || g.startsWith("[") && g.endsWith("]"))) {
+      add(
+          out,
+          g,
+          "\\left" + g.substring(0, g.length() - 1) + "\\right" + g.charAt(g.length() - 1),
+          true,
+          "left-right");
     }
-    boolean scalarLike = INTEGER.matcher(g).matches() || DECIMAL.matcher(g).matches()
-        || SIMPLE_FRAC.matcher(g).matches();
+    boolean scalarLike =
+        INTEGER.matcher(g).matches()
+            || DECIMAL.matcher(g).matches()
+            || SIMPLE_FRAC.matcher(g).matches();
     if (scalarLike) {
       add(out, g, "x = " + g, true, "x-prefix");
       add(out, g, "\\boxed{x=" + g + "}", true, "boxed-x-prefix");
@@ -108,7 +116,11 @@ final class GoldAnswerRewrites {
       long n = Long.parseLong(g);
       if (Math.abs(n) >= 1000) {
         add(out, g, String.format(java.util.Locale.ROOT, "%,d", n), true, "thousands");
-        add(out, g, String.format(java.util.Locale.ROOT, "%,d", n).replace(",", "{,}"), true,
+        add(
+            out,
+            g,
+            String.format(java.util.Locale.ROOT, "%,d", n).replace(",", "{,}"),
+            true,
             "thousands-braces");
       }
     }
@@ -142,10 +154,15 @@ final class GoldAnswerRewrites {
       // a changed leading digit of a number
       add(out, g, g.substring(0, i) + r + g.substring(i + 1), false, "changed-digit");
     }
-    if (INTEGER.matcher(g).matches() || DECIMAL.matcher(g).matches()
+    if (INTEGER.matcher(g).matches()
+        || DECIMAL.matcher(g).matches()
         || SIMPLE_FRAC.matcher(g).matches()) {
-      boolean zero = Double.parseDouble(g.replaceAll("[^0-9.]", "").isEmpty() ? "0"
-          : g.replaceAll("\\\\[dt]?frac\\{(\\d+)\\}\\{(\\d+)\\}", "$1")) == 0;
+      boolean zero =
+          Double.parseDouble(
+                  g.replaceAll("[^0-9.]", "").isEmpty()
+                      ? "0"
+                      : g.replaceAll("\\\\[dt]?frac\\{(\\d+)\\}\\{(\\d+)\\}", "$1"))
+              == 0;
       if (!zero) {
         add(out, g, g.startsWith("-") ? g.substring(1) : "-" + g, false, "flipped-sign");
       }
@@ -167,8 +184,13 @@ final class GoldAnswerRewrites {
       add(out, g, otherOpen + l + "," + r + close, false, "other-open-end");
     }
     if (g.contains("<") || g.contains(">") || g.contains("\\le") || g.contains("\\ge")) {
-      String rev = g.replace("<", "\u0001").replace(">", "<").replace("\u0001", ">")
-          .replace("\\le", "\u0002").replace("\\ge", "\\le").replace("\u0002", "\\ge");
+      String rev =
+          g.replace("<", "\u0001")
+              .replace(">", "<")
+              .replace("\u0001", ">")
+              .replace("\\le", "\u0002")
+              .replace("\\ge", "\\le")
+              .replace("\u0002", "\\ge");
       add(out, g, rev, false, "reversed-relation");
     }
     return out;

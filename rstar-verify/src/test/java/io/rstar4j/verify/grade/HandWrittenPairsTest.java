@@ -19,9 +19,12 @@ class HandWrittenPairsTest {
 
   private static List<Pair> pairs() throws IOException {
     List<Pair> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(Objects.requireNonNull(
-        HandWrittenPairsTest.class.getResourceAsStream("/grade/pairs.txt")),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                Objects.requireNonNull(
+                    HandWrittenPairsTest.class.getResourceAsStream("/grade/pairs.txt")),
+                StandardCharsets.UTF_8))) {
       String line;
       int n = 0;
       while ((line = r.readLine()) != null) {
@@ -43,15 +46,23 @@ class HandWrittenPairsTest {
     List<Pair> all = pairs();
     for (Pair p : all) {
       if (g.equivalent(p.a(), p.b()) != p.equal() || g.equivalent(p.b(), p.a()) != p.equal()) {
-        wrong.add("line " + p.line() + ": expected " + (p.equal() ? "equal" : "unequal") + ": "
-            + p.a() + "  ||  " + p.b());
+        wrong.add(
+            "line "
+                + p.line()
+                + ": expected "
+                + (p.equal() ? "equal" : "unequal")
+                + ": "
+                + p.a()
+                + "  ||  "
+                + p.b());
       }
     }
     MathGrader strict = MathGrader.strict();
-    long strictAgrees = all.stream().filter(p -> strict.equivalent(p.a(), p.b()) == p.equal())
-        .count();
-    System.out.printf("hand-written pairs: %d; standard rules agree on %d, strict reference rules "
-        + "on %d%n", all.size(), all.size() - wrong.size(), strictAgrees);
+    long strictAgrees =
+        all.stream().filter(p -> strict.equivalent(p.a(), p.b()) == p.equal()).count();
+    System.out.printf(
+        "hand-written pairs: %d; standard rules agree on %d, strict reference rules " + "on %d%n",
+        all.size(), all.size() - wrong.size(), strictAgrees);
     assertTrue(all.size() > 100);
     assertEquals(List.of(), wrong);
   }

@@ -18,8 +18,10 @@ final class LocalPythonVerifier implements Verifier {
   /** Whether {@code python3} with sympy can be run here. */
   static boolean available() {
     try {
-      Process p = new ProcessBuilder("python3", "-c", "import sympy; print(sympy.__version__)")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("python3", "-c", "import sympy; print(sympy.__version__)")
+              .redirectErrorStream(true)
+              .start();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return false;
@@ -51,8 +53,10 @@ final class LocalPythonVerifier implements Verifier {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (p.exitValue() != 0) {
-        String last = err.isEmpty() ? "Error: exit " + p.exitValue()
-            : err.substring(err.lastIndexOf('\n') + 1);
+        String last =
+            err.isEmpty()
+                ? "Error: exit " + p.exitValue()
+                : err.substring(err.lastIndexOf('\n') + 1);
         return new ExecutionOutcome.Error(last, since(t0));
       }
       return new ExecutionOutcome.Output(out.strip(), since(t0));

@@ -71,8 +71,8 @@ class SymbolicBackendTest {
   @Test
   void validatesArguments() {
     assertThrows(NullPointerException.class, () -> SymbolicBackend.sympy(null));
-    assertThrows(IllegalArgumentException.class,
-        () -> SymbolicBackend.sympy(new Scripted(null), -1));
+    assertThrows(
+        IllegalArgumentException.class, () -> SymbolicBackend.sympy(new Scripted(null), -1));
   }
 
   @Test
@@ -131,8 +131,11 @@ class SymbolicBackendTest {
   void strictModeUsesTheBackEndForItsSymbolicStep() {
     assumeTrue(python, "python3 with sympy is not available");
     LocalPythonVerifier py = new LocalPythonVerifier();
-    MathGrader g = MathGrader.builder().strictReference(true)
-        .symbolicBackend(SymbolicBackend.sympy(py)).build();
+    MathGrader g =
+        MathGrader.builder()
+            .strictReference(true)
+            .symbolicBackend(SymbolicBackend.sympy(py))
+            .build();
     assertTrue(g.equivalent("harmonic(3)", "\\frac{11}{6}"));
     assertFalse(g.equivalent("harmonic(3)", "\\frac{13}{6}"));
   }
