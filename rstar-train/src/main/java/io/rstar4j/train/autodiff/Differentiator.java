@@ -17,6 +17,7 @@ import java.util.Set;
  * than once.
  */
 final class Differentiator {
+  private static final System.Logger LOG = System.getLogger(Differentiator.class.getName());
   final Graph g;
   final Shapes s;
   final Emitter e;
@@ -317,9 +318,9 @@ final class Differentiator {
       }
     }
     // Run-time shapes: reduce over the axes where a's (left-padded) shape is 1 and y's is not.
-    if (Boolean.getBoolean("rstar.autodiff.debug")) {
-      System.err.println("dynamic unbroadcast: " + a + " " + ta + " -> " + y + " " + ty);
-    }
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        () -> "run-time unbroadcast of " + a + " " + ta + " to " + y + " " + ty);
     String sa = e.shapeOf(a);
     String sg = e.shapeOf(gy);
     String diff = e.sub(e.shapeOf(sg), e.shapeOf(sa));

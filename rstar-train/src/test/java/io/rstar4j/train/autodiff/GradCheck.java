@@ -41,10 +41,23 @@ final class GradCheck {
       String label,
       boolean dbl,
       List<Operand> operands,
-      BiFunction<OnnxGraphBuilder, Map<String, String>, String> body) {
+      BiFunction<OnnxGraphBuilder, Map<String, String>, String> body,
+      int opset) {
+    Case(
+        String label,
+        boolean dbl,
+        List<Operand> operands,
+        BiFunction<OnnxGraphBuilder, Map<String, String>, String> body) {
+      this(label, dbl, operands, body, 17);
+    }
+
     @Override
     public String toString() {
-      StringBuilder b = new StringBuilder(label).append(dbl ? " (double)" : " (float)");
+      StringBuilder b =
+          new StringBuilder(label)
+              .append(dbl ? " (double)" : " (float)")
+              .append(" opset ")
+              .append(opset);
       for (Operand o : operands) {
         b.append(' ')
             .append(o.name())
@@ -80,7 +93,7 @@ final class GradCheck {
   }
 
   private static OnnxMl.ModelProto model(Case c, Mode mode, double[] r, long[] yShape) {
-    OnnxGraphBuilder g = OnnxGraphBuilder.create("case");
+    OnnxGraphBuilder g = OnnxGraphBuilder.create("case").opset(c.opset());
     ElementType et = c.dbl() ? ElementType.DOUBLE : ElementType.FLOAT;
     Map<String, String> names = new LinkedHashMap<>();
     for (Operand o : c.operands()) {
@@ -106,6 +119,7 @@ final class GradCheck {
     }
     String rr = rawInit(g, "R", r, yShape, c.dbl());
     String loss = g.node("ReduceSum").inputs(g.mul(y, rr)).attr("keepdims", 0L).add();
+    // (ReduceSum takes its axes as an input from opset 13 on: no axes = all, at every opset here)
     g.output(loss, "loss", et);
     return g.build();
   }

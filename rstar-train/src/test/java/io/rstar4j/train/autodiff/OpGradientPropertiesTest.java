@@ -341,6 +341,56 @@ class OpGradientPropertiesTest {
         });
   }
 
+  @Test
+  void dropoutInTrainingModeScalesTheKeptGradients() throws Exception {
+    OnnxGraphBuilder g = OnnxGraphBuilder.create("dropout");
+    int n = 200;
+    double[] x = new double[n];
+    double[] r = new double[n];
+    Random rnd = new Random(4);
+    for (int i = 0; i < n; i++) {
+      x[i] = 0.5 + rnd.nextDouble();
+      r[i] = rnd.nextGaussian();
+    }
+    String xs = GradCheck.rawInit(g, "x", x, new long[] {n}, false);
+    String rs = GradCheck.rawInit(g, "R", r, new long[] {n}, false);
+    String y =
+        g.node("Dropout")
+            .inputs(
+                xs,
+                GradCheck.scalar(g, 0.25, false),
+                g.cast(g.constantScalar(1), io.rstar4j.core.onnx.ElementType.BOOL))
+            .attr("seed", 7L)
+            .add();
+    String yy = g.identity(y);
+    g.output(yy, io.rstar4j.core.onnx.ElementType.FLOAT, n);
+    g.output(
+        g.node("ReduceSum").inputs(g.mul(y, rs)).attr("keepdims", 0L).add(),
+        "loss",
+        io.rstar4j.core.onnx.ElementType.FLOAT);
+    GradientGraph gg =
+        TrainingGraphBuilder.forModel(g.build())
+            .trainable(List.of("x"))
+            .loss("loss")
+            .keepOutputs(yy)
+            .buildGradients();
+    try (Ort s = new Ort(gg.model())) {
+      Map<String, Ort.Out> out = s.run(Map.of("x", Ort.T.flt(x, n)));
+      double[] dy = out.get(yy).v();
+      double[] dx = out.get(gg.gradientOutputs().get("x")).v();
+      int kept = 0;
+      for (int i = 0; i < n; i++) {
+        if (dy[i] != 0) {
+          kept++;
+          org.junit.jupiter.api.Assertions.assertEquals(r[i] / 0.75, dx[i], 1e-5);
+        } else {
+          org.junit.jupiter.api.Assertions.assertEquals(0, dx[i]);
+        }
+      }
+      org.junit.jupiter.api.Assertions.assertTrue(kept > 100 && kept < 200, "kept " + kept);
+    }
+  }
+
   // ------------------------------------------------------------------ softmax, reductions
 
   @Test
@@ -903,6 +953,68 @@ class OpGradientPropertiesTest {
             });
       }
     }
+  }
+
+  @Test
+  void opset18ReductionsAndNormalisationTakeAxesAsInputs() {
+    run(
+        specs(1, 3),
+        s -> {
+          Random r = s.rnd();
+          long[] sh = s.shape().clone();
+          sh[sh.length - 1] = Math.max(2, sh[sh.length - 1]);
+          long[] ss = {sh[sh.length - 1]};
+          List<Operand> ops =
+              choose(
+                  r,
+                  List.of(
+                      new Operand("x", normal(r, sh), sh, false),
+                      new Operand("scale", values(r, ss, 0.5, 1.5, true), ss, false)));
+          return new Case(
+              "opset 18 ReduceMean + LayerNormalization + ReduceSumSquare",
+              true,
+              ops,
+              (g, x) -> {
+                String m = g.reduceMean(x.get("x"), true, -1); // axes input at opset 18
+                String ln =
+                    g.node("LayerNormalization")
+                        .inputs(g.sub(x.get("x"), m), x.get("scale"))
+                        .attr("axis", -1L)
+                        .attr("epsilon", 1e-5f)
+                        .add();
+                String sq =
+                    g.node("ReduceSumSquare")
+                        .inputs(ln, g.constantInts(-1))
+                        .attr("keepdims", 1L)
+                        .add();
+                return g.add(ln, sq);
+              },
+              18);
+        });
+  }
+
+  @Test
+  void aParameterUsedTwiceGetsBothContributions() {
+    // tied embeddings: Gather rows for the input, and the transposed matrix as the output head
+    run(
+        specs(0, 0),
+        s -> {
+          Random r = s.rnd();
+          long v = 2 + r.nextInt(4);
+          long h = 1 + r.nextInt(3);
+          long[] ids = new long[1 + r.nextInt(4)];
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] = r.nextInt((int) v);
+          }
+          return new Case(
+              "tied Gather + MatMul(Transpose)",
+              true,
+              List.of(new Operand("w", normal(r, new long[] {v, h}), new long[] {v, h}, true)),
+              (g, x) -> {
+                String e = g.gather(x.get("w"), g.initializer(g.fresh("ids"), ids, ids.length), 0);
+                return g.softmax(g.matMul(g.tanh(e), g.transpose(x.get("w"), 1, 0)), -1);
+              });
+        });
   }
 
   @AfterAll
