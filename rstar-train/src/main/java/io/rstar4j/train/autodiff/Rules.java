@@ -224,6 +224,39 @@ final class Rules {
             d.add(b, d.unbroadcast(d.e.mul(d.e.mul(g, y(n)), d.e.op("Log", a)), b, y(n)));
           }
         });
+    for (String op : List.of("Max", "Min")) {
+      // the gradient goes to the input that was selected (ties to the first)
+      RULES.put(
+          op,
+          (n, d) -> {
+            if (n.getInputCount() != 2) {
+              throw new IllegalArgumentException(
+                  "no gradient rule for " + Graph.label(n) + " with other than two inputs");
+            }
+            String g = d.grad(y(n));
+            String a = in(n, 0);
+            String b = in(n, 1);
+            String first = d.e.op(op.equals("Max") ? "GreaterOrEqual" : "LessOrEqual", a, b);
+            String zero = d.constant(0, y(n));
+            if (d.needs(a)) {
+              d.add(a, d.unbroadcast(d.e.where(first, g, zero), a, y(n)));
+            }
+            if (d.needs(b)) {
+              d.add(b, d.unbroadcast(d.e.where(first, zero, g), b, y(n)));
+            }
+          });
+    }
+    slotsPut(
+        "Clip",
+        Set.of(0),
+        (n, d) -> {
+          String x = in(n, 0);
+          if (!d.needs(x)) {
+            return;
+          }
+          // passes where the input was inside the bounds (the output equals the input)
+          d.add(x, d.e.where(d.e.op("Equal", x, y(n)), d.grad(y(n)), d.constant(0, x)));
+        });
     slotsPut(
         "Where",
         Set.of(1, 2),

@@ -31,14 +31,14 @@ import java.util.Set;
  *         .build();
  * }</pre>
  *
- * <p>Gradients exist for Add, Sub, Mul, Div, Pow, Sum, Where, Expand (all with broadcasting),
- * MatMul (batched, broadcast, vectors), Gemm, Neg, Sqrt, Reciprocal, Exp, Log, Abs, Sin, Cos,
- * Sigmoid, Tanh, Relu, LeakyRelu, Softplus, Erf, Identity, Cast, CastLike, Dropout, Softmax,
- * LogSoftmax, ReduceSum, ReduceMean, ReduceSumSquare, Reshape, Flatten, Squeeze, Unsqueeze,
- * Transpose, Slice (steps 1), Concat, Split, Gather, GatherElements, LayerNormalization and
- * SimplifiedLayerNormalization. Shape, Size, Range, comparisons, ConstantOfShape and the like carry
- * no gradient; operators that only compute masks or shapes need no rule. An operator without a rule
- * between the parameters and the loss is an error naming it and its node.
+ * <p>Gradients exist for Add, Sub, Mul, Div, Pow, Sum, Max, Min, Where, Expand (all with
+ * broadcasting), Clip, MatMul (batched, broadcast, vectors), Gemm, Neg, Sqrt, Reciprocal, Exp, Log,
+ * Abs, Sin, Cos, Sigmoid, Tanh, Relu, LeakyRelu, Softplus, Erf, Identity, Cast, CastLike, Dropout,
+ * Softmax, LogSoftmax, ReduceSum, ReduceMean, ReduceSumSquare, Reshape, Flatten, Squeeze,
+ * Unsqueeze, Transpose, Slice (steps 1), Concat, Split, Gather, GatherElements, LayerNormalization
+ * and SimplifiedLayerNormalization. Shape, Size, Range, comparisons, ConstantOfShape and the like
+ * carry no gradient; operators that only compute masks or shapes need no rule. An operator without
+ * a rule between the parameters and the loss is an error naming it and its node.
  *
  * <p>Forward models of opset 13 to 16 are raised to opset 17 (the operators' meanings do not change
  * between them); the backward nodes follow the model's opset from there.

@@ -224,7 +224,7 @@ final class GradCheck {
       }
     }
     WORST.merge(
-        c.label() + (c.dbl() ? "" : " (float)"),
+        c.label().split(" ")[0] + (c.dbl() ? "" : " (float)"),
         new double[] {worstAbs, worstRel},
         (a, bb) -> new double[] {Math.max(a[0], bb[0]), Math.max(a[1], bb[1])});
     return new double[] {worstAbs, worstRel};

@@ -158,6 +158,38 @@ class OpGradientPropertiesTest {
   }
 
   @Test
+  void maxAndMin() {
+    run(specs(0, 4), s -> binary("Max", s, 0.1, 2, true));
+    run(specs(0, 4), s -> binary("Min", s, 0.1, 2, true));
+  }
+
+  @Test
+  void clip() {
+    run(
+        specs(0, 3),
+        s -> {
+          Random r = s.rnd();
+          long[] sh = s.shape();
+          double[] x = values(r, sh, 0.05, 2, true);
+          for (int i = 0; i < x.length; i++) {
+            if (Math.abs(Math.abs(x[i]) - 1) < 0.05) {
+              x[i] *= 1.2; // away from the bounds, where the gradient jumps
+            }
+          }
+          return new Case(
+              "Clip [-1, 1]",
+              true,
+              List.of(new Operand("x", x, sh, true)),
+              (g, n) ->
+                  g.op(
+                      "Clip",
+                      n.get("x"),
+                      GradCheck.scalar(g, -1, true),
+                      GradCheck.scalar(g, 1, true)));
+        });
+  }
+
+  @Test
   void powWithTensorExponent() {
     run(specs(0, 4), s -> binary("Pow", s, 0.5, 2, true));
   }
