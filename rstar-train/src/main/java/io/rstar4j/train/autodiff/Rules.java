@@ -1042,9 +1042,14 @@ final class Rules {
     int t = d.elem(x);
     String mean = null;
     String istd;
-    if (t == DataType.FLOAT_VALUE && stash == 1 && axis > 0 && d.type(scale).fullyStatic()) {
-      // The forward kernel's own statistics (float). (With a scale of run-time shape, or the
-      // statistics of the whole tensor, ONNX Runtime 1.29 plans a wrong buffer for them.)
+    if (t == DataType.FLOAT_VALUE
+        && stash == 1
+        && axis == r - 1
+        && r > 1
+        && d.type(scale).fullyStatic()) {
+      // The forward kernel's own statistics (float), for the usual normalisation over the last
+      // axis. (Over several axes, or with a scale of run-time shape, ONNX Runtime 1.29 plans a
+      // wrong buffer for them: "Shape mismatch attempting to re-use buffer".)
       if (!simplified) {
         mean = d.extraOutput(n, 1);
         istd = d.extraOutput(n, 2);
