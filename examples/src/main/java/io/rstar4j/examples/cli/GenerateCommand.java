@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import com.google.gson.JsonObject;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.Completion;
@@ -84,7 +85,7 @@ public final class GenerateCommand implements Command {
     if (n < 1) {
       throw new UsageException("--n must be >= 1, was " + n);
     }
-    GenerationConfig.Builder cfg = GenerationConfig.builder();
+    SamplingParams.Builder cfg = SamplingParams.builder();
     List<String> stops = new ArrayList<>();
     try {
       cfg.temperature(a.getDouble("temperature", 0.7))
@@ -117,7 +118,7 @@ public final class GenerateCommand implements Command {
     long t0 = System.nanoTime();
     try (CausalLm lm = CausalLm.builder(dir).provider(provider).build()) {
       long t1 = System.nanoTime();
-      GenerationResult r = lm.generate(prompt, n, cfg.build());
+      GenerationResult r = lm.generate(prompt, n, GenerationConfig.of(cfg.build()));
       long t2 = System.nanoTime();
       int j = 0;
       for (Completion c : r.completions()) {
