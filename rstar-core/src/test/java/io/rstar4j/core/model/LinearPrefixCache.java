@@ -12,7 +12,7 @@ import java.util.Map;
  * eviction; a lookup returns the entry sharing the longest common prefix with the query (ties: the
  * most recently used). Not thread-safe.
  */
-public final class LinearPrefixCache {
+final class LinearPrefixCache {
   private final long capacityBytes;
   private final LinkedHashMap<Key, KvEntry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private long bytes;
@@ -82,6 +82,14 @@ public final class LinearPrefixCache {
     }
     entries.put(key, e);
     bytes += size;
+  }
+
+  /** For filling a benchmark: stores an entry the caller knows to be no one's prefix. */
+  void putWithoutPrefixScan(KvEntry e) {
+    Key key = new Key(e.tokens);
+    if (entries.put(key, e) == null) {
+      bytes += e.bytes();
+    }
   }
 
   void clear() {
