@@ -89,11 +89,11 @@ final class EvalCommand implements RstarCommand {
       description = "save the search trees (test-time search only; resumable)")
   String trees;
 
-  @Mixin SearchSetup.Options search;
+  @Mixin SearchSetup.Options options;
 
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
-    SearchSetup.Options a = search;
+    SearchSetup.Options a = options;
     SearchSetup.checkPolicyFlags(a);
     String method = (baseline != null ? baseline : "mcts").toLowerCase(Locale.ROOT);
     if (!List.of("mcts", "best-of-n", "beam").contains(method)) {
@@ -172,12 +172,15 @@ final class EvalCommand implements RstarCommand {
             blind.add(new Problem(id, p.question(), List.of()));
           }
         }
-        List<SolveOutcome> raw =
-            SearchRunner.builder(search)
-                .batchProblems(batch)
-                .onProgress(p -> SearchSetup.progress(err, "eval", p))
-                .build()
-                .run(blind, trees != null ? Path.of(trees) : null);
+        List<SolveOutcome> raw;
+        try (Progress bar = Progress.search(err, "rstar eval", blind.size())) {
+          raw =
+              SearchRunner.builder(search)
+                  .batchProblems(batch)
+                  .onProgress(bar::update)
+                  .build()
+                  .run(blind, trees != null ? Path.of(trees) : null);
+        }
         outcomes = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
           Problem p = problems.get(i);
@@ -274,52 +277,52 @@ final class EvalCommand implements RstarCommand {
       PrintStream err) {
     List<SolveOutcome> out = new ArrayList<>();
     long start = System.nanoTime();
-    for (Problem p : problems) {
-      Problem blind = new Problem(p.id(), p.question(), List.of());
-      Baselines.Result r;
-      if (method.equals("best-of-n")) {
-        r =
-            Baselines.bestOfN(
-                blind,
-                policy,
-                verifier,
-                rm,
-                grader,
-                n,
-                config.maxDepth(),
-                config.errorsThreshold(),
-                rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
-      } else {
-        r =
-            Baselines.beamSearch(
-                blind,
-                policy,
-                verifier,
-                rm,
-                beamWidth,
-                n,
-                config.maxDepth(),
-                config.errorsThreshold());
+    try (Progress bar = Progress.search(err, "rstar eval", problems.size())) {
+      for (Problem p : problems) {
+        Problem blind = new Problem(p.id(), p.question(), List.of());
+        Baselines.Result r;
+        if (method.equals("best-of-n")) {
+          r =
+              Baselines.bestOfN(
+                  blind,
+                  policy,
+                  verifier,
+                  rm,
+                  grader,
+                  n,
+                  config.maxDepth(),
+                  config.errorsThreshold(),
+                  rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
+        } else {
+          r =
+              Baselines.beamSearch(
+                  blind,
+                  policy,
+                  verifier,
+                  rm,
+                  beamWidth,
+                  n,
+                  config.maxDepth(),
+                  config.errorsThreshold());
+        }
+        Optional<ScoredAnswer> best = r.answer();
+        Boolean correct =
+            !p.hasGold()
+                ? null
+                : best.isPresent() && grader.matchesAny(best.get().answer(), p.goldAnswers());
+        out.add(
+            new SolveOutcome(
+                p.id(),
+                best.map(ScoredAnswer::answer).orElse(null),
+                correct,
+                best.map(ScoredAnswer::score).orElse(Double.NaN),
+                false));
+        double secs = (System.nanoTime() - start) / 1e9;
+        double rate = out.size() / Math.max(secs, 1e-9);
+        bar.update(
+            new SolveProgress(
+                out.size(), problems.size(), 0, rate, (problems.size() - out.size()) / rate));
       }
-      Optional<ScoredAnswer> best = r.answer();
-      Boolean correct =
-          !p.hasGold()
-              ? null
-              : best.isPresent() && grader.matchesAny(best.get().answer(), p.goldAnswers());
-      out.add(
-          new SolveOutcome(
-              p.id(),
-              best.map(ScoredAnswer::answer).orElse(null),
-              correct,
-              best.map(ScoredAnswer::score).orElse(Double.NaN),
-              false));
-      double secs = (System.nanoTime() - start) / 1e9;
-      double rate = out.size() / Math.max(secs, 1e-9);
-      SearchSetup.progress(
-          err,
-          "eval",
-          new SolveProgress(
-              out.size(), problems.size(), 0, rate, (problems.size() - out.size()) / rate));
     }
     return out;
   }

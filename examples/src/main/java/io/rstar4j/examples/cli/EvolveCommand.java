@@ -102,11 +102,11 @@ final class EvolveCommand implements RstarCommand {
               + " 64 in round 3, 128 from round 4")
   String hardRollouts;
 
-  @Mixin SearchSetup.Options search;
+  @Mixin SearchSetup.Options options;
 
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
-    SearchSetup.Options a = search;
+    SearchSetup.Options a = options;
     int rounds = roundsFlag != null ? roundsFlag : 0;
     if (roundsFlag == null || rounds < 1) {
       throw new UsageException("--rounds R (>= 1) is required");
@@ -158,6 +158,7 @@ final class EvolveCommand implements RstarCommand {
       }
     }
     Verifier verifier = null;
+    RoundProgress bars = new RoundProgress(err);
     try {
       verifier = SearchSetup.verifier(a);
       Path modelDir = a.model != null ? Path.of(a.model) : null;
@@ -195,15 +196,17 @@ final class EvolveCommand implements RstarCommand {
                           c.rollouts(),
                           c.candidates(),
                           problems.size());
+                      bars.start(round, problems.size());
                     }
 
                     @Override
                     public void onProgress(int round, SolveProgress p) {
-                      SearchSetup.progress(err, "evolve: round " + round, p);
+                      bars.update(round, p);
                     }
 
                     @Override
                     public void onRoundDone(RoundSummary s) {
+                      bars.close();
                       out.println(s.describe());
                       out.flush();
                     }
@@ -221,7 +224,45 @@ final class EvolveCommand implements RstarCommand {
       b.build().run(problems, rounds, outDir);
       return 0;
     } finally {
+      bars.close();
       SearchSetup.closeQuietly(verifier, err);
+    }
+  }
+
+  /** One progress bar per round's search (and per re-search of its hard problems). */
+  private static final class RoundProgress implements AutoCloseable {
+    private final PrintStream err;
+    private Progress bar;
+    private int round;
+    private long total;
+
+    RoundProgress(PrintStream err) {
+      this.err = err;
+    }
+
+    void start(int round, long total) {
+      close();
+      this.round = round;
+      this.total = total;
+      bar = Progress.search(err, "rstar evolve: round " + round, total);
+    }
+
+    void update(int round, SolveProgress p) {
+      if (bar == null || this.round != round || total != p.total()) {
+        start(round, p.total());
+      }
+      bar.update(p);
+      if (p.done() >= p.total()) {
+        close();
+      }
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
     }
   }
 

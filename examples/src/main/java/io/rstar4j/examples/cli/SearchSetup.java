@@ -15,7 +15,6 @@ import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.Benchmarks;
 import io.rstar4j.train.evolve.SolveOutcome;
-import io.rstar4j.train.evolve.SolveProgress;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
 import io.rstar4j.verify.CPythonVerifier;
 import io.rstar4j.verify.GraalPyVerifier;
@@ -277,12 +276,6 @@ final class SearchSetup {
     j.addProperty("correct", o.correct());
     j.addProperty("score", Double.isNaN(o.score()) ? null : o.score());
     return JsonLines.toLine(j);
-  }
-
-  /** Prints a progress line on stderr. */
-  static void progress(PrintStream err, String command, SolveProgress p) {
-    err.println("rstar " + command + ": " + p.describe());
-    err.flush();
   }
 
   static void closeQuietly(AutoCloseable c, PrintStream err) {

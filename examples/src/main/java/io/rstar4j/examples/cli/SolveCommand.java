@@ -59,11 +59,11 @@ final class SolveCommand implements RstarCommand {
       description = "a PPM directory (rstar train-ppm); test-time without one scores 0")
   String ppm;
 
-  @Mixin SearchSetup.Options search;
+  @Mixin SearchSetup.Options options;
 
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
-    SearchSetup.Options a = search;
+    SearchSetup.Options a = options;
     SearchSetup.checkPolicyFlags(a);
     SearchMode mode;
     try {
@@ -141,17 +141,19 @@ final class SolveCommand implements RstarCommand {
           config.candidates(),
           batch,
           trees);
-      SearchRunner.builder(sb.build())
-          .batchProblems(batch)
-          .grader(grader)
-          .onOutcome(
-              o -> {
-                out.println(SearchSetup.outcomeLine(o));
-                out.flush();
-              })
-          .onProgress(p -> SearchSetup.progress(err, "solve", p))
-          .build()
-          .run(problems, trees);
+      try (Progress bar = Progress.search(err, "rstar solve", problems.size())) {
+        SearchRunner.builder(sb.build())
+            .batchProblems(batch)
+            .grader(grader)
+            .onOutcome(
+                o -> {
+                  out.println(SearchSetup.outcomeLine(o));
+                  out.flush();
+                })
+            .onProgress(bar::update)
+            .build()
+            .run(problems, trees);
+      }
       return 0;
     } finally {
       SearchSetup.closeQuietly(policy, err);

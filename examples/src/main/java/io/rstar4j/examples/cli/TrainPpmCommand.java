@@ -194,8 +194,12 @@ final class TrainPpmCommand implements RstarCommand {
             2 * pf.pairs().size(), backbone.hiddenSize());
       }
       ProgressBar bar = new ProgressBar(err, config.epochs());
-      TrainingResult r = new PpmTrainer(backbone, config).train(pf.pairs(), outDir, bar);
-      bar.finish();
+      TrainingResult r;
+      try {
+        r = new PpmTrainer(backbone, config).train(pf.pairs(), outDir, bar);
+      } finally {
+        bar.finish();
+      }
       ProcessPreferenceModel.save(outDir, backboneDir, settings, r.head());
       String acc =
           Double.isNaN(r.heldOutAccuracy())
@@ -235,15 +239,17 @@ final class TrainPpmCommand implements RstarCommand {
     return 0;
   }
 
-  /** A one-line progress bar on stderr: epoch, steps, loss, pairwise accuracy, ETA. */
+  /**
+   * Training progress on stderr ({@link Progress}): a bar over the feature texts, then one bar per
+   * epoch (steps, running loss and pairwise accuracy, ETA), each epoch's held-out line after it.
+   */
   static final class ProgressBar implements TrainingListener {
     private final PrintStream err;
     private final int epochs;
-    private long start;
-    private long featureStart;
-    private long firstStep;
-    private long lastDraw;
-    private boolean drawn;
+    private Progress features;
+    private Progress steps;
+    private int epoch;
+    private long stepsPerEpoch = 1;
 
     ProgressBar(PrintStream err, int epochs) {
       this.err = err;
@@ -252,22 +258,18 @@ final class TrainPpmCommand implements RstarCommand {
 
     @Override
     public void onFeatures(long done, long total) {
-      if (featureStart == 0) {
-        featureStart = System.nanoTime();
+      if (features == null) {
+        features = Progress.start(err, "features", total, " texts");
       }
-      double perText = (System.nanoTime() - featureStart) / 1e9 / Math.max(1, done);
-      long eta = Math.round(perText * (total - done));
-      err.printf(
-          Locale.ROOT, "\rfeatures %d/%d texts  ETA %d:%02d ", done, total, eta / 60, eta % 60);
+      features.update(done, total, "");
       if (done == total) {
-        err.println();
+        features.close();
       }
     }
 
     @Override
     public void onStart(long totalSteps, long doneSteps, int trainPairs, int heldOutPairs) {
-      start = System.nanoTime();
-      firstStep = doneSteps;
+      stepsPerEpoch = Math.max(1, totalSteps / Math.max(1, epochs));
       err.printf(
           "rstar train-ppm: %d training pairs, %d held out, %d steps%s%n",
           trainPairs,
@@ -278,46 +280,43 @@ final class TrainPpmCommand implements RstarCommand {
 
     @Override
     public void onStep(int epoch, long step, long totalSteps, double loss, double accuracy) {
-      long now = System.nanoTime();
-      if (step != totalSteps && now - lastDraw < 200_000_000L && drawn) {
-        return;
+      if (steps == null || this.epoch != epoch) {
+        closeSteps();
+        this.epoch = epoch;
+        steps = Progress.start(err, "epoch " + epoch + "/" + epochs, stepsPerEpoch, " steps");
       }
-      lastDraw = now;
-      drawn = true;
-      int width = 24;
-      int filled = (int) (width * step / Math.max(1, totalSteps));
-      double perStep = (now - start) / 1e9 / Math.max(1, step - firstStep);
-      long eta = Math.round(perStep * (totalSteps - step));
-      err.printf(
-          Locale.ROOT,
-          "\repoch %d/%d [%s%s] %d/%d steps  loss %.4f  acc %.3f  ETA %d:%02d ",
-          epoch,
-          epochs,
-          "#".repeat(filled),
-          ".".repeat(width - filled),
-          step,
-          totalSteps,
-          loss,
-          accuracy,
-          eta / 60,
-          eta % 60);
+      steps.update(
+          step - (epoch - 1) * stepsPerEpoch,
+          stepsPerEpoch,
+          String.format(Locale.ROOT, "loss %.4f  acc %.3f", loss, accuracy));
     }
 
     @Override
     public void onEpoch(EpochReport r) {
+      closeSteps();
       err.printf(
           Locale.ROOT,
-          "%nepoch %d/%d: train loss %.4f acc %.3f | held-out loss %.4f acc %.3f%n",
+          "epoch %d/%d: train loss %.4f acc %.3f | held-out loss %.4f acc %.3f%n",
           r.epoch(),
           epochs,
           r.trainLoss(),
           r.trainAccuracy(),
           r.heldOutLoss(),
           r.heldOutAccuracy());
-      drawn = false;
+    }
+
+    private void closeSteps() {
+      if (steps != null) {
+        steps.close();
+        steps = null;
+      }
     }
 
     void finish() {
+      if (features != null) {
+        features.close();
+      }
+      closeSteps();
       err.flush();
     }
   }
