@@ -10,6 +10,7 @@ import io.rstar4j.train.evolve.SelfEvolution;
 import io.rstar4j.train.evolve.SolveProgress;
 import io.rstar4j.train.ppm.BackboneSettings;
 import io.rstar4j.train.ppm.TrainingConfig;
+import io.rstar4j.train.ppm.TrainingListener;
 import io.rstar4j.verify.grade.MathGrader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -205,6 +206,12 @@ final class EvolveCommand implements RstarCommand {
                     }
 
                     @Override
+                    public TrainingListener onPpmTraining(int round) {
+                      bars.close();
+                      return bars.training(round, training.epochs());
+                    }
+
+                    @Override
                     public void onRoundDone(RoundSummary s) {
                       bars.close();
                       out.println(s.describe());
@@ -229,10 +236,14 @@ final class EvolveCommand implements RstarCommand {
     }
   }
 
-  /** One progress bar per round's search (and per re-search of its hard problems). */
+  /**
+   * One progress bar per round's search (and per re-search of its hard problems), then the bars of
+   * its PPM training.
+   */
   private static final class RoundProgress implements AutoCloseable {
     private final PrintStream err;
     private Progress bar;
+    private TrainPpmCommand.ProgressBar training;
     private int round;
     private long total;
 
@@ -257,11 +268,21 @@ final class EvolveCommand implements RstarCommand {
       }
     }
 
+    TrainingListener training(int round, int epochs) {
+      training =
+          new TrainPpmCommand.ProgressBar(err, epochs, "rstar evolve: round " + round + " PPM");
+      return training;
+    }
+
     @Override
     public void close() {
       if (bar != null) {
         bar.close();
         bar = null;
+      }
+      if (training != null) {
+        training.finish();
+        training = null;
       }
     }
   }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -46,13 +47,7 @@ final class Progress implements AutoCloseable {
     } else {
       b.setStyle(ProgressBarStyle.ASCII)
           .setUpdateIntervalMillis(PLAIN_INTERVAL_MS)
-          .setConsumer(
-              new DelegatingProgressBarConsumer(
-                  line -> {
-                    err.println(line.stripTrailing());
-                    err.flush();
-                  },
-                  PLAIN_WIDTH));
+          .setConsumer(new DelegatingProgressBarConsumer(new Lines(err), PLAIN_WIDTH));
     }
     bar = b.build();
   }
@@ -91,6 +86,26 @@ final class Progress implements AutoCloseable {
     if (!closed) {
       closed = true;
       bar.close();
+    }
+  }
+
+  /** Plain lines: each drawing on its own line, a drawing the same as the last one left out. */
+  private static final class Lines implements Consumer<String> {
+    private final PrintStream err;
+    private String last;
+
+    Lines(PrintStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public synchronized void accept(String drawing) {
+      String line = drawing.stripTrailing();
+      if (!line.equals(last)) {
+        last = line;
+        err.println(line);
+        err.flush();
+      }
     }
   }
 

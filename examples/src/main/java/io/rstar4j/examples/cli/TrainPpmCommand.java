@@ -251,9 +251,17 @@ final class TrainPpmCommand implements RstarCommand {
     private int epoch;
     private long stepsPerEpoch = 1;
 
+    private final String command;
+
     ProgressBar(PrintStream err, int epochs) {
+      this(err, epochs, "rstar train-ppm");
+    }
+
+    /** Progress whose summary line starts with {@code command}. */
+    ProgressBar(PrintStream err, int epochs, String command) {
       this.err = err;
       this.epochs = epochs;
+      this.command = command;
     }
 
     @Override
@@ -271,7 +279,8 @@ final class TrainPpmCommand implements RstarCommand {
     public void onStart(long totalSteps, long doneSteps, int trainPairs, int heldOutPairs) {
       stepsPerEpoch = Math.max(1, totalSteps / Math.max(1, epochs));
       err.printf(
-          "rstar train-ppm: %d training pairs, %d held out, %d steps%s%n",
+          "%s: %d training pairs, %d held out, %d steps%s%n",
+          command,
           trainPairs,
           heldOutPairs,
           totalSteps,

@@ -95,7 +95,7 @@ class PpmCommandsTest {
     assertTrue(r.err().contains("epoch 1/3 100% ["), r.err());
     assertTrue(
         r.err().matches("(?s).*\\(\\d+:\\d\\d:\\d\\d / (\\d+:\\d\\d:\\d\\d|\\?)\\).*"), r.err());
-    assertTrue(r.err().contains("features 50/50 texts"), r.err());
+    assertTrue(r.err().contains("features 100% [") && r.err().contains("] 50/50 texts"), r.err());
     assertTrue(r.err().contains("loss") && r.err().contains("acc"), r.err());
     assertTrue(r.out().contains("held-out pairwise accuracy: "), r.out());
     assertTrue(r.out().contains("texts cut from the left to the 128-token context: 2"), r.out());
