@@ -9,7 +9,6 @@ import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Step;
-import io.rstar4j.core.StepKind;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
 import java.util.ArrayList;
@@ -108,12 +107,12 @@ public final class Baselines {
     if (choice == Choice.REWARD_MODEL && !done.isEmpty()) {
       double[] s = score(rewardModel, problem, done, counter);
       for (int i = 0; i < done.size(); i++) {
-        answers.add(new ScoredAnswer(done.get(i).last().answer(), s[i]));
+        answers.add(new ScoredAnswer(done.get(i).answer().orElseThrow(), s[i]));
       }
       return new Result(AnswerSelection.highestScore(answers), answers, counter.stats());
     }
     for (Trajectory t : done) {
-      answers.add(new ScoredAnswer(t.last().answer(), 1.0));
+      answers.add(new ScoredAnswer(t.answer().orElseThrow(), 1.0));
     }
     return new Result(AnswerSelection.majorityVote(answers, grader), answers, counter.stats());
   }
@@ -175,7 +174,7 @@ public final class Baselines {
       }
       double[] s = score(rewardModel, problem, toScore, counter);
       for (int i = 0; i < complete.size(); i++) {
-        answers.add(new ScoredAnswer(complete.get(i).last().answer(), s[i]));
+        answers.add(new ScoredAnswer(complete.get(i).answer().orElseThrow(), s[i]));
       }
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < open.size(); i++) {
@@ -218,18 +217,18 @@ public final class Baselines {
   /** The partial extended by one generation, or null when it dies (error limit, unparsable). */
   private static Partial extend(Partial p, Generation g, Verifier verifier, int errorsThreshold) {
     Step step = Step.parse(g.text());
-    if (step.isAnswer()) {
+    if (step instanceof Step.Answer) {
       return new Partial(p.steps.append(step), 0);
     }
-    if (step.kind() == StepKind.UNPARSABLE) {
+    if (!(step instanceof Step.Code code)) {
       return null;
     }
-    ExecutionOutcome outcome = verifier.executeStep(p.steps, step);
+    ExecutionOutcome outcome = verifier.executeStep(p.steps, code);
     int errors = outcome.isError() ? p.errors + 1 : 0;
     if (errors >= errorsThreshold) {
       return null;
     }
-    return new Partial(p.steps.append(step.withExecution(outcome)), errors);
+    return new Partial(p.steps.append(code.withOutcome(outcome)), errors);
   }
 
   private static final class Counter {

@@ -271,11 +271,11 @@ public final class ReasoningSearch {
       String text = texts.get(t);
       Step step = Step.parse(text);
       Candidate c = new Candidate();
-      if (step.isAnswer()) {
+      if (step instanceof Step.Answer answer) {
         c.terminal = true;
-        c.node = new RNode(step, NodeKind.ANSWER, 0, text, step.answer());
+        c.node = new RNode(step, NodeKind.ANSWER, 0, text, answer.answer());
         if (mode.usesGold()) {
-          boolean correct = grader.matchesAny(step.answer(), problem.goldAnswers());
+          boolean correct = grader.matchesAny(answer.answer(), problem.goldAnswers());
           c.update = NewChild.Update.BACKPROP;
           c.value = correct ? 1.0 : -1.0;
         } else {
@@ -334,7 +334,7 @@ public final class ReasoningSearch {
     if (outcome == null) {
       throw new IllegalStateException("the verifier returned null");
     }
-    Step ran = c.step.withExecution(outcome);
+    Step ran = c.step instanceof Step.Code code ? code.withOutcome(outcome) : c.step;
     int errors = 0;
     NodeKind kind = NodeKind.STEP;
     boolean terminalError = false;
