@@ -96,8 +96,8 @@ class GoldenPipelineTest {
     assertTrue(PreferencePairs.candidates(tree, ExtractionConfig.reference()).isEmpty());
     // The SFT stage labels by gold: a test-time tree saved without gold gives nothing.
     ReasoningTree noGold =
-        new ReasoningTree(
-            new Problem(tree.problem().id(), tree.problem().question(), List.of()), tree.root());
+        ReasoningTree.of(
+            new Problem(tree.problem().id(), tree.problem().question(), List.of()), tree.nodes());
     assertTrue(SftSelection.select(noGold, ExtractionConfig.reference()).isEmpty());
   }
 }

@@ -103,31 +103,22 @@ public final class MctsReplayCommand implements Command {
 
   /** Prints an indented tree: path, N, W, Q, terminal flag, kind and the step's first line. */
   static void printTree(ReasoningTree tree, PrintStream out, boolean fullText) {
-    print(tree.root(), "[]", 0, out, fullText);
-  }
-
-  private static void print(
-      ReasoningNode n, String path, int depth, PrintStream out, boolean fullText) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("  ".repeat(depth))
-        .append(path)
-        .append(
-            String.format(
-                java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
-        .append(n.terminal() ? " terminal" : "")
-        .append(' ')
-        .append(n.kind().jsonName());
-    if (n.answer() != null) {
-      sb.append(" answer=").append(n.answer());
-    }
-    if (!n.text().isEmpty()) {
-      sb.append("  ").append(fullText ? n.text().replace("\n", "\\n") : summary(n.text()));
-    }
-    out.println(sb);
-    for (int i = 0; i < n.children().size(); i++) {
-      String p =
-          path.equals("[]") ? "[" + i + "]" : path.substring(0, path.length() - 1) + ", " + i + "]";
-      print(n.children().get(i), p, depth + 1, out, fullText);
+    for (int i = 0; i < tree.size(); i++) { // pre-order: each node after its parent
+      ReasoningNode n = tree.node(i);
+      StringBuilder sb = new StringBuilder();
+      sb.append("  ".repeat(tree.depth(i)))
+          .append(tree.path(i))
+          .append(
+              String.format(
+                  java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
+          .append(n.terminal() ? " terminal" : "")
+          .append(' ')
+          .append(n.kind().jsonName());
+      n.answer().ifPresent(a -> sb.append(" answer=").append(a));
+      if (!n.text().isEmpty()) {
+        sb.append("  ").append(fullText ? n.text().replace("\n", "\\n") : summary(n.text()));
+      }
+      out.println(sb);
     }
   }
 

@@ -174,21 +174,14 @@ public final class SearchRunner {
    * SearchResult#bestAnswer()} picks it.
    */
   static Optional<ScoredAnswer> bestAnswer(ReasoningTree tree) {
-    ScoredAnswer[] best = new ScoredAnswer[1];
-    walk(tree.root(), best);
-    return Optional.ofNullable(best[0]);
-  }
-
-  private static void walk(ReasoningNode n, ScoredAnswer[] best) {
-    if (n.isLeaf()) {
-      if (n.kind() == NodeKind.ANSWER && (best[0] == null || n.q() > best[0].score())) {
-        best[0] = new ScoredAnswer(n.answer(), n.q());
+    ScoredAnswer best = null;
+    for (int i = 0; i < tree.size(); i++) { // pre-order: leaves in depth-first path order
+      ReasoningNode n = tree.node(i);
+      if (tree.isLeaf(i) && n.kind() == NodeKind.ANSWER && (best == null || n.q() > best.score())) {
+        best = new ScoredAnswer(n.answer().orElseThrow(), n.q());
       }
-      return;
     }
-    for (ReasoningNode c : n.children()) {
-      walk(c, best);
-    }
+    return Optional.ofNullable(best);
   }
 
   /**

@@ -27,7 +27,7 @@ class SearchToExtractionTest {
   void searchedTreesGiveTheReferenceRecords(String base) {
     ReasoningTree tree = search(base);
     // the search's node texts and kinds are the ones this module's fixture derives from the README
-    assertEquals(GoldenTrees.load(base).root(), tree.root());
+    assertEquals(GoldenTrees.load(base).nodes(), tree.nodes());
     ExtractionConfig cfg = ExtractionConfig.reference();
     assertEquals(
         GoldenTrees.lines(base + ".sft.jsonl"),
