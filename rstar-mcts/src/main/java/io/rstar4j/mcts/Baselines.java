@@ -11,6 +11,7 @@ import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.Checks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -136,10 +137,7 @@ public final class Baselines {
       int maxDepth,
       int errorsThreshold) {
     check(beamWidth, maxDepth, errorsThreshold);
-    if (expansionsPerBeam < 1) {
-      throw new IllegalArgumentException(
-          "expansionsPerBeam must be >= 1, was " + expansionsPerBeam);
-    }
+    Checks.positive("expansionsPerBeam", expansionsPerBeam);
     Objects.requireNonNull(rewardModel, "rewardModel");
     Counter counter = new Counter();
     List<Partial> beams = List.of(new Partial(Trajectory.empty(), 0));
@@ -192,15 +190,9 @@ public final class Baselines {
   }
 
   private static void check(int n, int maxDepth, int errorsThreshold) {
-    if (n < 1) {
-      throw new IllegalArgumentException("n / beamWidth must be >= 1, was " + n);
-    }
-    if (maxDepth < 1) {
-      throw new IllegalArgumentException("maxDepth must be >= 1, was " + maxDepth);
-    }
-    if (errorsThreshold < 1) {
-      throw new IllegalArgumentException("errorsThreshold must be >= 1, was " + errorsThreshold);
-    }
+    Checks.positive("n / beamWidth", n);
+    Checks.positive("maxDepth", maxDepth);
+    Checks.positive("errorsThreshold", errorsThreshold);
   }
 
   /** A partial solution and its consecutive error count. */

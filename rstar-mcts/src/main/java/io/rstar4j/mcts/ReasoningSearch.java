@@ -12,6 +12,7 @@ import io.rstar4j.core.Step;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.mcts.engine.Mcts;
 import io.rstar4j.mcts.engine.NewChild;
@@ -72,6 +73,14 @@ public final class ReasoningSearch {
   }
 
   /**
+   * The grader that checks answers against the gold answers in the gold modes; also used by those
+   * who run this search to grade its chosen answers ({@code SearchRunner}).
+   */
+  public AnswerGrader grader() {
+    return grader;
+  }
+
+  /**
    * Searches one problem.
    *
    * @throws IllegalArgumentException in a gold mode when the problem has no gold answer
@@ -97,7 +106,7 @@ public final class ReasoningSearch {
         throw new IllegalArgumentException(
             "problem " + p.id() + " has no gold answer; " + config.mode() + " needs one");
       }
-      runs.add(new TreeRun(p, new Mcts<>(RNode.ROOT, config.engineOptions())));
+      runs.add(new TreeRun(p, new Mcts<>(RNode.ROOT, config.engine())));
     }
     List<Integer> policyBatches = new ArrayList<>();
     List<Integer> rewardBatches = new ArrayList<>();
@@ -348,7 +357,7 @@ public final class ReasoningSearch {
         c.value = -1.0;
       }
     }
-    if (!c.terminal && c.depth > config.maxDepth()) {
+    if (!c.terminal && c.depth > config.engine().maxDepth()) {
       kind = NodeKind.TOO_DEEP;
       c.terminal = true;
       c.update = NewChild.Update.SELF;
@@ -401,8 +410,12 @@ public final class ReasoningSearch {
     }
   }
 
-  /** Builder for {@link ReasoningSearch}; validates at once. */
+  /**
+   * Builder of {@link ReasoningSearch}: every setter validates at once, and setting an option twice
+   * fails ("grader was already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private final Policy policy;
     private final Verifier verifier;
     private AnswerGrader grader = AnswerGrader.whitespaceInsensitive();
@@ -414,20 +427,40 @@ public final class ReasoningSearch {
       this.verifier = Objects.requireNonNull(verifier, "verifier");
     }
 
-    /** The answer grader (default: equality after removing whitespace). */
+    /**
+     * The answer grader: the one place a search's grader is set (default {@link
+     * AnswerGrader#whitespaceInsensitive()}, the golden-tree scripts' rule; real data wants a math
+     * grader).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder grader(AnswerGrader v) {
+      set.mark("grader");
       grader = Objects.requireNonNull(v, "grader");
       return this;
     }
 
-    /** The reward model, required for the PPM-augmented and test-time modes. */
+    /**
+     * The reward model, required for the PPM-augmented and test-time modes.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder rewardModel(RewardModel v) {
+      set.mark("rewardModel");
       rewardModel = Objects.requireNonNull(v, "rewardModel");
       return this;
     }
 
-    /** The configuration (default {@link SearchConfig#bootstrapRound()}). */
+    /**
+     * The configuration (default {@link SearchConfig#bootstrapRound()}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder config(SearchConfig v) {
+      set.mark("config");
       config = Objects.requireNonNull(v, "config");
       return this;
     }

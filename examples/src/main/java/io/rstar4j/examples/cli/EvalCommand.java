@@ -274,7 +274,7 @@ final class EvalCommand implements Command {
                 rm,
                 grader,
                 n,
-                config.maxDepth(),
+                config.engine().maxDepth(),
                 config.errorsThreshold(),
                 rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
       } else {
@@ -286,7 +286,7 @@ final class EvalCommand implements Command {
                 rm,
                 beamWidth,
                 n,
-                config.maxDepth(),
+                config.engine().maxDepth(),
                 config.errorsThreshold());
       }
       Optional<ScoredAnswer> best = r.answer();

@@ -120,10 +120,11 @@ final class EvolveCommand implements Command {
     BackboneSettings settings;
     try {
       training =
-          TrainingConfig.defaults()
-              .withEpochs(a.getInt("ppm-epochs", 3))
-              .withBatchSize(a.getInt("ppm-batch", 32));
-      settings = BackboneSettings.defaults().withContextLength(a.getInt("context", 512));
+          TrainingConfig.builder()
+              .epochs(a.getInt("ppm-epochs", 3))
+              .batchSize(a.getInt("ppm-batch", 32))
+              .build();
+      settings = BackboneSettings.builder().contextLength(a.getInt("context", 512)).build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -91,9 +91,9 @@ public final class MctsDemoCommand implements Command {
             + ", "
             + config.rollouts()
             + " rollouts, max depth "
-            + config.maxDepth()
+            + config.engine().maxDepth()
             + ", c = "
-            + config.c()
+            + config.engine().rule().explorationConstant().orElse(Double.NaN)
             + ", error threshold "
             + config.errorsThreshold());
     out.println();

@@ -2,7 +2,6 @@ package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
-import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchResult;
 import io.rstar4j.mcts.engine.EngineOptions;
 import io.rstar4j.mcts.engine.SelectionRule;
@@ -73,17 +72,18 @@ public final class MctsReplayCommand implements Command {
       err.println("rstar mcts-replay: " + file + ": " + e.getMessage());
       return 1;
     }
-    SearchConfig.Builder cfg = sp.config().toBuilder();
+    EngineOptions.Builder engine = sp.config().engine().toBuilder();
     if (args.has("eager-terminals")) {
-      cfg.terminalMarking(EngineOptions.TerminalMarking.EAGER);
+      engine.terminalMarking(EngineOptions.TerminalMarking.EAGER);
     }
     if (args.has("terminate-empty")) {
-      cfg.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
+      engine.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
     }
     if (args.has("unvisited-infinity")) {
-      cfg.unvisitedScore(SelectionRule.UnvisitedScore.INFINITY);
+      double c = sp.config().engine().rule().explorationConstant().orElse(2.0);
+      engine.rule(SelectionRule.uct(c, SelectionRule.UnvisitedScore.INFINITY));
     }
-    SearchResult r = sp.replay(cfg.build());
+    SearchResult r = sp.replay(sp.config().toBuilder().engine(engine.build()).build());
     if (args.has("json")) {
       out.println(GoldenTrees.toJson(r.tree()));
     } else {

@@ -70,7 +70,8 @@ final class ScoreCommand implements Command {
     int failures = 0;
     try (reader;
         ProcessPreferenceModel ppm =
-            ProcessPreferenceModel.load(dir, Tokenizers::fromFile, s -> s.withBatchSize(batch))) {
+            ProcessPreferenceModel.load(
+                dir, Tokenizers::fromFile, s -> s.toBuilder().batchSize(batch).build())) {
       List<String> prompts = new ArrayList<>();
       List<Boolean> ok = new ArrayList<>();
       String line;

@@ -180,7 +180,7 @@ final class SearchSetup {
         b.candidates(a.getInt("n", 0));
       }
       if (a.has("max-depth")) {
-        b.maxDepth(a.getInt("max-depth", 0));
+        b.engine(preset.engine().toBuilder().maxDepth(a.getInt("max-depth", 0)).build());
       }
       return b.build();
     } catch (IllegalArgumentException e) {

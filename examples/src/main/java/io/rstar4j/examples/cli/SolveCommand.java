@@ -145,7 +145,6 @@ final class SolveCommand implements Command {
           trees);
       SearchRunner.builder(sb.build())
           .batchProblems(batch)
-          .grader(grader)
           .onOutcome(
               o -> {
                 out.println(SearchSetup.outcomeLine(o));

@@ -81,21 +81,23 @@ final class TrainPpmCommand implements Command {
     BackboneSettings settings;
     try {
       config =
-          TrainingConfig.defaults()
-              .withEpochs(args.getInt("epochs", 3))
-              .withLearningRate(args.getDouble("lr", 1e-3))
-              .withBatchSize(args.getInt("batch", 32))
-              .withWeightDecay(args.getDouble("weight-decay", 0.01))
-              .withHeldOutFraction(args.getDouble("held-out", 0.1))
-              .withPatience(args.getInt("patience", 2))
-              .withSeed(args.getInt("seed", 0))
-              .withCacheFeatures(!args.has("no-cache"))
-              .withResume(!args.has("fresh"))
-              .withDevice(args.get("device", "cpu"));
+          TrainingConfig.builder()
+              .epochs(args.getInt("epochs", 3))
+              .learningRate(args.getDouble("lr", 1e-3))
+              .batchSize(args.getInt("batch", 32))
+              .weightDecay(args.getDouble("weight-decay", 0.01))
+              .heldOutFraction(args.getDouble("held-out", 0.1))
+              .patience(args.getInt("patience", 2))
+              .seed(args.getInt("seed", 0))
+              .cacheFeatures(!args.has("no-cache"))
+              .resume(!args.has("fresh"))
+              .device(args.get("device", "cpu"))
+              .build();
       settings =
-          BackboneSettings.defaults()
-              .withContextLength(args.getInt("context", 512))
-              .withDevice(args.get("device", "cpu"));
+          BackboneSettings.builder()
+              .contextLength(args.getInt("context", 512))
+              .device(args.get("device", "cpu"))
+              .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

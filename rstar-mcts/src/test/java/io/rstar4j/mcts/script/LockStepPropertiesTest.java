@@ -23,6 +23,7 @@ import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.mcts.SearchResult;
+import io.rstar4j.mcts.engine.EngineOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,8 @@ class LockStepPropertiesTest {
     }
     String mode = cfg.mode().name().toLowerCase().replace('_', '-');
     return ScriptedProblem.parse(
-        Scripts.script(mode, cfg.rollouts(), cfg.maxDepth(), cfg.errorsThreshold(), kids), "p" + i);
+        Scripts.script(mode, cfg.rollouts(), cfg.engine().maxDepth(), cfg.errorsThreshold(), kids),
+        "p" + i);
   }
 
   /** Routes each request to the script of its problem. */
@@ -124,10 +126,13 @@ class LockStepPropertiesTest {
                   SearchConfig.bootstrapRound().toBuilder()
                       .mode(SearchMode.values()[mode])
                       .rollouts(rollouts)
-                      .maxDepth(2 + (int) Math.floorMod(seed, 4))
                       .errorsThreshold(1 + (rollouts & 1))
                       .rolloutsInFlight(1 + (int) Math.floorMod(seed >> 3, 3))
-                      .virtualLoss(Math.floorMod(seed >> 5, 2) * 2.0)
+                      .engine(
+                          EngineOptions.builder()
+                              .maxDepth(2 + (int) Math.floorMod(seed, 4))
+                              .virtualLoss(Math.floorMod(seed >> 5, 2) * 2.0)
+                              .build())
                       .build();
               Multi multi = new Multi();
               List<Problem> problems = new ArrayList<>();

@@ -76,7 +76,12 @@ class ReferenceRulesTest {
             step(0, answer("42", 0)));
     ScriptedProblem p = sp(s);
     SearchConfig cfg =
-        p.config().toBuilder().unvisitedScore(SelectionRule.UnvisitedScore.INFINITY).build();
+        p.config().toBuilder()
+            .engine(
+                p.config().engine().toBuilder()
+                    .rule(SelectionRule.uct(2.0, SelectionRule.UnvisitedScore.INFINITY))
+                    .build())
+            .build();
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(p, cfg, new Scripts.Calls()));
     assertNode(m, List.of(1), 1, 1.0, true);
     assertNode(m, List.of(1, 0), 1, 1.0, true);
@@ -211,7 +216,12 @@ class ReferenceRulesTest {
     assertEquals(3, m.size());
 
     SearchConfig better =
-        p.config().toBuilder().emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE).build();
+        p.config().toBuilder()
+            .engine(
+                p.config().engine().toBuilder()
+                    .emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE)
+                    .build())
+            .build();
     Map<List<Integer>, GoldenTrees.Entry> m2 = byPath(run(p, better, new Scripts.Calls()));
     assertNode(m2, List.of(0), 0, 0.0, true);
     assertNode(m2, List.of(1, 0), 1, 1.0, true);
@@ -225,7 +235,12 @@ class ReferenceRulesTest {
     assertNode(lazy, List.of(0), 1, 1.0, true);
     assertNode(lazy, List.of(), 1, 1.0, false);
     SearchConfig eager =
-        p.config().toBuilder().terminalMarking(EngineOptions.TerminalMarking.EAGER).build();
+        p.config().toBuilder()
+            .engine(
+                p.config().engine().toBuilder()
+                    .terminalMarking(EngineOptions.TerminalMarking.EAGER)
+                    .build())
+            .build();
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(p, eager, new Scripts.Calls()));
     assertNode(m, List.of(), 1, 1.0, true);
   }

@@ -1,5 +1,6 @@
 package io.rstar4j.train.data;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
@@ -19,11 +20,15 @@ public final class SftSelection {
   /**
    * The SFT records of one tree, best first.
    *
+   * @param grader decides whether an answer leaf matches a gold answer (the golden-tree scripts'
+   *     rule is {@link AnswerGrader#whitespaceInsensitive()}; pass the grader the search used)
    * @throws NullPointerException if an argument is null
    */
-  public static List<SftRecord> select(ReasoningTree tree, ExtractionConfig config) {
+  public static List<SftRecord> select(
+      ReasoningTree tree, ExtractionConfig config, AnswerGrader grader) {
     Objects.requireNonNull(tree, "tree");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(grader, "grader");
     if (!tree.problem().hasGold() || config.sftPerProblem() == 0) {
       return List.of();
     }
@@ -35,9 +40,7 @@ public final class SftSelection {
       }
       ReasoningNode leaf = tree.node(i);
       if (leaf.kind() != NodeKind.ANSWER
-          || !config
-              .grader()
-              .matchesAny(leaf.answer().orElseThrow(), tree.problem().goldAnswers())) {
+          || !grader.matchesAny(leaf.answer().orElseThrow(), tree.problem().goldAnswers())) {
         continue;
       }
       List<Integer> path = tree.lineage(i);

@@ -8,6 +8,8 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.mcts.ReasoningSearch;
@@ -39,6 +41,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * rStar-Math's self-evolution loop, round by round, resumable.
@@ -93,7 +96,7 @@ public final class SelfEvolution {
   private final IntFunction<SearchConfig> roundConfigs;
   private final PolicyTrainer policyTrainer;
   private final int batchProblems;
-  private final java.util.function.IntUnaryOperator hardRollouts;
+  private final IntUnaryOperator hardRollouts;
   private final Function<Path, Tokenizer> tokenizers;
   private final Listener listener;
 
@@ -135,7 +138,7 @@ public final class SelfEvolution {
   }
 
   /** The reference's rollouts for unsolved problems: 64 in round 3, 128 from round 4, else none. */
-  public static java.util.function.IntUnaryOperator referenceHardRollouts() {
+  public static IntUnaryOperator referenceHardRollouts() {
     return round -> round == 3 ? 64 : round >= 4 ? 128 : 0;
   }
 
@@ -338,7 +341,6 @@ public final class SelfEvolution {
       SearchRunner runner =
           SearchRunner.builder(sb.build())
               .batchProblems(batchProblems)
-              .grader(grader)
               .onProgress(p -> listener.onProgress(round, p))
               .build();
       return runner.run(problems, trees);
@@ -420,7 +422,7 @@ public final class SelfEvolution {
     try (BufferedReader in = Files.newBufferedReader(trees, StandardCharsets.UTF_8);
         Writer sw = new BufferedWriter(Files.newBufferedWriter(sftTmp, StandardCharsets.UTF_8));
         Writer pw = new BufferedWriter(Files.newBufferedWriter(pairsTmp, StandardCharsets.UTF_8))) {
-      s = new TrainingDataExtractor(extraction).extract(in, sw, pw, null, null);
+      s = new TrainingDataExtractor(extraction, grader).extract(in, sw, pw, null, null);
     }
     Files.move(sftTmp, sft, StandardCopyOption.REPLACE_EXISTING);
     Files.move(pairsTmp, pairs, StandardCopyOption.REPLACE_EXISTING);
@@ -499,8 +501,13 @@ public final class SelfEvolution {
     JsonObject o = new JsonObject();
     o.addProperty("rollouts", c.rollouts());
     o.addProperty("candidates", c.candidates());
-    o.addProperty("max_depth", c.maxDepth());
-    o.addProperty("c", c.c());
+    o.addProperty("max_depth", c.engine().maxDepth());
+    java.util.OptionalDouble explore = c.engine().rule().explorationConstant();
+    if (explore.isPresent()) {
+      o.addProperty("c", explore.getAsDouble());
+    } else {
+      o.add("c", JsonNull.INSTANCE);
+    }
     o.addProperty("errors_threshold", c.errorsThreshold());
     return o;
   }
@@ -554,8 +561,12 @@ public final class SelfEvolution {
     default void onRoundDone(RoundSummary summary) {}
   }
 
-  /** Builder of {@link SelfEvolution}; setters validate at once. */
+  /**
+   * Builder of {@link SelfEvolution}: every setter validates at once, setting an option twice fails
+   * ("grader was already set"), and {@link #policy} and {@link #policies} exclude each other.
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private PolicySource policies;
     private boolean closePolicies;
     private Verifier verifier;
@@ -567,35 +578,62 @@ public final class SelfEvolution {
     private IntFunction<SearchConfig> roundConfigs = SelfEvolution::presetFor;
     private PolicyTrainer policyTrainer = PolicyTrainer.unchanged();
     private int batchProblems = 16;
-    private java.util.function.IntUnaryOperator hardRollouts = round -> 0;
+    private IntUnaryOperator hardRollouts = round -> 0;
     private Function<Path, Tokenizer> tokenizers = Tokenizers::fromFile;
     private Listener listener = new Listener() {};
 
     private Builder() {}
 
-    /** One policy for every round (not closed by the loop). */
+    /**
+     * One policy for every round (not closed by the loop).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if a policy or a policy source was already set
+     */
     public Builder policy(Policy p) {
+      set.markExclusive("policy", "policies");
       Objects.requireNonNull(p, "policy");
       policies = round -> p;
       closePolicies = false;
       return this;
     }
 
-    /** Opens each round's policy (closed by the loop after the round's search). */
+    /**
+     * Opens each round's policy (closed by the loop after the round's search).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if a policy or a policy source was already set
+     */
     public Builder policies(PolicySource s) {
+      set.markExclusive("policies", "policy");
       policies = Objects.requireNonNull(s, "policies");
       closePolicies = true;
       return this;
     }
 
-    /** Runs the code steps (required; not closed by the loop). */
+    /**
+     * Runs the code steps (required; not closed by the loop).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder verifier(Verifier v) {
+      set.mark("verifier");
       verifier = Objects.requireNonNull(v, "verifier");
       return this;
     }
 
-    /** Grades answers against the gold answers (default: whitespace-insensitive equality). */
+    /**
+     * Grades answers against the gold answers: the loop's one grader, passed to every round's
+     * search (its +1/-1 annotation and its solved count) and to the round's SFT selection. Default
+     * {@link AnswerGrader#whitespaceInsensitive()}, the golden-tree scripts' rule; real data wants
+     * a math grader.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder grader(AnswerGrader g) {
+      set.mark("grader");
       grader = Objects.requireNonNull(g, "grader");
       return this;
     }
@@ -605,8 +643,11 @@ public final class SelfEvolution {
      * round trains a value head on it. Required for PPM-augmented rounds.
      *
      * @throws IllegalArgumentException if it is not a directory
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if already set
      */
     public Builder ppmBackbone(Path dir, BackboneSettings settings) {
+      set.mark("ppmBackbone");
       if (!Files.isDirectory(dir)) {
         throw new IllegalArgumentException("no such PPM backbone directory: " + dir);
       }
@@ -615,26 +656,51 @@ public final class SelfEvolution {
       return this;
     }
 
-    /** PPM training settings (default {@link TrainingConfig#defaults()}). */
+    /**
+     * PPM training settings (default {@link TrainingConfig#defaults()}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder ppmTraining(TrainingConfig c) {
+      set.mark("ppmTraining");
       training = Objects.requireNonNull(c, "training");
       return this;
     }
 
-    /** Extraction rules (default {@link ExtractionConfig#reference()}). */
+    /**
+     * Extraction rules (default {@link ExtractionConfig#reference()}); the answers are graded with
+     * {@link #grader}.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder extraction(ExtractionConfig c) {
+      set.mark("extraction");
       extraction = Objects.requireNonNull(c, "extraction");
       return this;
     }
 
-    /** Each round's search configuration (default {@link SelfEvolution#presetFor(int)}). */
+    /**
+     * Each round's search configuration (default {@link SelfEvolution#presetFor(int)}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder roundConfigs(IntFunction<SearchConfig> f) {
+      set.mark("roundConfigs");
       roundConfigs = Objects.requireNonNull(f, "roundConfigs");
       return this;
     }
 
-    /** The policy fine-tuning hook (default {@link PolicyTrainer#unchanged()}). */
+    /**
+     * The policy fine-tuning hook (default {@link PolicyTrainer#unchanged()}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder policyTrainer(PolicyTrainer t) {
+      set.mark("policyTrainer");
       policyTrainer = Objects.requireNonNull(t, "policyTrainer");
       return this;
     }
@@ -643,12 +709,11 @@ public final class SelfEvolution {
      * Problems per lock-step group (default 16).
      *
      * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder batchProblems(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("batchProblems must be >= 1, was " + n);
-      }
-      batchProblems = n;
+      set.mark("batchProblems");
+      batchProblems = Checks.positive("batchProblems", n);
       return this;
     }
 
@@ -657,20 +722,36 @@ public final class SelfEvolution {
      * above the round's rollouts means none (default: none). The reference gives hard problems 64
      * rollouts in round 3 and 128 in round 4: {@link SelfEvolution#referenceHardRollouts()}. The
      * second search's tree replaces the first in the round's extraction.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
      */
-    public Builder hardProblemRollouts(java.util.function.IntUnaryOperator f) {
+    public Builder hardProblemRollouts(IntUnaryOperator f) {
+      set.mark("hardProblemRollouts");
       hardRollouts = Objects.requireNonNull(f, "hardProblemRollouts");
       return this;
     }
 
-    /** Loads the PPM backbone's tokenizer (default {@link Tokenizers#fromFile}). */
+    /**
+     * Loads the PPM backbone's tokenizer (default {@link Tokenizers#fromFile}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder tokenizers(Function<Path, Tokenizer> t) {
+      set.mark("tokenizers");
       tokenizers = Objects.requireNonNull(t, "tokenizers");
       return this;
     }
 
-    /** Told of the progress. */
+    /**
+     * Told of the progress.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder listener(Listener l) {
+      set.mark("listener");
       listener = Objects.requireNonNull(l, "listener");
       return this;
     }

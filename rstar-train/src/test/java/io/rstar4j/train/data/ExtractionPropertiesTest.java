@@ -7,6 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.tree.NodeKind;
@@ -250,7 +251,9 @@ class ExtractionPropertiesTest {
         .checkAssert(
             seed -> {
               ReasoningTree tree = new RandomTree(seed, "t").build("What is 1?");
-              List<SftRecord> recs = SftSelection.select(tree, ExtractionConfig.reference());
+              List<SftRecord> recs =
+                  SftSelection.select(
+                      tree, ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive());
               assertTrue(recs.size() <= 2);
               for (SftRecord r : recs) {
                 assertEquals("What is 1?", r.query());
@@ -262,8 +265,7 @@ class ExtractionPropertiesTest {
                 }
                 assertNotNull(last, "ends with an answer step");
                 assertTrue(
-                    ExtractionConfig.reference()
-                        .grader()
+                    AnswerGrader.whitespaceInsensitive()
                         .matchesAny(last.answer().orElseThrow(), List.of("1")));
                 assertTrue(!r.response().toLowerCase().contains("error"));
               }
@@ -287,7 +289,7 @@ class ExtractionPropertiesTest {
               StringWriter pairs = new StringWriter();
               ExtractionConfig cfg =
                   ExtractionConfig.builder().minEditDistance(0).minStepMargin(0).build();
-              new TrainingDataExtractor(cfg)
+              new TrainingDataExtractor(cfg, AnswerGrader.whitespaceInsensitive())
                   .extract(
                       new BufferedReader(new StringReader(in.toString())), sft, pairs, null, null);
               int lastTree = 0;
@@ -322,9 +324,15 @@ class ExtractionPropertiesTest {
       List<CandidatePair> c = PreferencePairs.candidates(tree, ExtractionConfig.reference());
       pairs += c.size();
       filtered += PreferencePairs.filter(c, ExtractionConfig.reference()).size();
-      sft += SftSelection.select(tree, ExtractionConfig.reference()).size();
+      sft +=
+          SftSelection.select(
+                  tree, ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive())
+              .size();
       sftDroppedForError +=
-          SftSelection.select(tree, ExtractionConfig.builder().excludedSubstring("").build())
+          SftSelection.select(
+                  tree,
+                  ExtractionConfig.builder().excludedSubstring("").build(),
+                  AnswerGrader.whitespaceInsensitive())
               .size();
     }
     assertTrue(pairs > 100, "candidates: " + pairs);

@@ -30,11 +30,18 @@ class SavedTreePropertiesTest {
     ReasoningTree back = ReasoningTrees.fromJsonLine(line);
     assertEquals(tree, back, "the flat tree round-trips through JSON");
     LegacyExtraction.Tree old = LegacyExtraction.read(line);
-    List<String> sft = SftSelection.select(tree, cfg).stream().map(SftRecord::toJsonLine).toList();
+    List<String> sft =
+        SftSelection.select(tree, cfg, AnswerGrader.whitespaceInsensitive()).stream()
+            .map(SftRecord::toJsonLine)
+            .toList();
     List<String> oldSft =
         LegacyExtraction.sft(old, cfg, GRADER).stream().map(SftRecord::toJsonLine).toList();
     assertEquals(oldSft, sft, "SFT records");
-    assertEquals(sft, SftSelection.select(back, cfg).stream().map(SftRecord::toJsonLine).toList());
+    assertEquals(
+        sft,
+        SftSelection.select(back, cfg, AnswerGrader.whitespaceInsensitive()).stream()
+            .map(SftRecord::toJsonLine)
+            .toList());
     List<CandidatePair> cands = PreferencePairs.candidates(tree, cfg);
     List<CandidatePair> oldCands = LegacyExtraction.candidates(old, cfg);
     assertEquals(oldCands, cands, "unfiltered pairs");

@@ -2,6 +2,7 @@ package io.rstar4j.train.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.script.ScriptedProblem;
@@ -31,7 +32,9 @@ class SearchToExtractionTest {
     ExtractionConfig cfg = ExtractionConfig.reference();
     assertEquals(
         GoldenTrees.lines(base + ".sft.jsonl"),
-        SftSelection.select(tree, cfg).stream().map(SftRecord::toJsonLine).toList());
+        SftSelection.select(tree, cfg, AnswerGrader.whitespaceInsensitive()).stream()
+            .map(SftRecord::toJsonLine)
+            .toList());
     assertEquals(
         GoldenTrees.lines(base + ".pairs.jsonl"),
         PreferencePairs.extract(tree, cfg).stream().map(PreferencePair::toJsonLine).toList());

@@ -22,7 +22,8 @@ class ProcessPreferenceModelTest {
   @Test
   void scoresAreTanhOfTheHeadOnTheLastTokenStateInOrder() throws Exception {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 8, 1);
-    try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults().withBatchSize(3))) {
+    try (Backbone backbone =
+        TinyBackbones.open(bb, BackboneSettings.builder().batchSize(3).build())) {
       assertEquals(8, backbone.hiddenSize());
       ValueHead head = ValueHead.random(8, 1.0, 5);
       ProcessPreferenceModel ppm =
@@ -57,7 +58,7 @@ class ProcessPreferenceModelTest {
   void longTextsAreCutFromTheLeftAndCounted() throws Exception {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 4, 2);
     try (Backbone backbone =
-        TinyBackbones.open(bb, BackboneSettings.defaults().withContextLength(6))) {
+        TinyBackbones.open(bb, BackboneSettings.builder().contextLength(6).build())) {
       ProcessPreferenceModel ppm =
           ProcessPreferenceModel.builder()
               .backbone(backbone)
