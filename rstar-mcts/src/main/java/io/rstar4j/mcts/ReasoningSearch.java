@@ -99,12 +99,12 @@ public final class ReasoningSearch {
    * one call, every code step to the verifier in one call and every scoring request to the reward
    * model in one call.
    *
-   * <p>A round runs six phases, the way mctx writes {@code simulate / expand / backward}: {@link
-   * #gather} the rollouts waiting for an expansion, {@link #propose} candidates for them, {@link
-   * #classify} each node's candidates (pure: de-duplication, the answer rule, parsing), {@link
-   * #verify} them (run the code steps, grade the answers, apply the error and depth rules), {@link
-   * #score} the new nodes the mode values with the reward model, and {@link #commit} the children
-   * to the trees, which backs their values up.
+   * <p>A round runs six phases, the way mctx writes {@code simulate / expand / backward}: {@code
+   * gather} the rollouts waiting for an expansion, {@code propose} candidates for them, {@code
+   * classify} each node's candidates (pure: de-duplication, the answer rule, parsing), {@code
+   * verify} them (run the code steps, grade the answers, apply the error and depth rules), {@code
+   * score} the new nodes the mode values with the reward model, and {@code commit} the children to
+   * the trees, which backs their values up.
    *
    * @throws IllegalArgumentException in a gold mode when a problem has no gold answer
    * @throws IllegalStateException when a model breaks its contract

@@ -3,7 +3,6 @@ package io.rstar4j.mcts;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.Trajectory;
-import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.mcts.engine.SearchTree;
@@ -86,9 +85,7 @@ public final class SearchResult {
   public List<ScoredAnswer> answers() {
     List<ScoredAnswer> out = new ArrayList<>();
     for (ScoredTrajectory t : trajectories()) {
-      if (t.leafKind() == NodeKind.ANSWER) {
-        out.add(new ScoredAnswer(t.answer(), t.leafQ()));
-      }
+      t.answer().ifPresent(a -> out.add(new ScoredAnswer(a, t.leafQ())));
     }
     return out;
   }
@@ -125,7 +122,9 @@ public final class SearchResult {
         q.add(tree.q(m));
       }
       RNode leaf = tree.state(n);
-      out.add(new ScoredTrajectory(new Trajectory(steps), texts, q, leaf.kind, leaf.answer));
+      out.add(
+          new ScoredTrajectory(
+              new Trajectory(steps), texts, q, leaf.kind, Optional.ofNullable(leaf.answer)));
       return;
     }
     for (int i = 0; i < k; i++) {
