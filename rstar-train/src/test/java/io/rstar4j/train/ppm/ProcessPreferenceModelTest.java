@@ -137,4 +137,51 @@ class ProcessPreferenceModelTest {
                     dir.resolve("nope"), p -> new TinyBackbones.WordHashTokenizer()));
     assertTrue(missing.getMessage().contains("no such PPM directory"), missing.getMessage());
   }
+
+  @Test
+  void aBackboneThatFailsToRunSurfacesAsTheSpiException() {
+    IllegalStateException ort = new IllegalStateException("backbone failed: CUDA out of memory");
+    Backbone failing =
+        new Backbone() {
+          @Override
+          public int hiddenSize() {
+            return 4;
+          }
+
+          @Override
+          public int contextLength() {
+            return 16;
+          }
+
+          @Override
+          public float[][] lastHiddenStates(List<String> texts) {
+            throw ort;
+          }
+
+          @Override
+          public long truncatedTexts() {
+            return 0;
+          }
+
+          @Override
+          public void close() {}
+        };
+    ProcessPreferenceModel ppm =
+        ProcessPreferenceModel.builder().backbone(failing).head(ValueHead.zeros(4)).build();
+    io.rstar4j.core.SpiException e =
+        assertThrows(
+            io.rstar4j.core.SpiException.class,
+            () -> ppm.score(List.of(new RewardRequest(Problem.of("p", "q"), Trajectory.empty()))));
+    assertTrue(e.getMessage().contains("CUDA out of memory"), e.getMessage());
+    assertEquals(ort, e.getCause());
+    assertEquals(
+        "head was already set",
+        assertThrows(
+                IllegalStateException.class,
+                () ->
+                    ProcessPreferenceModel.builder()
+                        .head(ValueHead.zeros(4))
+                        .head(ValueHead.zeros(4)))
+            .getMessage());
+  }
 }
