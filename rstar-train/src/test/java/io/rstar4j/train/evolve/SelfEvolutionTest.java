@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.TinyQwen2;
 import io.rstar4j.mcts.SearchConfig;
@@ -248,8 +249,7 @@ class SelfEvolutionTest {
     Path out = dir.resolve("evo");
     try (OnnxPolicy policy =
         OnnxPolicy.builder(io.rstar4j.core.model.CausalLm.load(model))
-            .maxTokens(12)
-            .seed(7)
+            .sampling(SamplingParams.stepSearch().toBuilder().maxTokens(12).seed(7).build())
             .build()) {
       List<RoundSummary> rounds =
           SelfEvolution.builder()
