@@ -88,7 +88,7 @@ public final class SelfEvolutionExample {
                     SearchConfig preset = SelfEvolution.presetFor(r);
                     return preset.toBuilder().rollouts(4).candidates(4).build();
                   })
-              .ppmTraining(TrainingConfig.defaults().withEpochs(2))
+              .ppmTraining(TrainingConfig.builder().epochs(2).build())
               .policyTrainer(
                   (round, sft, roundDir) -> {
                     System.out.println(

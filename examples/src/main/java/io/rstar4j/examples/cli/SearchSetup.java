@@ -248,7 +248,7 @@ final class SearchSetup {
         b.candidates(a.n);
       }
       if (a.maxDepth != null) {
-        b.maxDepth(a.maxDepth);
+        b.engine(preset.engine().toBuilder().maxDepth(a.maxDepth).build());
       }
       return b.build();
     } catch (IllegalArgumentException e) {
