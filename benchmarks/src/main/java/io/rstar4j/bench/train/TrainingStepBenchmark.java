@@ -5,7 +5,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.rstar4j.core.model.TinyQwen2;
-import io.rstar4j.train.autodiff.Batch;
+import io.rstar4j.core.model.Tensor;
 import io.rstar4j.train.autodiff.Losses;
 import io.rstar4j.train.autodiff.TrainingGraph;
 import io.rstar4j.train.autodiff.TrainingGraphBuilder;
@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -196,14 +198,12 @@ public final class TrainingStepBenchmark {
             .withoutPastKeyValues()
             .build();
     Data d = data(batch, seq);
-    Batch b =
-        Batch.builder()
-            .int64("input_ids", d.ids(), batch, seq)
-            .int64("attention_mask", d.mask(), batch, seq)
-            .int64("position_ids", d.pos(), batch, seq)
-            .int64(Losses.LABELS, d.labels(), batch, seq)
-            .float32(Losses.LABEL_WEIGHTS, d.weights(), batch, seq)
-            .build();
+    Map<String, Tensor> b = new LinkedHashMap<>();
+    b.put("input_ids", Tensor.of(d.ids(), batch, seq));
+    b.put("attention_mask", Tensor.of(d.mask(), batch, seq));
+    b.put("position_ids", Tensor.of(d.pos(), batch, seq));
+    b.put(Losses.LABELS, Tensor.of(d.labels(), batch, seq));
+    b.put(Losses.LABEL_WEIGHTS, Tensor.of(d.weights(), batch, seq));
     JsonObject o = new JsonObject();
     try (TrainingSession s =
         TrainingSession.builder(g)

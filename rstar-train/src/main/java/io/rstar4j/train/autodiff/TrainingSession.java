@@ -5,11 +5,15 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import com.google.protobuf.ByteString;
 import io.rstar4j.core.internal.Checks;
 import io.rstar4j.core.internal.SetOnce;
+import io.rstar4j.core.model.ExecutionProvider;
+import io.rstar4j.core.model.GraphSession;
+import io.rstar4j.core.model.ProviderChoice;
+import io.rstar4j.core.model.Tensor;
 import io.rstar4j.core.onnx.ElementType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
+import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,14 +24,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Runs a float {@link TrainingGraph} step after step in an ordinary ONNX Runtime session. The
- * parameters and AdamW moments live in two sets of direct buffers: each step reads one set and
- * writes the other in place (pinned outputs), then the sets swap, so nothing is copied on the Java
- * side and a failed step leaves the state as it was.
+ * Runs a float {@link TrainingGraph} step after step in an ordinary ONNX Runtime session (a {@link
+ * GraphSession}: CUDA when asked for and present, the CPU otherwise). The parameters and AdamW
+ * moments live in two sets of direct tensors: each step reads one set and writes the other in
+ * place, then the sets swap, so nothing is copied through the Java heap and a failed step leaves
+ * the state as it was.
  *
  * <pre>{@code
  * try (TrainingSession s = TrainingSession.builder(step).weightDecay(0.01).build()) {
- *   for (Batch b : batches) {
+ *   for (Map<String, Tensor> b : batches) { // input_ids, attention_mask, labels, ...
  *     TrainingSession.StepResult r = s.step(b, schedule.rate(s.steps()));
  *   }
  *   ModelProto trained = s.withTrainedWeights(exportModel);
@@ -82,20 +87,19 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   private final TrainingGraph graph;
-  private final OrtStep runner;
+  private final GraphSession session;
   private final List<TrainingGraph.Parameter> params;
-
   /** [set][param] = {p, m, v}. */
-  private final ByteBuffer[][][] sets;
+  private final Tensor[][][] sets;
 
   private int cur;
   private long steps;
-  private final ByteBuffer lr = scalar(4);
-  private final ByteBuffer wd = scalar(4);
-  private final ByteBuffer maxNorm = scalar(4);
-  private final ByteBuffer stepNo = scalar(8);
-  private final ByteBuffer loss = scalar(4);
-  private final ByteBuffer gradNorm = scalar(4);
+  private final Tensor lr = Tensor.allocate(Tensor.Type.FLOAT);
+  private final Tensor wd = Tensor.allocate(Tensor.Type.FLOAT);
+  private final Tensor maxNorm = Tensor.allocate(Tensor.Type.FLOAT);
+  private final Tensor stepNo = Tensor.allocate(Tensor.Type.INT64);
+  private final Tensor loss = Tensor.allocate(Tensor.Type.FLOAT);
+  private final Tensor gradNorm = Tensor.allocate(Tensor.Type.FLOAT);
   private final Map<String, TensorSpec> batchSpecs = new LinkedHashMap<>();
   private final double weightDecay;
   private final double maxGradNorm;
@@ -109,23 +113,27 @@ public final class TrainingSession implements AutoCloseable {
     for (TensorSpec s : graph.batchInputs()) {
       batchSpecs.put(s.name(), s);
     }
-    sets = new ByteBuffer[2][params.size()][3];
+    sets = new Tensor[2][params.size()][3];
     for (int i = 0; i < params.size(); i++) {
       TrainingGraph.Parameter p = params.get(i);
-      long n = p.spec().elementCount();
-      if (n * 4 > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("parameter '" + p.name() + "' is too large (>2 GB)");
-      }
+      long[] shape = shape(p);
       for (int s = 0; s < 2; s++) {
         for (int k = 0; k < 3; k++) {
-          sets[s][i][k] = ByteBuffer.allocateDirect((int) n * 4).order(ByteOrder.nativeOrder());
+          sets[s][i][k] = Tensor.allocate(Tensor.Type.FLOAT, shape);
         }
       }
       ByteBuffer init = Tensors.littleEndianBytes(p.initial());
-      sets[0][i][0].asFloatBuffer().put(init.asFloatBuffer());
+      floats(sets[0][i][0]).put(init.asFloatBuffer());
     }
-    this.runner =
-        new OrtStep(graph.model().toByteArray(), b.threads, b.cuda, b.optimise, b.optimisedModel);
+    GraphSession.Builder gb = GraphSession.builder().provider(b.provider);
+    if (b.threads > 0) {
+      gb.intraOpThreads(b.threads);
+    }
+    this.session = gb.open(graph.model().toByteArray(), graph.model().getGraph().getName());
+  }
+
+  private static FloatBuffer floats(Tensor t) {
+    return (FloatBuffer) t.writableBuffer();
   }
 
   /**
@@ -147,8 +155,9 @@ public final class TrainingSession implements AutoCloseable {
     return new Builder(graph);
   }
 
-  private static ByteBuffer scalar(int bytes) {
-    return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+  /** Where the session runs. */
+  public ExecutionProvider provider() {
+    return session.provider();
   }
 
   /** The graph this session runs. */
@@ -164,17 +173,19 @@ public final class TrainingSession implements AutoCloseable {
   /**
    * One training step: loss and gradients on the batch, clipping, one AdamW update.
    *
+   * @param batch the graph's {@link TrainingGraph#batchInputs() batch inputs} by name (direct
+   *     tensors reach ONNX Runtime without a copy)
    * @param learningRate this step's learning rate (a schedule's value)
    * @throws IllegalArgumentException if the batch lacks an input, has one the graph does not, or a
-   *     fixed dimension differs; if the rate is negative or not finite
+   *     type or fixed dimension differs; if the rate is negative or not finite
    * @throws IllegalStateException if ONNX Runtime fails (the state is then unchanged) or the
    *     session is closed
    */
-  public StepResult step(Batch batch, double learningRate) {
+  public StepResult step(Map<String, Tensor> batch, double learningRate) {
     requireOpen();
     Checks.finiteNonNegative("learning rate", learningRate);
-    Map<String, OrtStep.Buf> in = new HashMap<>();
-    for (Map.Entry<String, Batch.Tensor> e : batch.tensors().entrySet()) {
+    Map<String, Tensor> in = new HashMap<>();
+    for (Map.Entry<String, Tensor> e : batch.entrySet()) {
       TensorSpec spec = batchSpecs.get(e.getKey());
       if (spec == null) {
         throw new IllegalArgumentException(
@@ -183,46 +194,44 @@ public final class TrainingSession implements AutoCloseable {
                 + "', which is not an input of the training graph "
                 + batchSpecs.keySet());
       }
-      Batch.Tensor t = e.getValue();
-      checkShape(spec, t);
-      in.put(e.getKey(), new OrtStep.Buf(t.data(), t.shape(), t.type()));
+      checkShape(spec, e.getValue());
+      in.put(e.getKey(), e.getValue());
     }
     for (String name : batchSpecs.keySet()) {
       if (!in.containsKey(name)) {
         throw new IllegalArgumentException("the batch lacks the input '" + name + "'");
       }
     }
-    lr.putFloat(0, (float) learningRate);
-    wd.putFloat(0, (float) weightDecay);
-    maxNorm.putFloat(0, (float) maxGradNorm);
-    stepNo.putLong(0, steps + 1);
-    Map<String, OrtStep.Buf> state = new HashMap<>();
-    state.put(TrainingGraph.LEARNING_RATE, new OrtStep.Buf(lr, new long[0], ElementType.FLOAT));
-    state.put(TrainingGraph.WEIGHT_DECAY, new OrtStep.Buf(wd, new long[0], ElementType.FLOAT));
-    state.put(TrainingGraph.STEP, new OrtStep.Buf(stepNo, new long[0], ElementType.INT64));
+    floats(lr).put(0, (float) learningRate);
+    floats(wd).put(0, (float) weightDecay);
+    floats(maxNorm).put(0, (float) maxGradNorm);
+    ((LongBuffer) stepNo.writableBuffer()).put(0, steps + 1);
+    in.put(TrainingGraph.LEARNING_RATE, lr);
+    in.put(TrainingGraph.WEIGHT_DECAY, wd);
+    in.put(TrainingGraph.STEP, stepNo);
     if (graph.clipping()) {
-      state.put(
-          TrainingGraph.MAX_GRAD_NORM, new OrtStep.Buf(maxNorm, new long[0], ElementType.FLOAT));
+      in.put(TrainingGraph.MAX_GRAD_NORM, maxNorm);
     }
-    Map<String, OrtStep.Buf> out = new HashMap<>();
-    out.put(graph.lossOutput(), new OrtStep.Buf(loss, new long[0], ElementType.FLOAT));
-    out.put(TrainingGraph.GRAD_NORM, new OrtStep.Buf(gradNorm, new long[0], ElementType.FLOAT));
+    Map<String, Tensor> out = new HashMap<>();
+    out.put(graph.lossOutput(), loss);
+    out.put(TrainingGraph.GRAD_NORM, gradNorm);
     int next = 1 - cur;
     for (int i = 0; i < params.size(); i++) {
       TrainingGraph.Parameter p = params.get(i);
-      long[] shape = shape(p);
-      state.put(p.name(), new OrtStep.Buf(sets[cur][i][0], shape, ElementType.FLOAT));
-      state.put(p.moment1Input(), new OrtStep.Buf(sets[cur][i][1], shape, ElementType.FLOAT));
-      state.put(p.moment2Input(), new OrtStep.Buf(sets[cur][i][2], shape, ElementType.FLOAT));
-      out.put(p.output(), new OrtStep.Buf(sets[next][i][0], shape, ElementType.FLOAT));
-      out.put(p.moment1Output(), new OrtStep.Buf(sets[next][i][1], shape, ElementType.FLOAT));
-      out.put(p.moment2Output(), new OrtStep.Buf(sets[next][i][2], shape, ElementType.FLOAT));
+      in.put(p.name(), sets[cur][i][0]);
+      in.put(p.moment1Input(), sets[cur][i][1]);
+      in.put(p.moment2Input(), sets[cur][i][2]);
+      out.put(p.output(), sets[next][i][0]);
+      out.put(p.moment1Output(), sets[next][i][1]);
+      out.put(p.moment2Output(), sets[next][i][2]);
     }
-    Map<String, float[]> fetched =
-        runner.run(state, in, out, new LinkedHashSet<>(graph.extraOutputs()));
+    Map<String, Tensor> fetched =
+        session.run(in, new LinkedHashSet<>(graph.extraOutputs()), out);
+    Map<String, float[]> extras = new LinkedHashMap<>();
+    fetched.forEach((k, v) -> extras.put(k, v.toFloatArray()));
     cur = next;
     steps++;
-    return new StepResult(loss.getFloat(0), gradNorm.getFloat(0), steps, fetched);
+    return new StepResult(floats(loss).get(0), floats(gradNorm).get(0), steps, extras);
   }
 
   private static long[] shape(TrainingGraph.Parameter p) {
@@ -233,23 +242,24 @@ public final class TrainingSession implements AutoCloseable {
     return s;
   }
 
-  private static void checkShape(TensorSpec spec, Batch.Tensor t) {
-    if (spec.type() != t.type()) {
+  private static void checkShape(TensorSpec spec, Tensor t) {
+    if (!spec.type().name().equals(t.type().name())) {
       throw new IllegalArgumentException(
           "batch input '" + spec.name() + "' must be " + spec.type() + ", is " + t.type());
     }
-    if (spec.shape().size() != t.shape().length) {
+    long[] shape = t.shape();
+    if (spec.shape().size() != shape.length) {
       throw new IllegalArgumentException(
           "batch input '"
               + spec.name()
               + "' must have rank "
               + spec.shape().size()
               + ", has shape "
-              + Arrays.toString(t.shape()));
+              + Arrays.toString(shape));
     }
-    for (int i = 0; i < t.shape().length; i++) {
+    for (int i = 0; i < shape.length; i++) {
       long want = spec.shape().get(i);
-      if (want >= 0 && want != t.shape()[i]) {
+      if (want >= 0 && want != shape[i]) {
         throw new IllegalArgumentException(
             "batch input '"
                 + spec.name()
@@ -258,7 +268,7 @@ public final class TrainingSession implements AutoCloseable {
                 + " of "
                 + want
                 + ", has shape "
-                + Arrays.toString(t.shape()));
+                + Arrays.toString(shape));
       }
     }
   }
@@ -272,11 +282,8 @@ public final class TrainingSession implements AutoCloseable {
     throw new IllegalArgumentException("'" + name + "' is not a trained parameter");
   }
 
-  private static float[] copy(ByteBuffer b) {
-    FloatBuffer f = b.duplicate().order(b.order()).asFloatBuffer();
-    float[] a = new float[f.remaining()];
-    f.get(a);
-    return a;
+  private static float[] copy(Tensor t) {
+    return t.toFloatArray();
   }
 
   /**
@@ -327,9 +334,9 @@ public final class TrainingSession implements AutoCloseable {
     }
     for (int i = 0; i < params.size(); i++) {
       String n = params.get(i).name();
-      sets[cur][i][0].asFloatBuffer().put(s.parameters().get(n));
-      sets[cur][i][1].asFloatBuffer().put(s.moment1().get(n));
-      sets[cur][i][2].asFloatBuffer().put(s.moment2().get(n));
+      floats(sets[cur][i][0]).put(s.parameters().get(n));
+      floats(sets[cur][i][1]).put(s.moment1().get(n));
+      floats(sets[cur][i][2]).put(s.moment2().get(n));
     }
     steps = s.steps();
   }
@@ -360,9 +367,8 @@ public final class TrainingSession implements AutoCloseable {
             "initializer '" + t.getName() + "' of the model differs in type or shape");
       }
       ByteBuffer le =
-          ByteBuffer.allocate(sets[cur][i][0].capacity()).order(ByteOrder.LITTLE_ENDIAN);
-      le.asFloatBuffer()
-          .put(sets[cur][i][0].duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer());
+          ByteBuffer.allocate(sets[cur][i][0].size() * 4).order(ByteOrder.LITTLE_ENDIAN);
+      le.asFloatBuffer().put(floats(sets[cur][i][0]));
       g.setInitializer(
           k, t.toBuilder().clearFloatData().setRawData(ByteString.copyFrom(le.array())).build());
       done.add(t.getName());
@@ -385,7 +391,7 @@ public final class TrainingSession implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      runner.close();
+      session.close();
     }
   }
 
@@ -396,9 +402,7 @@ public final class TrainingSession implements AutoCloseable {
     private double weightDecay;
     private double maxGradNorm = 1.0;
     private int threads;
-    private boolean cuda;
-    private boolean optimise = true;
-    private Path optimisedModel;
+    private ProviderChoice provider = ProviderChoice.AUTO;
 
     private Builder(TrainingGraph graph) {
       this.graph = graph;
@@ -447,20 +451,14 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * Runs on the CUDA execution provider when it loads (CPU otherwise, with a warning).
+     * Where to run: {@link ProviderChoice#AUTO} (the default) tries CUDA and falls back to the CPU
+     * with one log line.
      *
      * @throws IllegalStateException if set before
      */
-    public Builder cuda(boolean on) {
-      set.mark("cuda");
-      this.cuda = on;
-      return this;
-    }
-
-    /** Graph optimisation off (tests compare both) and the optimised graph written to a file. */
-    Builder optimisation(boolean on, Path optimisedModelFile) {
-      this.optimise = on;
-      this.optimisedModel = optimisedModelFile;
+    public Builder provider(ProviderChoice choice) {
+      set.mark("provider");
+      this.provider = Objects.requireNonNull(choice, "choice");
       return this;
     }
 

@@ -1,6 +1,9 @@
 package io.rstar4j.train.autodiff;
 
+import io.rstar4j.core.model.Tensor;
 import io.rstar4j.core.model.TinyQwen2;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 /** Random padded next-token batches for the tiny decoders. */
@@ -38,7 +41,7 @@ final class LmBatches {
     return new TorchReference.Batch(ids, mask, pos, labels, w);
   }
 
-  static Batch toBatch(TorchReference.Batch b) {
+  static Map<String, Tensor> toBatch(TorchReference.Batch b) {
     int n = b.ids().length;
     int s = b.ids()[0].length;
     float[] w = new float[n * s];
@@ -47,12 +50,12 @@ final class LmBatches {
         w[i * s + t] = (float) b.weights()[i][t];
       }
     }
-    return Batch.builder()
-        .int64("input_ids", Qwen2TorchReferenceTest.flat(b.ids()), n, s)
-        .int64("attention_mask", Qwen2TorchReferenceTest.flat(b.mask()), n, s)
-        .int64("position_ids", Qwen2TorchReferenceTest.flat(b.pos()), n, s)
-        .int64(Losses.LABELS, Qwen2TorchReferenceTest.flat(b.labels()), n, s)
-        .float32(Losses.LABEL_WEIGHTS, w, n, s)
-        .build();
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    m.put("input_ids", Tensor.of(Qwen2TorchReferenceTest.flat(b.ids()), n, s));
+    m.put("attention_mask", Tensor.of(Qwen2TorchReferenceTest.flat(b.mask()), n, s));
+    m.put("position_ids", Tensor.of(Qwen2TorchReferenceTest.flat(b.pos()), n, s));
+    m.put(Losses.LABELS, Tensor.of(Qwen2TorchReferenceTest.flat(b.labels()), n, s));
+    m.put(Losses.LABEL_WEIGHTS, Tensor.of(w, n, s));
+    return m;
   }
 }

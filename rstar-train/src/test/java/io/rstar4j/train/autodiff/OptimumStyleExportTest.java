@@ -152,7 +152,11 @@ class OptimumStyleExportTest {
             .loss(Losses.LOSS)
             .withoutPastKeyValues()
             .build();
-    try (TrainingSession s = TrainingSession.builder(step).intraOpThreads(1).build()) {
+    try (TrainingSession s =
+        TrainingSession.builder(step)
+            .intraOpThreads(1)
+            .provider(io.rstar4j.core.model.ProviderChoice.CPU)
+            .build()) {
       double first = s.step(LmBatches.toBatch(raw), 1e-2).loss();
       assertEquals(tinyGrads.get(Losses.LOSS).v()[0], first, 1e-5 * first);
       double last = first;

@@ -67,8 +67,17 @@ final class Ort implements AutoCloseable {
   }
 
   Ort(OnnxMl.ModelProto model, OrtSession.SessionOptions.OptLevel level) throws OrtException {
+    this(model, level, null);
+  }
+
+  /** A session at the optimisation level, writing the optimised graph to a file when given. */
+  Ort(OnnxMl.ModelProto model, OrtSession.SessionOptions.OptLevel level, java.nio.file.Path saved)
+      throws OrtException {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setOptimizationLevel(level);
+      if (saved != null) {
+        o.setOptimizedModelFilePath(saved.toString());
+      }
       o.setIntraOpNumThreads(1);
       session = ENV.createSession(model.toByteArray(), o);
     }
