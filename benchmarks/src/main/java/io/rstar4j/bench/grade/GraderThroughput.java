@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
  * <pre>
  * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
  *     io.rstar4j.bench.grade.GraderThroughput [--pairs 100000] [--rounds 5] [--threads 1]
- *     [--golds rstar-verify/src/test/resources/benchmarks/MATH_test.json] [--no-cache] [--strict]
+ *     [--golds rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks/MATH_test.json] [--no-cache] [--strict]
  * </pre>
  */
 public final class GraderThroughput {
@@ -40,7 +40,8 @@ public final class GraderThroughput {
     int threads = 1;
     boolean cache = true;
     boolean strict = false;
-    Path golds = Path.of("rstar-verify/src/test/resources/benchmarks/MATH_test.json");
+    Path golds =
+        Path.of("rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks/MATH_test.json");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--pairs":

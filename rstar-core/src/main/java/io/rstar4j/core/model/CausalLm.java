@@ -10,6 +10,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,14 +65,22 @@ public final class CausalLm implements AutoCloseable {
    *
    * @throws IOException if a file is missing or unreadable
    * @throws IllegalArgumentException if the model is not a causal LM export
+   * @throws IllegalStateException if ONNX Runtime is not on the class path
    */
   public static CausalLm load(Path directory) throws IOException {
     return builder(directory).build();
   }
 
-  /** A builder for the export in a directory. */
+  /**
+   * A builder for the export in a directory.
+   *
+   * @throws IllegalStateException if ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add: {@code com.microsoft.onnxruntime:onnxruntime} or {@code onnxruntime_gpu})
+   */
   public static Builder builder(Path directory) {
-    return new Builder(Objects.requireNonNull(directory, "directory"));
+    Objects.requireNonNull(directory, "directory");
+    OnnxRuntimeCheck.require("CausalLm");
+    return new Builder(directory);
   }
 
   /** The export directory. */
@@ -146,7 +155,9 @@ public final class CausalLm implements AutoCloseable {
     }
     try {
       return engine.generate(prompts, ns, config);
-    } catch (OrtException e) {
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
       throw new IllegalStateException("ONNX Runtime failed while generating: " + e.getMessage(), e);
     }
   }
@@ -184,7 +195,9 @@ public final class CausalLm implements AutoCloseable {
       engine.close();
       try {
         session.close();
-      } catch (OrtException e) {
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
         throw new IllegalStateException("closing the session failed: " + e.getMessage(), e);
       }
     }

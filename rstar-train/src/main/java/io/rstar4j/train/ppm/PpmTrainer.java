@@ -3,6 +3,7 @@ package io.rstar4j.train.ppm;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.rstar4j.core.PromptTemplate;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.train.data.PreferencePair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,8 +35,14 @@ public final class PpmTrainer {
   private final Backbone backbone;
   private final TrainingConfig config;
 
-  /** A trainer for heads on this backbone. */
+  /**
+   * A trainer for heads on this backbone.
+   *
+   * @throws IllegalStateException when ONNX Runtime (which runs the training step) is not on the
+   *     class path; the message names the artifacts to add
+   */
   public PpmTrainer(Backbone backbone, TrainingConfig config) {
+    OnnxRuntimeCheck.require("PpmTrainer");
     this.backbone = Objects.requireNonNull(backbone, "backbone");
     this.config = Objects.requireNonNull(config, "config");
   }
@@ -217,10 +224,12 @@ public final class PpmTrainer {
           resumed == null ? 0 : resumed.epoch(),
           cache.misses(),
           cache.hits());
-    } catch (OrtException e) {
-      throw new IllegalStateException("training step failed: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
+      throw new IllegalStateException("training step failed: " + e.getMessage(), e);
     }
   }
 
@@ -254,7 +263,9 @@ public final class PpmTrainer {
           new float[config.batchSize() * h],
           new float[config.batchSize() * h],
           new float[config.batchSize()]);
-    } catch (OrtException e) {
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
       throw new IllegalStateException("evaluation failed: " + e.getMessage(), e);
     }
   }

@@ -7,6 +7,7 @@ import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import java.io.IOException;
@@ -124,6 +125,8 @@ public final class ProcessPreferenceModel implements RewardModel {
    *
    * @throws IllegalArgumentException when the directory is incomplete or the head does not fit
    * @throws IOException when a file cannot be read
+   * @throws IllegalStateException when ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add)
    */
   public static ProcessPreferenceModel load(Path dir) throws IOException {
     return load(dir, Tokenizers::fromFile, null);
@@ -136,6 +139,8 @@ public final class ProcessPreferenceModel implements RewardModel {
    * @param tokenizers loads a {@code tokenizer.json}
    * @throws IllegalArgumentException when the directory is incomplete or the head does not fit
    * @throws IOException when a file cannot be read
+   * @throws IllegalStateException when ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add)
    */
   public static ProcessPreferenceModel load(Path dir, Function<Path, Tokenizer> tokenizers)
       throws IOException {
@@ -151,6 +156,7 @@ public final class ProcessPreferenceModel implements RewardModel {
   public static ProcessPreferenceModel load(
       Path dir, Function<Path, Tokenizer> tokenizers, UnaryOperator<BackboneSettings> adjust)
       throws IOException {
+    OnnxRuntimeCheck.require("ProcessPreferenceModel");
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no such PPM directory: " + dir);
     }
@@ -207,10 +213,13 @@ public final class ProcessPreferenceModel implements RewardModel {
    * tokenizer.json} (or its only {@code *tokenizer*.json}).
    *
    * @throws IllegalArgumentException when the files are missing or ambiguous
+   * @throws IllegalStateException when ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add)
    */
   public static Backbone openBackbone(
       Path dir, Function<Path, Tokenizer> tokenizers, BackboneSettings settings)
       throws IOException {
+    OnnxRuntimeCheck.require("ProcessPreferenceModel");
     Path model = findOne(dir, "model.onnx", ".onnx", null);
     Path tok = findOne(dir, "tokenizer.json", ".json", "tokenizer");
     return Backbone.onnx(model, tokenizers.apply(tok), settings);
