@@ -29,9 +29,11 @@ if [ ! -d "$repo" ]; then
 fi
 rm -rf "$repo/io/rstar4j"
 
-version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)"
-ort_version="$(sed -n 's:.*<onnxruntime.version>\(.*\)</onnxruntime.version>.*:\1:p' "$root/pom.xml")"
-graalpy_version="$(sed -n 's:.*<graalpy.version>\(.*\)</graalpy.version>.*:\1:p' "$root/pom.xml")"
+# the version: rstar-bom's (the root of the pom hierarchy) or, on older commits, the root pom's
+version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/rstar-bom/pom.xml" "$root/pom.xml" \
+  2>/dev/null | head -1)"
+ort_version="$(sed -n 's:.*<onnxruntime.version>\(.*\)</onnxruntime.version>.*:\1:p' "$root/pom.xml" "$root/rstar-bom/pom.xml" 2>/dev/null | head -1)"
+graalpy_version="$(sed -n 's:.*<graalpy.version>\(.*\)</graalpy.version>.*:\1:p' "$root/pom.xml" "$root/rstar-bom/pom.xml" 2>/dev/null | head -1)"
 has_bom=0
 [ -f "$root/rstar-bom/pom.xml" ] && has_bom=1
 
@@ -131,7 +133,7 @@ EOF
       natives+=("$(basename "$jar")")
     fi
   done
-  printf '%-24s %3d jars %9.1f MB  native: %s\n' "$name" "$count" \
+  printf '%-24s %3d jars %9.1f MiB  native: %s\n' "$name" "$count" \
     "$(echo "$total / 1048576" | bc -l)" "${natives[*]:-none}"
   if [ -n "$main" ]; then
     local out
