@@ -225,6 +225,30 @@ public class Main {
   }
 }'
 
+fixtures_main='package demo;
+
+import io.rstar4j.core.model.CausalLm;
+import io.rstar4j.core.testing.TinyQwen2;
+import io.rstar4j.mcts.script.ScriptedProblem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The test fixtures: a tiny ONNX decoder written and loaded, and a golden tree replayed. */
+public class Main {
+  public static void main(String[] args) throws Exception {
+    Path dir = Files.createTempDirectory("tiny-qwen2");
+    TinyQwen2.writeExport(TinyQwen2.Config.tiny(), dir);
+    try (CausalLm lm = CausalLm.load(dir)) {
+      System.out.println("TinyQwen2 loaded: " + lm.layout().vocabSize() + " tokens");
+    }
+    String name = "/golden-trees/example-1-terminal-guided.script.json";
+    byte[] script = Main.class.getResourceAsStream(name).readAllBytes();
+    var tree = ScriptedProblem.parse(new String(script, StandardCharsets.UTF_8), "ex1").replay().tree();
+    System.out.println("golden tree replayed: root visits " + tree.root().visits());
+  }
+}'
+
 echo
 echo "user projects (resolved runtime class path of a project with these dependency lines):"
 project search-only "$search_main" io.rstar4j:rstar-core io.rstar4j:rstar-mcts
@@ -236,6 +260,10 @@ if [ "${RSTAR_DEPSIZES_SKIP_GPU:-0}" != 1 ]; then
 fi
 project graalpy-sandbox "$graalpy_main" io.rstar4j:rstar-verify org.graalvm.polyglot:polyglot \
   org.graalvm.polyglot:python-community:pom
+if [ "$has_bom" = 1 ]; then
+  project test-fixtures "$fixtures_main" io.rstar4j:rstar-core:test-jar io.rstar4j:rstar-mcts \
+    io.rstar4j:rstar-mcts:test-jar org.tribuo:tribuo-util-onnx com.microsoft.onnxruntime:onnxruntime
+fi
 project self-evolution-cpython "$evolve_main" io.rstar4j:rstar-train io.rstar4j:rstar-verify \
   com.microsoft.onnxruntime:onnxruntime
 
