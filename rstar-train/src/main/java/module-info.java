@@ -3,7 +3,7 @@
  * io.rstar4j.train.data}), the Process Preference Model and its training ({@code
  * io.rstar4j.train.ppm}), and the rounds ({@code io.rstar4j.train.evolve}).
  *
- * <p>ONNX Runtime is optional ({@code requires static}): add {@code
+ * <p>The PPM runs on rstar-core's model runtime, whose ONNX Runtime is optional: add {@code
  * com.microsoft.onnxruntime:onnxruntime} or {@code onnxruntime_gpu} for the PPM.
  */
 module io.rstar4j.train {
@@ -12,7 +12,6 @@ module io.rstar4j.train {
   requires com.google.common;
   requires com.google.gson;
   requires org.tribuo.util.onnx;
-  requires static com.microsoft.onnxruntime;
 
   exports io.rstar4j.train.data;
   exports io.rstar4j.train.evolve;

@@ -2,7 +2,6 @@ package io.rstar4j.examples;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -42,19 +41,6 @@ class ArchitectureTest {
           SelfEvolution.class,
           Rstar.class);
 
-  /**
-   * Classes outside the model runtime that still use ONNX Runtime because the branch moving them
-   * behind the model runtime's single session factory has not landed yet. TEMPORARY: each entry
-   * must still touch ONNX Runtime ({@link #theAllowListHoldsNoStaleEntry} fails otherwise), so the
-   * list shrinks as the classes migrate, and an empty list leaves the rule whole.
-   */
-  static final Set<String> ONNX_RUNTIME_NOT_YET_MIGRATED =
-      Set.of(
-          "io.rstar4j.train.ppm.HeadOptimizer",
-          "io.rstar4j.train.ppm.OnnxBackbone",
-          "io.rstar4j.train.ppm.PpmTrainer",
-          "io.rstar4j.train.ppm.Sessions");
-
   private static JavaClasses main;
 
   @BeforeAll
@@ -67,44 +53,19 @@ class ArchitectureTest {
     assertTrue(main.size() > 150, "imported only " + main.size() + " classes");
   }
 
-  private static boolean allowListed(JavaClass c) {
-    String top =
-        c.getName().contains("$")
-            ? c.getName().substring(0, c.getName().indexOf('$'))
-            : c.getName();
-    return ONNX_RUNTIME_NOT_YET_MIGRATED.contains(top);
-  }
-
   @Test
   void onlyTheModelRuntimeTouchesOnnxRuntime() {
     noClasses()
         .that()
         .resideOutsideOfPackage("io.rstar4j.core.model..")
-        .and(DescribedPredicate.describe("are not allow-listed", c -> !allowListed(c)))
         .should()
         .dependOnClassesThat()
         .resideInAPackage("ai.onnxruntime..")
         .because(
-            "ONNX Runtime is optional: only the model runtime (io.rstar4j.core.model) may use it,"
-                + " behind the OnnxRuntimeCheck of its entry points")
+            "ONNX Runtime is optional: only the model runtime (io.rstar4j.core.model: CausalLm,"
+                + " GraphSession, OnnxSessions) may use it, behind the OnnxRuntimeCheck of its"
+                + " entry points")
         .check(main);
-  }
-
-  @Test
-  void theAllowListHoldsNoStaleEntry() {
-    Set<String> stillUsing = new TreeSet<>();
-    for (JavaClass c : main) {
-      if (allowListed(c)
-          && c.getDirectDependenciesFromSelf().stream()
-              .anyMatch(d -> d.getTargetClass().getPackageName().startsWith("ai.onnxruntime"))) {
-        stillUsing.add(c.getName().replaceAll("\\$.*", ""));
-      }
-    }
-    assertEquals(
-        new TreeSet<>(ONNX_RUNTIME_NOT_YET_MIGRATED),
-        stillUsing,
-        "a class on ONNX_RUNTIME_NOT_YET_MIGRATED no longer touches ONNX Runtime (or is gone):"
-            + " remove it from the list");
   }
 
   @Test

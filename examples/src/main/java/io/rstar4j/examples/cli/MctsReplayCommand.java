@@ -2,7 +2,6 @@ package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
-import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchResult;
 import io.rstar4j.mcts.engine.EngineOptions;
 import io.rstar4j.mcts.engine.SelectionRule;
@@ -13,55 +12,59 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar mcts-replay --script FILE [--json]}: runs the project's search on a golden-tree
  * script and prints the final tree, as the golden node list with {@code --json}.
  */
-public final class MctsReplayCommand implements Command {
+@Command(
+    name = "mcts-replay",
+    description = {
+      "replay a golden-tree script through the search and print the final tree",
+      "",
+      "Runs the reasoning search on a golden-tree script (scripted policy, verifier, answer check"
+          + " and reward model; mode, rollouts, maxDepth, c and errorsThreshold from its config) and"
+          + " prints the final tree."
+    })
+public final class MctsReplayCommand implements RstarCommand {
+
+  @Option(
+      names = "--script",
+      required = true,
+      paramLabel = "FILE",
+      description = "the *.script.json file")
+  Path file;
+
+  @Option(
+      names = "--json",
+      arity = "0",
+      description =
+          "print {\"nodes\": [{\"path\": [...], \"visits\": N, \"valueSum\": W, \"terminal\":"
+              + " B}, ...]} sorted by path, on one line")
+  boolean json;
+
+  @Option(
+      names = "--eager-terminals",
+      arity = "0",
+      description = "departure from the reference: mark all-terminal parents at once")
+  boolean eagerTerminals;
+
+  @Option(
+      names = "--terminate-empty",
+      arity = "0",
+      description = "departure from the reference: an empty expansion is a dead end")
+  boolean terminateEmpty;
+
+  @Option(
+      names = "--unvisited-infinity",
+      arity = "0",
+      description = "departure from the reference: unvisited children score +infinity")
+  boolean unvisitedInfinity;
 
   @Override
-  public String name() {
-    return "mcts-replay";
-  }
-
-  @Override
-  public String summary() {
-    return "replay a golden-tree script through the search and print the final tree";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar mcts-replay --script FILE [--json] [OPTIONS]",
-        "",
-        "Runs the reasoning search on a golden-tree script (scripted policy, verifier, answer",
-        "check and reward model; mode, rollouts, maxDepth, c and errorsThreshold from its config)",
-        "and prints the final tree.",
-        "",
-        "  --script FILE         the *.script.json file (required)",
-        "  --json                print {\"nodes\": [{\"path\": [...], \"visits\": N, \"valueSum\": W,",
-        "                        \"terminal\": B}, ...]} sorted by path, on one line",
-        "  --eager-terminals     departure from the reference: mark all-terminal parents at once",
-        "  --terminate-empty     departure from the reference: an empty expansion is a dead end",
-        "  --unvisited-infinity  departure from the reference: unvisited children score +infinity");
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws IOException {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of("script"),
-            Set.of("json", "eager-terminals", "terminate-empty", "unvisited-infinity"));
-    if (!args.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
-    }
-    Path file = Path.of(args.require("script"));
+  public int run(InputStream in, PrintStream out, PrintStream err) throws IOException {
     if (!Files.isRegularFile(file)) {
       err.println("rstar mcts-replay: no such file: " + file);
       return 1;
@@ -73,18 +76,19 @@ public final class MctsReplayCommand implements Command {
       err.println("rstar mcts-replay: " + file + ": " + e.getMessage());
       return 1;
     }
-    SearchConfig.Builder cfg = sp.config().toBuilder();
-    if (args.has("eager-terminals")) {
-      cfg.terminalMarking(EngineOptions.TerminalMarking.EAGER);
+    EngineOptions.Builder engine = sp.config().engine().toBuilder();
+    if (eagerTerminals) {
+      engine.terminalMarking(EngineOptions.TerminalMarking.EAGER);
     }
-    if (args.has("terminate-empty")) {
-      cfg.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
+    if (terminateEmpty) {
+      engine.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
     }
-    if (args.has("unvisited-infinity")) {
-      cfg.unvisitedScore(SelectionRule.UnvisitedScore.INFINITY);
+    if (unvisitedInfinity) {
+      double c = sp.config().engine().rule().explorationConstant().orElse(2.0);
+      engine.rule(SelectionRule.uct(c, SelectionRule.UnvisitedScore.INFINITY));
     }
-    SearchResult r = sp.replay(cfg.build());
-    if (args.has("json")) {
+    SearchResult r = sp.replay(sp.config().toBuilder().engine(engine.build()).build());
+    if (json) {
       out.println(GoldenTrees.toJson(r.tree()));
     } else {
       out.println(
@@ -103,31 +107,22 @@ public final class MctsReplayCommand implements Command {
 
   /** Prints an indented tree: path, N, W, Q, terminal flag, kind and the step's first line. */
   static void printTree(ReasoningTree tree, PrintStream out, boolean fullText) {
-    print(tree.root(), "[]", 0, out, fullText);
-  }
-
-  private static void print(
-      ReasoningNode n, String path, int depth, PrintStream out, boolean fullText) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("  ".repeat(depth))
-        .append(path)
-        .append(
-            String.format(
-                java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
-        .append(n.terminal() ? " terminal" : "")
-        .append(' ')
-        .append(n.kind().jsonName());
-    if (n.answer() != null) {
-      sb.append(" answer=").append(n.answer());
-    }
-    if (!n.text().isEmpty()) {
-      sb.append("  ").append(fullText ? n.text().replace("\n", "\\n") : summary(n.text()));
-    }
-    out.println(sb);
-    for (int i = 0; i < n.children().size(); i++) {
-      String p =
-          path.equals("[]") ? "[" + i + "]" : path.substring(0, path.length() - 1) + ", " + i + "]";
-      print(n.children().get(i), p, depth + 1, out, fullText);
+    for (int i = 0; i < tree.size(); i++) { // pre-order: each node after its parent
+      ReasoningNode n = tree.node(i);
+      StringBuilder sb = new StringBuilder();
+      sb.append("  ".repeat(tree.depth(i)))
+          .append(tree.path(i))
+          .append(
+              String.format(
+                  java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
+          .append(n.terminal() ? " terminal" : "")
+          .append(' ')
+          .append(n.kind().jsonName());
+      n.answer().ifPresent(a -> sb.append(" answer=").append(a));
+      if (!n.text().isEmpty()) {
+        sb.append("  ").append(fullText ? n.text().replace("\n", "\\n") : summary(n.text()));
+      }
+      out.println(sb);
     }
   }
 

@@ -45,6 +45,19 @@ class OnnxRuntimeAbsentTest {
   }
 
   @Test
+  void graphSessionNamesTheArtifactsToAdd() throws Exception {
+    try (ClassPathWithout cp = ClassPathWithout.jars("onnxruntime")) {
+      Throwable t = cp.thrownBy("io.rstar4j.core.model.GraphSession", "builder", new Class<?>[0]);
+      assertTrue(t instanceof IllegalStateException, "GraphSession.builder threw " + t);
+      assertTrue(
+          t.getMessage().startsWith("GraphSession needs ONNX Runtime")
+              && t.getMessage().contains("com.microsoft.onnxruntime:onnxruntime (CPU)")
+              && t.getMessage().contains("com.microsoft.onnxruntime:onnxruntime_gpu (CUDA)"),
+          t.getMessage());
+    }
+  }
+
+  @Test
   void everyClassOutsideTheModelRuntimeLinksWithoutIt() throws Exception {
     int linked = 0;
     try (ClassPathWithout cp = ClassPathWithout.jars("onnxruntime")) {

@@ -3,6 +3,7 @@ package io.rstar4j.core.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,13 @@ class PrefixReuseTest {
     for (GenerationConfig cfg :
         List.of(
             GenerationConfig.greedy(12),
-            GenerationConfig.builder().maxTokens(12).temperature(1.0).topP(0.9).seed(99).build())) {
+            GenerationConfig.of(
+                SamplingParams.builder()
+                    .maxTokens(12)
+                    .temperature(1.0)
+                    .topP(0.9)
+                    .seed(99)
+                    .build()))) {
       List<String> on;
       List<String> off;
       List<String> tight;
@@ -89,7 +96,8 @@ class PrefixReuseTest {
       assertTrue(stats.hits() > 0 && stats.reusedTokens() > 0, stats.toString());
       assertTrue(stats.hitRate() > 0.5, stats.toString());
       assertTrue(stats.bytes() > 0 && stats.bytes() <= stats.capacityBytes());
-      if (cfg.temperature() > 0) { // distinct siblings: entries that are not prefixes of others
+      if (cfg.sampling().temperature()
+          > 0) { // distinct siblings: entries that are not prefixes of others
         assertTrue(tightStats.evictions() > 0, tightStats.toString());
       }
       assertTrue(tightStats.bytes() <= budget);

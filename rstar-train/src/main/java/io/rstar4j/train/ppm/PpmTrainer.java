@@ -1,7 +1,5 @@
 package io.rstar4j.train.ppm;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.train.data.PreferencePair;
@@ -121,12 +119,10 @@ public final class PpmTrainer {
         }
       }
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
     List<EpochReport> reports = new ArrayList<>();
     try (HeadOptimizer opt =
         new HeadOptimizer(
-            env,
-            Sessions.options(config.device()),
+            Devices.provider(config.device()),
             initial.weight(),
             config.beta1(),
             config.beta2(),
@@ -247,8 +243,7 @@ public final class PpmTrainer {
     }
     try (HeadOptimizer opt =
         new HeadOptimizer(
-            OrtEnvironment.getEnvironment(),
-            Sessions.options(config.device()),
+            Devices.provider(config.device()),
             head.weight(),
             config.beta1(),
             config.beta2(),
@@ -263,10 +258,6 @@ public final class PpmTrainer {
           new float[config.batchSize() * h],
           new float[config.batchSize() * h],
           new float[config.batchSize()]);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
-      throw new IllegalStateException("evaluation failed: " + e.getMessage(), e);
     }
   }
 
@@ -278,8 +269,7 @@ public final class PpmTrainer {
       int h,
       float[] xp,
       float[] xn,
-      float[] wt)
-      throws OrtException {
+      float[] wt) {
     if (idx.isEmpty()) {
       return new double[] {Double.NaN, Double.NaN};
     }
