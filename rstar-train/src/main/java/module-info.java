@@ -11,8 +11,10 @@ module io.rstar4j.train {
   requires transitive io.rstar4j.mcts;
   requires com.google.common;
   requires com.google.gson;
-  requires org.tribuo.util.onnx;
+  requires transitive org.tribuo.util.onnx;
+  requires com.google.protobuf;
 
+  exports io.rstar4j.train.autodiff;
   exports io.rstar4j.train.data;
   exports io.rstar4j.train.evolve;
   exports io.rstar4j.train.ppm;

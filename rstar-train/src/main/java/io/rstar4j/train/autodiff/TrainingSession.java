@@ -89,6 +89,7 @@ public final class TrainingSession implements AutoCloseable {
   private final TrainingGraph graph;
   private final GraphSession session;
   private final List<TrainingGraph.Parameter> params;
+
   /** [set][param] = {p, m, v}. */
   private final Tensor[][][] sets;
 
@@ -225,8 +226,7 @@ public final class TrainingSession implements AutoCloseable {
       out.put(p.moment1Output(), sets[next][i][1]);
       out.put(p.moment2Output(), sets[next][i][2]);
     }
-    Map<String, Tensor> fetched =
-        session.run(in, new LinkedHashSet<>(graph.extraOutputs()), out);
+    Map<String, Tensor> fetched = session.run(in, new LinkedHashSet<>(graph.extraOutputs()), out);
     Map<String, float[]> extras = new LinkedHashMap<>();
     fetched.forEach((k, v) -> extras.put(k, v.toFloatArray()));
     cur = next;

@@ -1,7 +1,7 @@
 package io.rstar4j.train.autodiff;
 
 import io.rstar4j.core.model.Tensor;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.rstar4j.train.autodiff;
 
 import ai.onnx.proto.OnnxMl;
-import io.rstar4j.core.model.TinyQwen2;
 import io.rstar4j.core.onnx.ElementType;
 import io.rstar4j.core.onnx.OnnxGraphBuilder;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.gson.JsonObject;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -9,7 +9,7 @@ import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OrtSession;
 import io.rstar4j.core.model.ProviderChoice;
 import io.rstar4j.core.model.Tensor;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -266,7 +266,6 @@ class TrainingSessionTest {
       assertThrows(IllegalArgumentException.class, () -> s.step(batch, -1));
       assertEquals(0, s.steps());
     }
-    assertThrows(
-        IllegalArgumentException.class, () -> Tensor.of(new long[3], 2, 2));
+    assertThrows(IllegalArgumentException.class, () -> Tensor.of(new long[3], 2, 2));
   }
 }

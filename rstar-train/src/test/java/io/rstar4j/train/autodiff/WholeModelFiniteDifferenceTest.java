@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
