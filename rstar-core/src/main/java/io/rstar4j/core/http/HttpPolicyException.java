@@ -3,10 +3,11 @@ package io.rstar4j.core.http;
 import io.rstar4j.core.SpiException;
 
 /**
- * A remote policy call failed: the server could not be reached, kept failing after the retries,
- * refused the request, timed out, or sent a reply that is not a completions reply. The message
- * names the endpoint, the number of attempts and the cause. The {@link SpiException} of the HTTP
- * policy.
+ * A call to a served model failed (the policy's completions, or the reward model's pooling or
+ * classify call): the server could not be reached, kept failing after the retries, refused the
+ * request, timed out, or sent a reply of the wrong shape. The message names the endpoint, the
+ * number of attempts and the cause, and quotes the start of the reply. The {@link SpiException} of
+ * the HTTP policy and the HTTP reward model.
  */
 public final class HttpPolicyException extends SpiException {
   private static final long serialVersionUID = 1L;

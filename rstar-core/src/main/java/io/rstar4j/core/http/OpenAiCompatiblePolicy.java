@@ -13,25 +13,16 @@ import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.StopReason;
 import io.rstar4j.core.internal.Checks;
 import io.rstar4j.core.internal.SetOnce;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -74,17 +65,11 @@ public final class OpenAiCompatiblePolicy implements Policy {
   private static final SamplingParams DEFAULT_SAMPLING =
       SamplingParams.stepSearch().toBuilder().topP(1.0).build();
 
-  private final URI endpoint;
+  private final Fleet fleet;
   private final String model;
   private final SamplingParams sampling;
   private final List<String> stop;
-  private final String apiKey;
-  private final Duration timeout;
-  private final int maxRetries;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
   private final int maxNPerCall;
-  private final HttpClient client;
   private final ExecutorService executor;
 
   private final AtomicLong calls = new AtomicLong();
@@ -93,15 +78,9 @@ public final class OpenAiCompatiblePolicy implements Policy {
   private final AtomicLong completionTokens = new AtomicLong();
 
   private OpenAiCompatiblePolicy(Builder b) {
-    this.endpoint = b.endpoint;
     this.model = b.model;
     this.sampling = b.sampling;
     this.stop = b.sampling.stopStrings();
-    this.apiKey = b.apiKey;
-    this.timeout = b.timeout;
-    this.maxRetries = b.maxRetries;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
     this.maxNPerCall = b.maxNPerCall;
     AtomicInteger threadNo = new AtomicInteger();
     this.executor =
@@ -112,11 +91,20 @@ public final class OpenAiCompatiblePolicy implements Policy {
               t.setDaemon(true);
               return t;
             });
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(b.connectTimeout)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    this.fleet =
+        new Fleet(
+            b.endpoints,
+            new Fleet.Settings(
+                b.timeout,
+                b.maxRetries,
+                b.initialBackoff,
+                b.maxBackoff,
+                b.maxInFlightPerEndpoint,
+                b.initialDowntime,
+                b.maxDowntime,
+                b.apiKey),
+            Fleet.client(b.connectTimeout),
+            HttpPolicyException::new);
   }
 
   /**
@@ -131,9 +119,19 @@ public final class OpenAiCompatiblePolicy implements Policy {
     return sampling;
   }
 
-  /** The completions endpoint this policy posts to. */
+  /** The completions endpoint this policy posts to (the first one of a fleet). */
   public URI endpoint() {
-    return endpoint;
+    return fleet.uris().get(0);
+  }
+
+  /** Every completions endpoint this policy posts to, in the order given. */
+  public List<URI> endpoints() {
+    return fleet.uris();
+  }
+
+  /** A snapshot of each endpoint's counters, in the order given. */
+  public List<EndpointStats> endpointStats() {
+    return fleet.stats();
   }
 
   /**
@@ -192,13 +190,13 @@ public final class OpenAiCompatiblePolicy implements Policy {
       if (c instanceof HttpPolicyException) {
         throw (HttpPolicyException) c;
       }
-      throw new HttpPolicyException("POST " + endpoint + " failed: " + c, -1, c);
+      throw new HttpPolicyException("POST " + fleet.describe() + " failed: " + c, -1, c);
     } catch (InterruptedException e) {
       cancelAll(futures);
       Thread.currentThread().interrupt();
-      throw new HttpPolicyException("interrupted while waiting for " + endpoint, -1, e);
+      throw new HttpPolicyException("interrupted while waiting for " + fleet.describe(), -1, e);
     } catch (CancellationException e) {
-      throw new HttpPolicyException("call to " + endpoint + " was cancelled", -1, e);
+      throw new HttpPolicyException("call to " + fleet.describe() + " was cancelled", -1, e);
     }
   }
 
@@ -241,146 +239,65 @@ public final class OpenAiCompatiblePolicy implements Policy {
   }
 
   private List<Generation> call(String prompt, int n, Long callSeed) throws InterruptedException {
-    HttpRequest.Builder rb =
-        HttpRequest.newBuilder(endpoint)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    requestBody(prompt, n, callSeed), StandardCharsets.UTF_8));
-    if (apiKey != null) {
-      rb.header("Authorization", "Bearer " + apiKey);
-    }
-    HttpRequest request = rb.build();
-    int attempts = 0;
-    while (true) {
-      attempts++;
-      String problem;
-      int status = -1;
-      Exception cause = null;
-      Duration retryAfter = null;
-      try {
-        HttpResponse<String> resp =
-            client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        status = resp.statusCode();
-        if (status >= 200 && status < 300) {
-          List<Generation> gens = parse(resp.body(), n);
-          calls.incrementAndGet();
-          return gens;
-        }
-        problem = "HTTP " + status + ": " + excerpt(resp.body());
-        if (status != 429 && status < 500) {
-          throw new HttpPolicyException(
-              "POST " + endpoint + " was refused: " + problem, status, null);
-        }
-        retryAfter = retryAfter(resp);
-      } catch (HttpTimeoutException e) {
-        problem = "no reply within " + timeout.toMillis() + " ms (timed out)";
-        cause = e;
-      } catch (ConnectException e) {
-        problem =
-            "cannot connect ("
-                + (e.getMessage() == null ? "connection refused" : e.getMessage())
-                + ")";
-        cause = e;
-      } catch (IOException e) {
-        problem = "I/O error: " + e;
-        cause = e;
-      }
-      if (attempts > maxRetries) {
-        throw new HttpPolicyException(
-            "POST "
-                + endpoint
-                + " failed after "
-                + attempts
-                + " attempt"
-                + (attempts == 1 ? "" : "s")
-                + ": "
-                + problem,
-            status,
-            cause);
-      }
-      Duration wait = backoff(attempts, retryAfter);
-      retries.incrementAndGet();
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "POST {0}: {1}; retry {2} of {3} in {4} ms",
-          endpoint,
-          problem,
-          attempts,
-          maxRetries,
-          wait.toMillis());
-      Thread.sleep(wait.toMillis());
-    }
-  }
-
-  private Duration backoff(int attempt, Duration retryAfter) {
-    double base = initialBackoff.toMillis() * Math.pow(2, attempt - 1);
-    long millis =
-        (long)
-            Math.min(
-                maxBackoff.toMillis(),
-                base * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
-    if (retryAfter != null) {
-      millis = Math.max(millis, Math.min(retryAfter.toMillis(), maxBackoff.toMillis()));
-    }
-    return Duration.ofMillis(millis);
-  }
-
-  private static Duration retryAfter(HttpResponse<?> resp) {
-    Optional<String> h = resp.headers().firstValue("Retry-After");
-    if (h.isEmpty()) {
-      return null;
-    }
-    try {
-      return Duration.ofMillis((long) (Double.parseDouble(h.get().trim()) * 1000));
-    } catch (NumberFormatException e) {
-      return null; // an HTTP date: use our own backoff
-    }
+    String body = requestBody(prompt, n, callSeed);
+    List<Generation> gens =
+        fleet.post(
+            body,
+            (reply, uri) -> {
+              List<Generation> g = parse(reply, n, uri);
+              long p = g.isEmpty() ? 0 : g.get(0).promptTokens();
+              long c = 0;
+              for (Generation x : g) {
+                c += x.completionTokens();
+              }
+              return new Fleet.Parsed<>(g, p, c);
+            },
+            retries);
+    calls.incrementAndGet();
+    return gens;
   }
 
   /** The generations of one reply, in choice order. */
-  List<Generation> parse(String body, int n) {
+  List<Generation> parse(String body, int n, URI endpoint) {
     JsonObject root;
     try {
       JsonElement el = JsonParser.parseString(body);
       if (!el.isJsonObject()) {
-        throw malformed("expected a JSON object", body);
+        throw malformed("expected a JSON object", body, endpoint);
       }
       root = el.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw malformed("not JSON", body);
+      throw malformed("not JSON", body, endpoint);
     }
     if (root.has("error") && !root.get("error").isJsonNull()) {
       throw new HttpPolicyException(
-          "POST " + endpoint + " returned an error: " + excerpt(root.get("error").toString()),
+          "POST " + endpoint + " returned an error: " + Fleet.excerpt(root.get("error").toString()),
           200,
           null);
     }
     JsonElement choicesEl = root.get("choices");
     if (choicesEl == null || !choicesEl.isJsonArray()) {
-      throw malformed("no \"choices\" array", body);
+      throw malformed("no \"choices\" array", body, endpoint);
     }
     JsonArray choices = choicesEl.getAsJsonArray();
     if (choices.size() != n) {
-      throw malformed("asked for " + n + " choices, got " + choices.size(), body);
+      throw malformed("asked for " + n + " choices, got " + choices.size(), body, endpoint);
     }
     String[] texts = new String[n];
     StopReason[] reasons = new StopReason[n];
     for (JsonElement ce : choices) {
       if (!ce.isJsonObject()) {
-        throw malformed("a choice is not an object", body);
+        throw malformed("a choice is not an object", body, endpoint);
       }
       JsonObject c = ce.getAsJsonObject();
       int index =
           c.has("index") && c.get("index").isJsonPrimitive() ? c.get("index").getAsInt() : -1;
       if (index < 0 || index >= n || texts[index] != null) {
-        throw malformed("choice index missing, out of range or repeated", body);
+        throw malformed("choice index missing, out of range or repeated", body, endpoint);
       }
       JsonElement t = c.get("text");
       if (t == null || !t.isJsonPrimitive() || !t.getAsJsonPrimitive().isString()) {
-        throw malformed("choice " + index + " has no \"text\" string", body);
+        throw malformed("choice " + index + " has no \"text\" string", body, endpoint);
       }
       String text = t.getAsString();
       String finish = stringOrNull(c.get("finish_reason"));
@@ -474,9 +391,9 @@ public final class OpenAiCompatiblePolicy implements Policy {
     return out;
   }
 
-  private HttpPolicyException malformed(String what, String body) {
+  private static HttpPolicyException malformed(String what, String body, URI endpoint) {
     return new HttpPolicyException(
-        "malformed reply from " + endpoint + " (" + what + "): " + excerpt(body), 200, null);
+        "malformed reply from " + endpoint + " (" + what + "): " + Fleet.excerpt(body), 200, null);
   }
 
   private static String stringOrNull(JsonElement e) {
@@ -491,17 +408,9 @@ public final class OpenAiCompatiblePolicy implements Policy {
         : 0;
   }
 
-  private static String excerpt(String body) {
-    if (body == null || body.isEmpty()) {
-      return "(empty body)";
-    }
-    String s = body.strip().replaceAll("\\s+", " ");
-    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
-  }
-
   @Override
   public String toString() {
-    return "OpenAiCompatiblePolicy[" + endpoint + ", model=" + model + "]";
+    return "OpenAiCompatiblePolicy[" + fleet.describe() + ", model=" + model + "]";
   }
 
   // ---------------------------------------------------------------- builder
@@ -512,7 +421,10 @@ public final class OpenAiCompatiblePolicy implements Policy {
    */
   public static final class Builder {
     private final SetOnce set = new SetOnce();
-    private URI endpoint;
+    private List<URI> endpoints;
+    private int maxInFlightPerEndpoint = Integer.MAX_VALUE;
+    private Duration initialDowntime = Duration.ofSeconds(2);
+    private Duration maxDowntime = Duration.ofSeconds(60);
     private String model;
     private SamplingParams sampling = DEFAULT_SAMPLING;
     private String apiKey;
@@ -528,35 +440,72 @@ public final class OpenAiCompatiblePolicy implements Policy {
 
     /**
      * The server: its root ({@code http://localhost:8000}) or its OpenAI base ({@code
-     * http://localhost:8000/v1}); the policy posts to {@code .../v1/completions}. Required.
+     * http://localhost:8000/v1}); the policy posts to {@code .../v1/completions}. This or {@link
+     * #baseUrls(List)} is required.
      *
      * @throws NullPointerException if {@code url} is null
      * @throws IllegalArgumentException if it is not an absolute http(s) URL
-     * @throws IllegalStateException if already set
+     * @throws IllegalStateException if already set, or if the base URLs were set
      */
     public Builder baseUrl(String url) {
       Objects.requireNonNull(url, "url");
-      set.mark("baseUrl");
-      URI u;
-      try {
-        u = URI.create(url.strip());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("base URL is not a URL: " + url, e);
-      }
-      if (u.getScheme() == null
-          || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-          || u.getHost() == null) {
-        throw new IllegalArgumentException("base URL must be an absolute http(s) URL, was: " + url);
-      }
-      String s = u.toString();
-      while (s.endsWith("/")) {
-        s = s.substring(0, s.length() - 1);
-      }
+      set.markExclusive("baseUrl", "baseUrls");
+      endpoints = List.of(completions(url));
+      return this;
+    }
+
+    /**
+     * A fleet of servers serving the same model, each given as for {@link #baseUrl(String)}: each
+     * call goes to the one with the fewest calls in flight, at most {@link
+     * #maxInFlightPerEndpoint(int)} each; one that fails is taken out for {@link
+     * #endpointDowntime(Duration, Duration)} and its call retried on another.
+     *
+     * @throws NullPointerException if {@code urls} or one of them is null
+     * @throws IllegalArgumentException if empty, repeated or not absolute http(s) URLs
+     * @throws IllegalStateException if already set, or if the base URL was set
+     */
+    public Builder baseUrls(List<String> urls) {
+      Objects.requireNonNull(urls, "urls");
+      set.markExclusive("baseUrls", "baseUrl");
+      endpoints = endpointsOf(urls, Builder::completions);
+      return this;
+    }
+
+    private static URI completions(String url) {
+      String s = Fleet.baseUrl(Objects.requireNonNull(url, "url"));
       if (s.endsWith("/completions")) {
-        endpoint = URI.create(s);
-      } else {
-        endpoint = URI.create(s.endsWith("/v1") ? s + "/completions" : s + "/v1/completions");
+        return URI.create(s);
       }
+      return URI.create(s.endsWith("/v1") ? s + "/completions" : s + "/v1/completions");
+    }
+
+    /**
+     * Calls in flight at once on one server, {@code >= 1}; when every server is at its cap, the
+     * next call waits (back-pressure). Default: no cap beyond {@link #maxConcurrentRequests(int)}.
+     *
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxInFlightPerEndpoint(int max) {
+      set.mark("maxInFlightPerEndpoint");
+      this.maxInFlightPerEndpoint = Checks.positive("maxInFlightPerEndpoint", max);
+      return this;
+    }
+
+    /**
+     * How long a server of a fleet that failed (HTTP 429 or 5xx, a timeout, a connection error) is
+     * left out: {@code initial} after its first failure in a row, twice as long after each next
+     * one, at most {@code max}; then one probe call decides. A lone server is never left out.
+     * Defaults 2 s and 60 s.
+     *
+     * @throws IllegalArgumentException if either is zero or negative, or {@code max < initial}
+     * @throws IllegalStateException if already set
+     */
+    public Builder endpointDowntime(Duration initial, Duration max) {
+      set.mark("endpointDowntime");
+      Duration[] d = durations("downtime", initial, max);
+      this.initialDowntime = d[0];
+      this.maxDowntime = d[1];
       return this;
     }
 
@@ -646,14 +595,9 @@ public final class OpenAiCompatiblePolicy implements Policy {
      */
     public Builder backoff(Duration initial, Duration max) {
       set.mark("backoff");
-      Duration i = Checks.positive("initial backoff", initial);
-      Duration m = Checks.positive("max backoff", max);
-      if (m.compareTo(i) < 0) {
-        throw new IllegalArgumentException(
-            "max backoff " + m + " is below the initial backoff " + i);
-      }
-      this.initialBackoff = i;
-      this.maxBackoff = m;
+      Duration[] d = durations("backoff", initial, max);
+      this.initialBackoff = d[0];
+      this.maxBackoff = d[1];
       return this;
     }
 
@@ -688,7 +632,7 @@ public final class OpenAiCompatiblePolicy implements Policy {
      * @throws IllegalStateException if the base URL or the model is missing
      */
     public OpenAiCompatiblePolicy build() {
-      if (endpoint == null) {
+      if (endpoints == null) {
         throw new IllegalStateException("baseUrl is required (e.g. http://localhost:8000)");
       }
       if (model == null) {
@@ -696,5 +640,30 @@ public final class OpenAiCompatiblePolicy implements Policy {
       }
       return new OpenAiCompatiblePolicy(this);
     }
+  }
+
+  static Duration[] durations(String what, Duration initial, Duration max) {
+    Duration i = Checks.positive("initial " + what, initial);
+    Duration m = Checks.positive("max " + what, max);
+    if (m.compareTo(i) < 0) {
+      throw new IllegalArgumentException(
+          "max " + what + " " + m + " is below the initial " + what + " " + i);
+    }
+    return new Duration[] {i, m};
+  }
+
+  static List<URI> endpointsOf(List<String> urls, java.util.function.Function<String, URI> map) {
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("no base URL given");
+    }
+    List<URI> out = new ArrayList<>();
+    for (String u : urls) {
+      URI e = map.apply(u);
+      if (out.contains(e)) {
+        throw new IllegalArgumentException("base URL given twice: " + u);
+      }
+      out.add(e);
+    }
+    return List.copyOf(out);
   }
 }

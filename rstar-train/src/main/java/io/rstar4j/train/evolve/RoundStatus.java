@@ -113,6 +113,17 @@ record RoundStatus(
         Checks.nonBlank("path", path);
       }
     }
+
+    /**
+     * A served PPM.
+     *
+     * @param name what it was named by (its URL)
+     */
+    record Served(String name) implements PpmUsed {
+      public Served {
+        Checks.nonBlank("name", name);
+      }
+    }
   }
 
   /**

@@ -46,6 +46,7 @@ final class RoundStatusFile {
   static final String NAME = "round.json";
 
   private static final String UNTRAINED = "untrained";
+  private static final String SERVED = "served:";
 
   private RoundStatusFile() {}
 
@@ -140,6 +141,9 @@ final class RoundStatusFile {
   }
 
   private static PpmUsed ppmUsed(String s) {
+    if (s.startsWith(SERVED)) {
+      return new PpmUsed.Served(s.substring(SERVED.length()));
+    }
     return s.equals(UNTRAINED) ? new PpmUsed.Untrained() : new PpmUsed.Trained(s);
   }
 
@@ -164,7 +168,12 @@ final class RoundStatusFile {
     o.add("config", c);
     s.ppmUsed()
         .ifPresent(
-            u -> o.addProperty("ppm_used", u instanceof PpmUsed.Trained t ? t.path() : UNTRAINED));
+            u ->
+                o.addProperty(
+                    "ppm_used",
+                    u instanceof PpmUsed.Trained t
+                        ? t.path()
+                        : u instanceof PpmUsed.Served v ? SERVED + v.name() : UNTRAINED));
     s.searched()
         .ifPresent(
             x -> {

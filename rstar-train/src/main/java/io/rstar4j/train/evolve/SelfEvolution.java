@@ -89,6 +89,8 @@ public final class SelfEvolution {
   private final Verifier verifier;
   private final AnswerGrader grader;
   private final Path backboneDir;
+  private final RewardModel servedPpm;
+  private final String servedPpmName;
   private final BackboneSettings backboneSettings;
   private final TrainingConfig training;
   private final ExtractionConfig extraction;
@@ -105,6 +107,8 @@ public final class SelfEvolution {
     this.verifier = b.verifier;
     this.grader = b.grader;
     this.backboneDir = b.backboneDir;
+    this.servedPpm = b.servedPpm;
+    this.servedPpmName = b.servedPpmName;
     this.backboneSettings = b.backboneSettings;
     this.training = b.training;
     this.extraction = b.extraction;
@@ -167,13 +171,15 @@ public final class SelfEvolution {
       }
     }
     for (int r = 1; r <= rounds; r++) {
-      if (roundConfigs.apply(r).mode().usesRewardModel() && backboneDir == null) {
+      if (roundConfigs.apply(r).mode().usesRewardModel()
+          && backboneDir == null
+          && servedPpm == null) {
         throw new IllegalArgumentException(
             "round "
                 + r
                 + " runs "
                 + roundConfigs.apply(r).mode()
-                + " and needs a PPM: configure a PPM backbone");
+                + " and needs a PPM: configure a PPM backbone or a served PPM");
       }
     }
     Files.createDirectories(outDir);
@@ -337,7 +343,10 @@ public final class SelfEvolution {
     try {
       ReasoningSearch.Builder sb =
           ReasoningSearch.builder(policy, verifier).grader(grader).config(config);
-      if (config.mode().usesRewardModel()) {
+      if (config.mode().usesRewardModel() && servedPpm != null) {
+        used = Optional.of(new RoundStatus.PpmUsed.Served(servedPpmName));
+        sb.rewardModel(servedPpm); // the caller's: not closed here
+      } else if (config.mode().usesRewardModel()) {
         Path prev = latestPpm(round.outDir(), round.number());
         if (prev != null) {
           used =
@@ -547,6 +556,8 @@ public final class SelfEvolution {
     private AnswerGrader grader = AnswerGrader.whitespaceInsensitive();
     private Path backboneDir;
     private BackboneSettings backboneSettings = BackboneSettings.defaults();
+    private RewardModel servedPpm;
+    private String servedPpmName;
     private TrainingConfig training = TrainingConfig.defaults();
     private ExtractionConfig extraction = ExtractionConfig.reference();
     private IntFunction<SearchConfig> roundConfigs = SelfEvolution::presetFor;
@@ -627,6 +638,23 @@ public final class SelfEvolution {
       }
       backboneDir = dir.toAbsolutePath().normalize();
       backboneSettings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    /**
+     * A served PPM (an {@code HttpRewardModel}): the rounds that search with a reward model use it
+     * instead of the PPM an earlier round trained, and {@code round.json} records {@code
+     * "ppm_used": "served:NAME"}. Rounds still train a PPM on their pairs when a backbone is set.
+     * The caller closes it.
+     *
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is blank
+     * @throws IllegalStateException if already set
+     */
+    public Builder servedPpm(RewardModel rm, String name) {
+      set.mark("servedPpm");
+      servedPpm = Objects.requireNonNull(rm, "rm");
+      servedPpmName = Checks.nonBlank("name", name);
       return this;
     }
 
