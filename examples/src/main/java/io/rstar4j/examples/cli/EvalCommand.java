@@ -94,12 +94,13 @@ final class EvalCommand implements RstarCommand {
   public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
     SearchSetup.Options a = options;
     SearchSetup.checkPolicyFlags(a);
+    SearchSetup.checkPpmFlags(a, ppm);
     String method = (baseline != null ? baseline : "mcts").toLowerCase(Locale.ROOT);
     if (!List.of("mcts", "best-of-n", "beam").contains(method)) {
       throw new UsageException("--baseline must be best-of-n or beam, was '" + method + "'");
     }
-    if (method.equals("beam") && ppm == null) {
-      throw new UsageException("--baseline beam needs --ppm DIR");
+    if (method.equals("beam") && !SearchSetup.hasPpm(a, ppm)) {
+      throw new UsageException("--baseline beam needs --ppm DIR or --ppm-server URL");
     }
     if (!method.equals("mcts") && trees != null) {
       throw new UsageException("--trees saves search trees: not with --baseline");
@@ -136,7 +137,7 @@ final class EvalCommand implements RstarCommand {
     long t0 = System.nanoTime();
     try {
       verifier = SearchSetup.verifier(a);
-      rm = SearchSetup.ppm(ppm);
+      rm = SearchSetup.ppm(a, ppm);
       boolean haveRm = rm != null;
       if (!haveRm && method.equals("mcts")) {
         err.println("rstar eval: no --ppm: every score is 0 (the first answer found wins)");
@@ -257,6 +258,8 @@ final class EvalCommand implements RstarCommand {
           graded == 0 ? Double.NaN : (double) correct / graded);
       return 0;
     } finally {
+      SearchSetup.printServerStats("rstar eval", policy, err);
+      SearchSetup.printServerStats("rstar eval", rm, err);
       SearchSetup.closeQuietly(policy, err);
       SearchSetup.closeQuietly(rm, err);
       SearchSetup.closeQuietly(verifier, err);

@@ -1,6 +1,8 @@
 package io.rstar4j.examples.cli;
 
+import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.train.evolve.PolicySource;
@@ -113,6 +115,7 @@ final class EvolveCommand implements RstarCommand {
       throw new UsageException("--rounds R (>= 1) is required");
     }
     SearchSetup.checkPolicyFlags(a);
+    SearchSetup.checkPpmFlags(a, null);
     int batch = SearchSetup.batchProblems(a);
     for (int r = 1; r <= rounds; r++) {
       SearchSetup.config(a, SelfEvolution.presetFor(r));
@@ -121,7 +124,7 @@ final class EvolveCommand implements RstarCommand {
     if (backbone != null && !Files.isDirectory(backbone)) {
       throw new UsageException("no such PPM backbone directory: " + backbone);
     }
-    if (rounds >= 3 && backbone == null) {
+    if (rounds >= 3 && backbone == null && a.ppmServer == null) {
       throw new UsageException("rounds 3+ search with a PPM: give --ppm-backbone DIR");
     }
     java.util.function.IntUnaryOperator hard = round -> 0;
@@ -159,9 +162,12 @@ final class EvolveCommand implements RstarCommand {
       }
     }
     Verifier verifier = null;
+    RewardModel served = null;
+    List<Policy> opened = new java.util.ArrayList<>();
     RoundProgress bars = new RoundProgress(err);
     try {
       verifier = SearchSetup.verifier(a);
+      served = SearchSetup.servedPpm(a);
       Path modelDir = a.model != null ? Path.of(a.model) : null;
       PolicySource policies =
           round -> {
@@ -173,7 +179,9 @@ final class EvolveCommand implements RstarCommand {
                 err.println("rstar evolve: round " + round + " searches with the policy in " + dir);
               }
             }
-            return SearchSetup.policy(a, dir);
+            Policy p = SearchSetup.policy(a, dir);
+            opened.add(p);
+            return p;
           };
       SelfEvolution.Builder b =
           SelfEvolution.builder()
@@ -221,6 +229,9 @@ final class EvolveCommand implements RstarCommand {
       if (backbone != null) {
         b.ppmBackbone(backbone, settings);
       }
+      if (served != null) {
+        b.servedPpm(served, String.join(",", a.ppmServer));
+      }
       if (policyTrainer != null) {
         b.policyTrainer(external(policyTrainer, err));
       } else {
@@ -232,6 +243,11 @@ final class EvolveCommand implements RstarCommand {
       return 0;
     } finally {
       bars.close();
+      for (Policy p : opened) {
+        SearchSetup.printServerStats("rstar evolve", p, err);
+      }
+      SearchSetup.printServerStats("rstar evolve", served, err);
+      SearchSetup.closeQuietly(served, err);
       SearchSetup.closeQuietly(verifier, err);
     }
   }

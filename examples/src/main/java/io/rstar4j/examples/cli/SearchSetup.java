@@ -6,6 +6,8 @@ import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.http.EndpointStats;
+import io.rstar4j.core.http.HttpRewardModel;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
@@ -16,15 +18,20 @@ import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.Benchmarks;
 import io.rstar4j.train.evolve.SolveOutcome;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
+import io.rstar4j.train.ppm.ValueHead;
 import io.rstar4j.verify.CPythonVerifier;
 import io.rstar4j.verify.GraalPyVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The options {@code solve}, {@code eval} and {@code evolve} share, and what they build. */
@@ -54,8 +61,54 @@ final class SearchSetup {
     @Option(
         names = "--server",
         paramLabel = "URL",
-        description = "an OpenAI-compatible server (vLLM, SGLang) serving the policy, with")
-    String server;
+        description =
+            "an OpenAI-compatible server (vLLM, SGLang) serving the policy, with; give it several"
+                + " times for a fleet: each request goes to the least loaded server, one that"
+                + " fails is left out a while")
+    List<String> server;
+
+    @Option(
+        names = "--servers",
+        paramLabel = "FILE",
+        description = "a file of policy server URLs, one a line ('#' starts a comment)")
+    String serversFile;
+
+    @Option(
+        names = "--max-in-flight",
+        paramLabel = "K",
+        defaultValue = "32",
+        description = "policy requests in flight per server at most (default ${DEFAULT-VALUE})")
+    int maxInFlight;
+
+    @Option(
+        names = "--ppm-server",
+        paramLabel = "URL",
+        description =
+            "a served PPM (vLLM or SGLang) scoring the steps, instead of --ppm DIR; several for a"
+                + " fleet")
+    List<String> ppmServer;
+
+    @Option(
+        names = "--ppm-api",
+        paramLabel = "API",
+        defaultValue = "vllm-reward",
+        description =
+            "what --ppm-server speaks: vllm-reward (POST /pooling, a served score r, reported as"
+                + " tanh(r/5)), vllm-embed (POST /pooling, the last token's hidden state; needs"
+                + " --value-head) or sglang (POST /classify); default ${DEFAULT-VALUE}")
+    String ppmApi;
+
+    @Option(
+        names = "--value-head",
+        paramLabel = "FILE|DIR",
+        description = "the value_head.json (or the PPM directory holding it) for vllm-embed")
+    String valueHead;
+
+    @Option(
+        names = "--ppm-server-model",
+        paramLabel = "NAME",
+        description = "the served PPM's name (default: the server's only model)")
+    String ppmServerModel;
 
     @Option(
         names = "--server-model",
@@ -145,11 +198,18 @@ final class SearchSetup {
 
   /** Checks that exactly one policy source is given. */
   static void checkPolicyFlags(Options a) {
-    if ((a.model != null) == (a.server != null)) {
+    boolean servers = a.server != null || a.serversFile != null;
+    if ((a.model != null) == servers) {
       throw new UsageException("give exactly one of --model DIR and --server URL");
     }
-    if (a.server != null && a.serverModel == null) {
+    if (servers && a.serverModel == null) {
       throw new UsageException("--server needs --server-model NAME");
+    }
+    if (a.maxInFlight < 1) {
+      throw new UsageException("--max-in-flight must be >= 1, was " + a.maxInFlight);
+    }
+    if (a.serversFile != null && !Files.isRegularFile(Path.of(a.serversFile))) {
+      throw new UsageException("no such file of server URLs: " + a.serversFile);
     }
     if (a.model != null && !Files.isDirectory(Path.of(a.model))) {
       throw new UsageException("no such model directory: " + a.model);
@@ -187,10 +247,13 @@ final class SearchSetup {
       if (a.seed != null) {
         s.seed(a.seed);
       }
+      List<String> urls = serverUrls(a);
       OpenAiCompatiblePolicy.Builder b =
           OpenAiCompatiblePolicy.builder()
-              .baseUrl(a.server)
+              .baseUrls(urls)
               .model(a.serverModel)
+              .maxConcurrentRequests(a.maxInFlight * urls.size())
+              .maxInFlightPerEndpoint(a.maxInFlight)
               .sampling(s.build());
       String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
       if (key != null && !key.isBlank()) {
@@ -221,6 +284,153 @@ final class SearchSetup {
         return CPythonVerifier.builder().timeout(Duration.ofMillis(ms)).build();
       default:
         throw new UsageException("--verifier must be graalpy or cpython, was '" + v + "'");
+    }
+  }
+
+  /** The policy servers of {@code --server} and {@code --servers FILE}, in order. */
+  static List<String> serverUrls(Options a) throws IOException {
+    List<String> urls = new ArrayList<>();
+    if (a.server != null) {
+      for (String u : a.server) {
+        checkUrl("--server", u);
+        urls.add(u.strip());
+      }
+    }
+    if (a.serversFile != null) {
+      Path f = Path.of(a.serversFile);
+      if (!Files.isRegularFile(f)) {
+        throw new UsageException("no such file of server URLs: " + f);
+      }
+      List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        int hash = line.indexOf('#');
+        String u = (hash >= 0 ? line.substring(0, hash) : line).strip();
+        if (!u.isEmpty()) {
+          checkUrl(f + ":" + (i + 1), u);
+          urls.add(u);
+        }
+      }
+      if (urls.isEmpty()) {
+        throw new UsageException(f + ": no server URL in it (one URL a line)");
+      }
+    }
+    Set<String> seen = new HashSet<>();
+    for (String u : urls) {
+      String key = u.replaceAll("/+$", "");
+      if (!seen.add(key)) {
+        throw new UsageException("server given twice: " + u);
+      }
+    }
+    return urls;
+  }
+
+  private static void checkUrl(String where, String url) {
+    try {
+      OpenAiCompatiblePolicy.builder().baseUrl(url);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(where + ": " + e.getMessage());
+    }
+  }
+
+  /** Whether a PPM is given, by {@code --ppm DIR} or {@code --ppm-server URL}. */
+  static boolean hasPpm(Options a, String ppm) {
+    return ppm != null || a.ppmServer != null;
+  }
+
+  /**
+   * Checks the PPM flags: at most one of {@code --ppm DIR} and {@code --ppm-server URL}, and the
+   * served PPM's API, URLs and value head.
+   *
+   * @throws UsageException naming what does not fit
+   */
+  static void checkPpmFlags(Options a, String ppm) {
+    if (ppm != null && a.ppmServer != null) {
+      throw new UsageException("give one of --ppm DIR and --ppm-server URL, not both");
+    }
+    HttpRewardModel.Api api;
+    try {
+      api = HttpRewardModel.Api.parse(a.ppmApi);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--ppm-api: " + e.getMessage());
+    }
+    if (a.ppmServer == null) {
+      if (a.valueHead != null || a.ppmServerModel != null) {
+        throw new UsageException(
+            (a.valueHead != null ? "--value-head" : "--ppm-server-model")
+                + " goes with --ppm-server URL");
+      }
+      return;
+    }
+    for (String u : a.ppmServer) {
+      checkUrl("--ppm-server", u);
+    }
+    if (api == HttpRewardModel.Api.VLLM_EMBED) {
+      if (a.valueHead == null) {
+        throw new UsageException(
+            "--ppm-api vllm-embed needs --value-head FILE (the value_head.json of rstar"
+                + " train-ppm)");
+      }
+      if (!Files.isRegularFile(valueHeadFile(a))) {
+        throw new UsageException("no such value head file: " + valueHeadFile(a));
+      }
+    } else if (a.valueHead != null) {
+      throw new UsageException("--value-head goes with --ppm-api vllm-embed");
+    }
+  }
+
+  private static Path valueHeadFile(Options a) {
+    Path f = Path.of(a.valueHead);
+    return Files.isDirectory(f) ? f.resolve(ValueHead.FILE_NAME) : f;
+  }
+
+  /** The reward model of {@code --ppm DIR} or {@code --ppm-server URL}, or null without one. */
+  static RewardModel ppm(Options a, String ppm) throws IOException {
+    checkPpmFlags(a, ppm);
+    return a.ppmServer != null ? servedPpm(a) : ppm(ppm);
+  }
+
+  /** The served PPM of {@code --ppm-server}, or null without one. */
+  static HttpRewardModel servedPpm(Options a) throws IOException {
+    checkPpmFlags(a, null);
+    if (a.ppmServer == null) {
+      return null;
+    }
+    HttpRewardModel.Api api = HttpRewardModel.Api.parse(a.ppmApi);
+    try {
+      HttpRewardModel.Builder b = HttpRewardModel.builder().baseUrls(a.ppmServer).api(api);
+      if (a.ppmServerModel != null) {
+        b.model(a.ppmServerModel);
+      }
+      String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
+      if (key != null && !key.isBlank()) {
+        b.apiKey(key);
+      }
+      if (api == HttpRewardModel.Api.VLLM_EMBED) {
+        ValueHead head = ValueHead.load(valueHeadFile(a));
+        b.valueHead(head.weight(), head.bias());
+      }
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** Prints each server's counters of an HTTP policy or reward model on stderr. */
+  static void printServerStats(String command, Object model, PrintStream err) {
+    List<EndpointStats> stats;
+    String what;
+    if (model instanceof OpenAiCompatiblePolicy p) {
+      stats = p.endpointStats();
+      what = "policy server ";
+    } else if (model instanceof HttpRewardModel r) {
+      stats = r.endpointStats();
+      what = "PPM server ";
+    } else {
+      return;
+    }
+    for (EndpointStats s : stats) {
+      err.println(command + ": " + what + s.describe());
     }
   }
 

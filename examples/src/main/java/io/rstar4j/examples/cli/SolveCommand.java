@@ -65,19 +65,21 @@ final class SolveCommand implements RstarCommand {
   public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
     SearchSetup.Options a = options;
     SearchSetup.checkPolicyFlags(a);
+    SearchSetup.checkPpmFlags(a, ppm);
+    boolean hasPpm = SearchSetup.hasPpm(a, ppm);
     SearchMode mode;
     try {
       mode =
           modeName != null
               ? SearchMode.parse(modeName)
-              : ppm != null ? SearchMode.PPM_AUGMENTED : SearchMode.TERMINAL_GUIDED;
+              : hasPpm ? SearchMode.PPM_AUGMENTED : SearchMode.TERMINAL_GUIDED;
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     SearchConfig config = SearchSetup.config(a, SearchSetup.preset(mode));
     int batch = SearchSetup.batchProblems(a);
-    if (mode == SearchMode.PPM_AUGMENTED && ppm == null) {
-      throw new UsageException("--mode ppm-augmented needs --ppm DIR");
+    if (mode == SearchMode.PPM_AUGMENTED && !hasPpm) {
+      throw new UsageException("--mode ppm-augmented needs --ppm DIR or --ppm-server URL");
     }
     List<Problem> problems;
     try {
@@ -118,7 +120,7 @@ final class SolveCommand implements RstarCommand {
     RewardModel rm = null;
     try {
       verifier = SearchSetup.verifier(a);
-      rm = SearchSetup.ppm(ppm);
+      rm = SearchSetup.ppm(a, ppm);
       if (rm == null && mode == SearchMode.TEST_TIME) {
         err.println(
             "rstar solve: no --ppm: test-time answers are scored 0 (the first answer found"
@@ -155,6 +157,8 @@ final class SolveCommand implements RstarCommand {
       }
       return 0;
     } finally {
+      SearchSetup.printServerStats("rstar solve", policy, err);
+      SearchSetup.printServerStats("rstar solve", rm, err);
       SearchSetup.closeQuietly(policy, err);
       SearchSetup.closeQuietly(rm, err);
       SearchSetup.closeQuietly(verifier, err);

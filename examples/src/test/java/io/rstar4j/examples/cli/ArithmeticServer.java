@@ -24,6 +24,7 @@ final class ArithmeticServer implements AutoCloseable {
       Pattern.compile("<output>(.*?)<end_of_output>", Pattern.DOTALL);
 
   final AtomicLong requests = new AtomicLong();
+  final AtomicLong poolingRequests = new AtomicLong();
   private final HttpServer server;
 
   ArithmeticServer() throws IOException {
@@ -48,6 +49,37 @@ final class ArithmeticServer implements AutoCloseable {
           }
           JsonObject resp = new JsonObject();
           resp.add("choices", choices);
+          byte[] body = resp.toString().getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream os = ex.getResponseBody()) {
+            os.write(body);
+          }
+        });
+    // a served PPM (vLLM's pooling API, a one-label classifier): raw score 5 for a text whose
+    // steps add, -5 for one whose steps multiply or subtract, 0 otherwise
+    server.createContext(
+        "/pooling",
+        ex -> {
+          poolingRequests.incrementAndGet();
+          JsonObject req =
+              JsonParser.parseString(
+                      new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
+                  .getAsJsonObject();
+          JsonArray input = req.getAsJsonArray("input");
+          JsonArray data = new JsonArray();
+          for (int i = 0; i < input.size(); i++) {
+            String t = input.get(i).getAsString();
+            JsonObject d = new JsonObject();
+            d.addProperty("index", i);
+            d.addProperty("object", "pooling");
+            JsonArray v = new JsonArray();
+            v.add(t.contains("Add the two") ? 5.0 : t.contains("result = ") ? -5.0 : 0.0);
+            d.add("data", v);
+            data.add(d);
+          }
+          JsonObject resp = new JsonObject();
+          resp.add("data", data);
           byte[] body = resp.toString().getBytes(StandardCharsets.UTF_8);
           ex.getResponseHeaders().add("Content-Type", "application/json");
           ex.sendResponseHeaders(200, body.length);

@@ -666,6 +666,27 @@ class CliContractTest {
     usage("--timeout-ms must be an integer, was 't'", with(base, "--timeout-ms", "t"));
     usage(
         "--verifier must be graalpy or cpython, was 'jython'", with(base, "--verifier", "jython"));
+    usage("--max-in-flight must be >= 1, was 0", with(base, "--max-in-flight", "0"));
+    usage(
+        "no such file of server URLs: " + missing,
+        with(args(c, "--problems", "x", "--servers", missing, "--server-model", "m"), required));
+    String[] served = with(base, "--ppm-server", "http://127.0.0.1:9");
+    usage(
+        "--ppm-api: the reward API must be vllm-reward, vllm-embed or sglang, was 'tgi'",
+        with(served, "--ppm-api", "tgi"));
+    usage(
+        "--ppm-api vllm-embed needs --value-head FILE (the value_head.json of rstar train-ppm)",
+        with(served, "--ppm-api", "vllm-embed"));
+    usage(
+        "no such value head file: " + missing,
+        with(served, "--ppm-api", "vllm-embed", "--value-head", missing));
+    usage(
+        "--value-head goes with --ppm-api vllm-embed",
+        with(served, "--value-head", dir.toString()));
+    usage("--value-head goes with --ppm-server URL", with(base, "--value-head", dir.toString()));
+    usage(
+        "--ppm-server: base URL must be an absolute http(s) URL, was: localhost:8001",
+        with(base, "--ppm-server", "localhost:8001"));
   }
 
   @Test
@@ -674,8 +695,11 @@ class CliContractTest {
     sharedSearchFlags("solve", trees);
     usage("missing required option --trees", search("solve"));
     usage(
-        "--mode ppm-augmented needs --ppm DIR",
+        "--mode ppm-augmented needs --ppm DIR or --ppm-server URL",
         with(search("solve"), with(trees, "--mode", "ppm-augmented")));
+    usage(
+        "give one of --ppm DIR and --ppm-server URL, not both",
+        with(search("solve"), with(trees, "--ppm", dir.toString(), "--ppm-server", "http://h")));
     usage(
         "unknown search mode 'fast' (terminal-guided, ppm-augmented or test-time)",
         with(search("solve"), with(trees, "--mode", "fast")));
@@ -733,7 +757,9 @@ class CliContractTest {
     usage(
         "--baseline must be best-of-n or beam, was 'sampling'",
         with(search("eval"), "--baseline", "sampling"));
-    usage("--baseline beam needs --ppm DIR", with(search("eval"), "--baseline", "beam"));
+    usage(
+        "--baseline beam needs --ppm DIR or --ppm-server URL",
+        with(search("eval"), "--baseline", "beam"));
     usage(
         "--trees saves search trees: not with --baseline",
         with(search("eval"), "--baseline", "best-of-n", "--trees", missing));

@@ -144,6 +144,62 @@ class SearchCommandsTest {
   }
 
   @Test
+  void solveAndEvalScoreStepsWithAServedPpm() throws Exception {
+    long before = server.poolingRequests.get();
+    Run r =
+        run(
+            with(
+                with(new String[] {"solve"}, serverArgs()),
+                "--trees",
+                dir.resolve("served.jsonl").toString(),
+                "--ppm-server",
+                server.url()));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("ppm-augmented"), "a served PPM selects PPM-augmented: " + r.err());
+    assertEquals(3, r.lines().size(), r.out());
+    for (String l : r.lines()) {
+      assertTrue(json(l).get("correct").getAsBoolean(), l);
+    }
+    assertTrue(server.poolingRequests.get() > before, "the served PPM was asked");
+    assertTrue(
+        r.err().contains("rstar solve: PPM server " + server.url() + "/pooling: up,"), r.err());
+    assertTrue(
+        r.err().contains("rstar solve: policy server " + server.url() + "/v1/completions: up,"),
+        r.err());
+
+    Run e =
+        run(
+            with(
+                with(new String[] {"eval"}, serverArgs()),
+                "--ppm-server",
+                server.url(),
+                "--baseline",
+                "beam"));
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.err().contains("rstar eval: PPM server "), e.err());
+  }
+
+  @Test
+  void aFleetOfPolicyServersFromFlagsAndAFile() throws Exception {
+    try (ArithmeticServer second = new ArithmeticServer()) {
+      Path list = dir.resolve("servers.txt");
+      Files.writeString(list, "# the policy fleet\n\n" + second.url() + "  # the second\n");
+      List<String> args = new ArrayList<>(List.of(serverArgs()));
+      args.addAll(0, List.of("solve", "--trees", dir.resolve("fleet.jsonl").toString()));
+      args.addAll(List.of("--servers", list.toString(), "--max-in-flight", "2"));
+      long first = server.requests.get();
+      Run r = run(args.toArray(new String[0]));
+      assertEquals(0, r.code(), r.err());
+      assertEquals(3, r.lines().size(), r.out());
+      for (String l : r.lines()) {
+        assertTrue(json(l).get("correct").getAsBoolean(), l);
+      }
+      assertTrue(server.requests.get() > first && second.requests.get() > 0, "both served");
+      assertTrue(r.err().contains("policy server " + second.url() + "/v1/completions"), r.err());
+    }
+  }
+
+  @Test
   void solveWithTheDefaultGraalPyVerifierFindsTheAnswers() throws Exception {
     List<String> args = new ArrayList<>(List.of(serverArgs()));
     int v = args.indexOf("--verifier");

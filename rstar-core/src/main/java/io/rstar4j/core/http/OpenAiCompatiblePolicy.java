@@ -37,6 +37,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * a connection error are retried with exponential backoff (honouring {@code Retry-After}); other
  * failures and malformed replies throw {@link HttpPolicyException} at once.
  *
+ * <p>A fleet of servers ({@link Builder#baseUrls(List)}) serving the same model: each call goes to
+ * the server with the fewest calls in flight, at most {@link Builder#maxInFlightPerEndpoint(int)}
+ * on each (further calls wait: back-pressure). A server whose attempt failed as above is taken out
+ * for a while ({@link Builder#endpointDowntime(Duration, Duration)}) and the call retried at once
+ * on another; when its downtime is over one probe call decides whether it is back. A call is
+ * answered by the one reply the policy takes, so a server dying mid-batch loses no request and
+ * answers none twice. A fleet allows {@code maxRetries} plus one more attempt per further server.
+ * Per-server counters: {@link #endpointStats()}.
+ *
  * <p>Stop strings (by default the step format's {@link StepFormat#STOP_STRINGS}) are sent as {@code
  * stop}; servers strip the matched stop string from the text, so it is put back, using the reply's
  * {@code stop_reason} (vLLM) or {@code matched_stop} (SGLang). A choice that ended at the model's
