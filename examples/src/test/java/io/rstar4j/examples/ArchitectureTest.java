@@ -81,6 +81,32 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheHttpClientsTalkHttp() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.rstar4j.core.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("java.net.http..")
+        .because(
+            "served models are reached through io.rstar4j.core.http (OpenAiCompatiblePolicy,"
+                + " HttpRewardModel), which share one retry loop and one fleet of servers")
+        .check(main);
+  }
+
+  @Test
+  void sparkStaysInItsOwnModule() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("io.rstar4j.spark..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.spark..", "scala..")
+        .because("Apache Spark is for the cluster job only (rstar-spark); no other module needs it")
+        .check(main);
+  }
+
+  @Test
   void onlyExamplesHasACommandLine() {
     methods()
         .that()

@@ -51,9 +51,11 @@ class RoundStatusTest {
     Optional<PpmUsed> used =
         cfg.mode().usesRewardModel()
             ? Optional.of(
-                rnd.nextBoolean()
-                    ? new PpmUsed.Untrained()
-                    : new PpmUsed.Trained("round-" + rnd.nextInt(3) + "/ppm"))
+                switch (rnd.nextInt(3)) {
+                  case 0 -> new PpmUsed.Untrained();
+                  case 1 -> new PpmUsed.Served("http://h" + rnd.nextInt(3) + ":8001");
+                  default -> new PpmUsed.Trained("round-" + rnd.nextInt(3) + "/ppm");
+                })
             : Optional.empty();
     List<String> unsolved = new ArrayList<>();
     for (int i = rnd.nextInt(4); i > 0; i--) {

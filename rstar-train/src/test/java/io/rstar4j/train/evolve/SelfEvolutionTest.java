@@ -73,6 +73,39 @@ class SelfEvolutionTest {
   }
 
   @Test
+  void aServedPpmScoresThePpmAugmentedRoundsWithoutABackbone() throws Exception {
+    List<Problem> problems =
+        List.of(ArithmeticPolicy.problem("a", 2, 3), ArithmeticPolicy.problem("b", 4, 5));
+    java.util.concurrent.atomic.AtomicLong scored = new java.util.concurrent.atomic.AtomicLong();
+    io.rstar4j.core.RewardModel served =
+        batch -> {
+          scored.addAndGet(batch.size());
+          return new double[batch.size()];
+        };
+    Path out = dir.resolve("served");
+    SelfEvolution.builder()
+        .policy(new ArithmeticPolicy())
+        .verifier(verifier)
+        .servedPpm(served, "http://ppm:8001")
+        .roundConfigs(r -> small(3))
+        .batchProblems(2)
+        .build()
+        .run(problems, 1, out);
+    assertTrue(scored.get() > 0, "the served PPM scored the steps");
+    assertEquals("served:http://ppm:8001", status(out, 1).get("ppm_used").getAsString());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SelfEvolution.builder()
+                .policy(new ArithmeticPolicy())
+                .verifier(verifier)
+                .roundConfigs(r -> small(3))
+                .build()
+                .run(problems, 1, dir.resolve("none")),
+        "a PPM-augmented round needs a backbone or a served PPM");
+  }
+
+  @Test
   void threeRoundsProduceDataTrainPpmsAndUseThemThenResume() throws Exception {
     List<Problem> problems =
         List.of(
