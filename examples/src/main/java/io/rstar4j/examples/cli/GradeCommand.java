@@ -8,6 +8,7 @@ import com.google.gson.JsonPrimitive;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.verify.GraalPyVerifier;
+import io.rstar4j.verify.grade.Explanation;
 import io.rstar4j.verify.grade.MathGrader;
 import io.rstar4j.verify.grade.SymbolicBackend;
 import java.io.BufferedReader;
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeoutException;
  * {@code rstar grade}: grades answer pairs. Reads JSON lines {@code {"gold": ..., "pred": ...}} on
  * stdin (gold a string, a number or a list of them, any element accepted) and writes one line
  * {@code {"equal": true|false}} per input line, in order; a malformed line gives {@code {"equal":
- * false, "error": "..."}} on its line.
+ * false, "error": "..."}} on its line. With {@code --explain} each line also carries how each side
+ * was read and the rules that decided ({@link MathGrader#explain}).
  */
 public final class GradeCommand implements Command {
 
@@ -52,7 +54,7 @@ public final class GradeCommand implements Command {
   public String usage() {
     return String.join(
         "\n",
-        "usage: rstar grade [--strict] [--tolerance REL]",
+        "usage: rstar grade [--strict] [--tolerance REL] [--explain]",
         "                   [--python-path DIR [--sympy-backend cpython|graalpy]"
             + " [--sympy-timeout MS]]",
         "                   < pairs.jsonl",
@@ -68,6 +70,10 @@ public final class GradeCommand implements Command {
         "                    false positives included, to reproduce published numbers",
         "  --tolerance REL   relative tolerance when either number is written as a decimal",
         "                    (default 1e-4); numbers written exactly agree to 1e-9",
+        "  --explain         add why to each line: {\"equal\": ..., \"gold\": {\"kind\": ...,",
+        "                    \"normalized\": ...}, \"pred\": {...}, \"rule\": ..., \"path\": [...]}",
+        "                    (how each side was read and the rules that decided; a list gold adds",
+        "                    \"gold_index\", the element explained: the first equal one, else 0)",
         "  --python-path DIR decide the pairs the Java checks cannot with sympy, imported from DIR",
         "                    (e.g. /usr/lib/python3/dist-packages)",
         "  --sympy-backend cpython|graalpy",
@@ -87,7 +93,7 @@ public final class GradeCommand implements Command {
         Args.parse(
             args,
             Set.of("tolerance", "python-path", "sympy-timeout", "sympy-backend"),
-            Set.of("strict"));
+            Set.of("strict", "explain"));
     if (!a.positional().isEmpty()) {
       throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
     }
@@ -138,7 +144,7 @@ public final class GradeCommand implements Command {
       builder.symbolicBackend(SymbolicBackend.sympy(worker));
     }
     try {
-      return grade(builder.build(), in, out, err);
+      return grade(builder.build(), a.has("explain"), in, out, err);
     } finally {
       if (worker != null) {
         worker.close();
@@ -146,7 +152,8 @@ public final class GradeCommand implements Command {
     }
   }
 
-  private int grade(MathGrader grader, InputStream in, PrintStream out, PrintStream err)
+  private int grade(
+      MathGrader grader, boolean explain, InputStream in, PrintStream out, PrintStream err)
       throws IOException {
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String line;
@@ -156,7 +163,7 @@ public final class GradeCommand implements Command {
       lineNo++;
       String result;
       try {
-        result = grade(grader, line) ? "{\"equal\": true}" : "{\"equal\": false}";
+        result = grade(grader, line, explain);
       } catch (IllegalArgumentException | IllegalStateException e) {
         errors++;
         String msg = "line " + lineNo + ": " + e.getMessage();
@@ -175,7 +182,7 @@ public final class GradeCommand implements Command {
     return 0;
   }
 
-  private static boolean grade(MathGrader grader, String line) {
+  private static String grade(MathGrader grader, String line, boolean explain) {
     if (line.isBlank()) {
       throw new IllegalArgumentException("empty line, expected {\"gold\": ..., \"pred\": ...}");
     }
@@ -212,9 +219,50 @@ public final class GradeCommand implements Command {
       for (JsonElement e : arr) {
         golds.add(scalar(e, "gold element"));
       }
-      return grader.matchesAny(pred, golds);
+      if (explain) {
+        for (int i = 0; i < golds.size(); i++) {
+          Explanation x = grader.explain(golds.get(i), pred);
+          if (x.equal()) {
+            return explanation(x, i);
+          }
+        }
+        return explanation(grader.explain(golds.get(0), pred), 0);
+      }
+      return verdict(grader.matchesAny(pred, golds));
     }
-    return grader.equivalent(pred, scalar(g, "gold"));
+    String gold = scalar(g, "gold");
+    return explain
+        ? explanation(grader.explain(gold, pred), -1)
+        : verdict(grader.equivalent(pred, gold));
+  }
+
+  private static String verdict(boolean equal) {
+    return equal ? "{\"equal\": true}" : "{\"equal\": false}";
+  }
+
+  /** The line of {@code --explain}; {@code goldIndex} the element of a list gold, else -1. */
+  private static String explanation(Explanation x, int goldIndex) {
+    StringBuilder sb = new StringBuilder("{\"equal\": ").append(x.equal());
+    sb.append(", \"gold\": ").append(reading(x.gold()));
+    sb.append(", \"pred\": ").append(reading(x.pred()));
+    sb.append(", \"rule\": ").append(new JsonPrimitive(x.rule()));
+    sb.append(", \"path\": [");
+    for (int i = 0; i < x.path().size(); i++) {
+      sb.append(i > 0 ? ", " : "").append(new JsonPrimitive(x.path().get(i)));
+    }
+    sb.append(']');
+    if (goldIndex >= 0) {
+      sb.append(", \"gold_index\": ").append(goldIndex);
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String reading(Explanation.Reading r) {
+    return "{\"kind\": "
+        + new JsonPrimitive(r.kind())
+        + ", \"normalized\": "
+        + new JsonPrimitive(r.normalized())
+        + "}";
   }
 
   private static String scalar(JsonElement e, String what) {
