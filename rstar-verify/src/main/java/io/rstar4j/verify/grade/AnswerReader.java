@@ -513,10 +513,6 @@ final class AnswerReader {
           }
         }
       }
-      if (op1 == '=' && op2 == '=' && names(a) != null) {
-        // x = y = 3: read as the last value
-        return new Answer.Assign(names(a), read(b, false));
-      }
     }
     return new Answer.Text(textKey(s), s);
   }
@@ -562,7 +558,9 @@ final class AnswerReader {
         return null;
       }
     }
-    Answer value = read(parts.get(exact), percent, degree);
+    // a percent or degree sign belongs to the last value unless an approximation follows it
+    boolean last = exact == at.size();
+    Answer value = read(parts.get(exact), last && percent, last && degree);
     return names != null ? new Answer.Assign(names, value) : value;
   }
 
