@@ -104,7 +104,8 @@ public final class DecoderInit {
 
     /** The same shape with another weight seed. */
     public Shape withSeed(long s) {
-      return new Shape(hidden, layers, heads, kvHeads, intermediate, maxPositions, ropeTheta, rmsEps, s);
+      return new Shape(
+          hidden, layers, heads, kvHeads, intermediate, maxPositions, ropeTheta, rmsEps, s);
     }
 
     /** The same shape with another context length. */
@@ -292,7 +293,8 @@ public final class DecoderInit {
               x,
               g.initializer(p + "post_attention_layernorm.weight", ones(c.hidden()), c.hidden()),
               (float) c.rmsEps());
-      String gate = linear(g, rnd, h2, p + "mlp.gate_proj", c.hidden(), c.intermediate(), std, false);
+      String gate =
+          linear(g, rnd, h2, p + "mlp.gate_proj", c.hidden(), c.intermediate(), std, false);
       String up = linear(g, rnd, h2, p + "mlp.up_proj", c.hidden(), c.intermediate(), std, false);
       String act = g.mul(g.mul(gate, g.sigmoid(gate)), up);
       String down =
@@ -303,7 +305,9 @@ public final class DecoderInit {
     }
     String hf =
         g.rmsNorm(
-            x, g.initializer("model.norm.weight", ones(c.hidden()), c.hidden()), (float) c.rmsEps());
+            x,
+            g.initializer("model.norm.weight", ones(c.hidden()), c.hidden()),
+            (float) c.rmsEps());
     String lmHead =
         g.initializer("lm_head.weight", normal(rnd, c.hidden() * vocab, std), c.hidden(), vocab);
     g.node("MatMul").inputs(hf, lmHead).outputs("logits").add();
@@ -312,7 +316,14 @@ public final class DecoderInit {
   }
 
   private static String linear(
-      OnnxGraphBuilder g, Random rnd, String x, String name, int in, int out, double std, boolean bias) {
+      OnnxGraphBuilder g,
+      Random rnd,
+      String x,
+      String name,
+      int in,
+      int out,
+      double std,
+      boolean bias) {
     String w = g.initializer(name + ".weight", normal(rnd, in * out, std), in, out);
     String y = g.matMul(x, w);
     if (bias) {

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * LoRA on a decoder export: every projection {@code y = x W} (a MatMul by a 2-D float weight of
- * the attention or the MLP; the embedding and the LM head keep theirs) becomes {@code y = x W +
- * (alpha / r) x A B} with {@code A [in, r]} drawn as PEFT does (uniform in {@code +-1/sqrt(in)})
- * and {@code B [r, out]} zero, so training starts from the base model; only A and B train. {@link
+ * LoRA on a decoder export: every projection {@code y = x W} (a MatMul by a 2-D float weight of the
+ * attention or the MLP; the embedding and the LM head keep theirs) becomes {@code y = x W + (alpha
+ * / r) x A B} with {@code A [in, r]} drawn as PEFT does (uniform in {@code +-1/sqrt(in)}) and
+ * {@code B [r, out]} zero, so training starts from the base model; only A and B train. {@link
  * #merge} folds {@code (alpha / r) A B} into W of the original graph.
  */
 final class Lora {
@@ -64,7 +64,9 @@ final class Lora {
       int out = (int) w.getDims(1);
       Adapter ad = adapters.get(w.getName());
       if (ad == null) {
-        ad = new Adapter(w.getName(), w.getName() + ".lora_A", w.getName() + ".lora_B", in, rank, out);
+        ad =
+            new Adapter(
+                w.getName(), w.getName() + ".lora_A", w.getName() + ".lora_B", in, rank, out);
         adapters.put(w.getName(), ad);
         float[] a = new float[in * rank];
         double bound = 1.0 / Math.sqrt(in);
@@ -137,7 +139,8 @@ final class Lora {
 
   static float[] read(OnnxMl.TensorProto t) {
     if (!t.getRawData().isEmpty()) {
-      FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      FloatBuffer fb =
+          t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
       float[] a = new float[fb.remaining()];
       fb.get(a);
       return a;

@@ -162,9 +162,9 @@ public final class OnnxPolicyTrainer implements PolicyTrainer {
    * @param outDir where the trained export goes (created; empty, or holding this run's checkpoint)
    * @param listener progress
    * @return what the run did
-   * @throws IllegalArgumentException if a file is missing or not what it should be, the file has
-   *     no usable record, the output directory holds another run or other files, or the model
-   *     cannot be trained (a non-float parameter, an operator without a gradient rule: named)
+   * @throws IllegalArgumentException if a file is missing or not what it should be, the file has no
+   *     usable record, the output directory holds another run or other files, or the model cannot
+   *     be trained (a non-float parameter, an operator without a gradient rule: named)
    * @throws IllegalStateException if the loss stops being finite or ONNX Runtime fails
    * @throws IOException when reading or writing fails
    */
@@ -192,9 +192,10 @@ public final class OnnxPolicyTrainer implements PolicyTrainer {
     }
     JsonObject config = readConfig(modelDir);
     Tokenizer tok = Tokenizers.fromFile(modelDir.resolve("tokenizer.json"));
-    int context = config.has("max_position_embeddings")
-        ? config.get("max_position_embeddings").getAsInt()
-        : Integer.MAX_VALUE;
+    int context =
+        config.has("max_position_embeddings")
+            ? config.get("max_position_embeddings").getAsInt()
+            : Integer.MAX_VALUE;
     int maxLen = Math.min(maxLength, context);
     SftData.Prepared prepared =
         SftData.prepare(sft.records(), tok, template, maxLen, eos(config, modelDir, tok));
@@ -206,8 +207,7 @@ public final class OnnxPolicyTrainer implements PolicyTrainer {
                   ? (sft.errors().isEmpty() ? " (the file is empty)" : " (every line is malformed)")
                   : " (every prompt fills the maximum length " + maxLen + ")"));
     }
-    List<List<SftData.Example>> split =
-        SftData.split(prepared.examples(), heldOutFraction, seed);
+    List<List<SftData.Example>> split = SftData.split(prepared.examples(), heldOutFraction, seed);
     List<SftData.Example> trainSet = split.get(0);
     List<SftData.Example> heldOut = split.get(1);
     long stepsPerEpoch = (trainSet.size() + batch - 1) / batch;
@@ -238,7 +238,10 @@ public final class OnnxPolicyTrainer implements PolicyTrainer {
             .build();
     for (TensorSpecCheck c : TensorSpecCheck.of(graph, positionIds)) {
       throw new IllegalArgumentException(
-          modelFile + ": the training graph needs the input '" + c.name() + "', which SFT cannot"
+          modelFile
+              + ": the training graph needs the input '"
+              + c.name()
+              + "', which SFT cannot"
               + " feed (supported: input_ids, attention_mask, position_ids, past key values)");
     }
     List<SftResult.Epoch> history =

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * Which initializers of a decoder export are its weights: those named as Hugging Face parameters
  * ({@code *.weight}, {@code *.bias}) and the anonymous matrices an Optimum export writes for
- * transposed linear weights ({@code onnx::MatMul_*}, {@code onnx::Gemm_*}); rotary tables and
- * other constants are not.
+ * transposed linear weights ({@code onnx::MatMul_*}, {@code onnx::Gemm_*}); rotary tables and other
+ * constants are not.
  */
 final class Parameters {
   private Parameters() {}

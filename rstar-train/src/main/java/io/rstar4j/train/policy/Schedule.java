@@ -1,9 +1,8 @@
 package io.rstar4j.train.policy;
 
 /**
- * Linear warm-up then cosine decay to 0, as Hugging Face's {@code
- * get_cosine_schedule_with_warmup} (except that the first warm-up step already moves: {@code
- * (step + 1) / warmup}).
+ * Linear warm-up then cosine decay to 0, as Hugging Face's {@code get_cosine_schedule_with_warmup}
+ * (except that the first warm-up step already moves: {@code (step + 1) / warmup}).
  */
 final class Schedule {
   private final double peak;

@@ -36,7 +36,11 @@ final class SftCheckpoint {
   static final String RUN = "run.json";
   private static final int MAGIC = 0x52534654; // "RSFT"
   private static final Gson GSON =
-      new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+      new GsonBuilder()
+          .setPrettyPrinting()
+          .disableHtmlEscaping()
+          .serializeSpecialFloatingPointValues()
+          .create();
 
   /**
    * How far a run got.
@@ -76,9 +80,7 @@ final class SftCheckpoint {
         JsonObject x = e.getAsJsonObject();
         h.add(
             new SftResult.Epoch(
-                x.get("epoch").getAsInt(),
-                number(x, "train_loss"),
-                number(x, "heldout_loss")));
+                x.get("epoch").getAsInt(), number(x, "train_loss"), number(x, "heldout_loss")));
       }
       return new Progress(
           o.getAsJsonObject("fingerprint"),
@@ -90,7 +92,11 @@ final class SftCheckpoint {
           o.get("done").getAsBoolean());
     } catch (RuntimeException e) {
       throw new IOException(
-          f + " is not a readable checkpoint (" + e.getMessage() + "); remove " + dir(out)
+          f
+              + " is not a readable checkpoint ("
+              + e.getMessage()
+              + "); remove "
+              + dir(out)
               + " to start again",
           e);
     }

@@ -129,9 +129,9 @@ final class SftData {
   }
 
   /**
-   * The tensors of one batch, right-padded: input_ids, attention_mask, position_ids (when the
-   * graph takes them), labels (the next token) and label_weights ({@code 1 / scored} on the
-   * positions that predict a response token, so the loss is the mean over them).
+   * The tensors of one batch, right-padded: input_ids, attention_mask, position_ids (when the graph
+   * takes them), labels (the next token) and label_weights ({@code 1 / scored} on the positions
+   * that predict a response token, so the loss is the mean over them).
    */
   static Map<String, Tensor> tensors(List<Example> batch, boolean positionIds) {
     int b = batch.size();

@@ -9,6 +9,7 @@ import io.rstar4j.core.Generation;
 import io.rstar4j.core.PolicyRequest;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.SamplingParams;
+import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
@@ -83,7 +84,12 @@ class OnnxPolicyTrainerTest {
     }
     try (OnnxPolicy p =
         OnnxPolicy.builder(CausalLm.builder(model).provider(ProviderChoice.CPU).build())
-            .sampling(SamplingParams.greedy(48))
+            .sampling(
+                SamplingParams.builder()
+                    .temperature(0)
+                    .maxTokens(48)
+                    .stopStrings(StepFormat.STOP_STRINGS)
+                    .build())
             .build()) {
       List<String> out = new ArrayList<>();
       for (List<Generation> g : p.propose(reqs)) {
@@ -120,7 +126,8 @@ class OnnxPolicyTrainerTest {
     assertTrue(r.heldOutLoss() < 0.1 * first, "held-out loss " + r.heldOutLoss());
     assertTrue(r.tokens() > 0 && r.seconds() > 0);
     // The export keeps the layout: every file of the base, no optimizer state left behind.
-    for (String f : List.of("model.onnx", "tokenizer.json", "config.json", "generation_config.json")) {
+    for (String f :
+        List.of("model.onnx", "tokenizer.json", "config.json", "generation_config.json")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     try (var s = Files.list(SftCheckpoint.dir(out))) {
