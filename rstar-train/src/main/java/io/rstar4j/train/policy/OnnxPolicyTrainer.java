@@ -135,6 +135,14 @@ public final class OnnxPolicyTrainer implements PolicyTrainer {
       throw new IllegalStateException(
           "OnnxPolicyTrainer as a PolicyTrainer needs the base model (builder().baseModel(dir))");
     }
+    if (SftFile.read(sftFile).records().isEmpty()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "round {0}: no SFT records in {1}: the policy is not fine-tuned this round",
+          round,
+          sftFile);
+      return "not fine-tuned (round " + round + " produced no SFT records)";
+    }
     SftResult r;
     try {
       r = train(sftFile, baseModel, roundPolicy(roundDir), SftListener.none());

@@ -105,7 +105,7 @@ class OnnxPolicyTrainerTest {
     List<SftResult.Epoch> seen = new ArrayList<>();
     SftResult r =
         fast()
-            .epochs(12)
+            .epochs(40)
             .build()
             .train(
                 sftFile(dir, 5),
@@ -117,8 +117,8 @@ class OnnxPolicyTrainerTest {
                     seen.add(e);
                   }
                 });
-    assertEquals(12, r.epochs());
-    assertEquals(12, seen.size());
+    assertEquals(40, r.epochs());
+    assertEquals(40, seen.size());
     assertEquals(8, r.trainRecords());
     assertEquals(2, r.heldOutRecords());
     double first = seen.get(0).trainLoss();
