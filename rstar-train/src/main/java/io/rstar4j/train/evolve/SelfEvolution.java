@@ -16,6 +16,7 @@ import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.PairFile;
 import io.rstar4j.train.data.TrainingDataExtractor;
 import io.rstar4j.train.evolve.RoundStatus.Stage;
+import io.rstar4j.train.policy.OnnxPolicyTrainer;
 import io.rstar4j.train.ppm.Backbone;
 import io.rstar4j.train.ppm.BackboneSettings;
 import io.rstar4j.train.ppm.PpmTrainer;
@@ -26,7 +27,6 @@ import io.rstar4j.train.ppm.TrainingResult;
 import io.rstar4j.train.ppm.ValueHead;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import io.rstar4j.train.policy.OnnxPolicyTrainer;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -714,10 +714,10 @@ public final class SelfEvolution {
      * Fine-tunes the policy as the paper does: each round, the trainer's {@link
      * OnnxPolicyTrainer.Builder#baseModel base model} is fine-tuned on that round's SFT records
      * into {@code round-N/policy} ({@link OnnxPolicyTrainer#roundPolicy}); round 1 searches with
-     * the base model and every later round with the policy of the latest earlier round that
-     * trained one (a round without SFT records trains none). Replaces {@link #policy}, {@link
-     * #policies} and {@link #policyTrainer}; without it the loop keeps its behaviour (one policy,
-     * or a policy source and a trainer hook).
+     * the base model and every later round with the policy of the latest earlier round that trained
+     * one (a round without SFT records trains none). Replaces {@link #policy}, {@link #policies}
+     * and {@link #policyTrainer}; without it the loop keeps its behaviour (one policy, or a policy
+     * source and a trainer hook).
      *
      * @param trainer the SFT trainer, with its base model set
      * @param loader opens an export directory as the search's policy (e.g. {@code dir ->
