@@ -116,8 +116,21 @@ public final class PpmThroughput {
       TrainMode mode = TrainMode.parse(m);
       long t0 = System.nanoTime();
       if (mode == TrainMode.HEAD) {
+        // head-only training reads last_hidden_state, which a causal LM export lacks: a PPM
+        // directory fine-tuned briefly from it has it (and the same graph otherwise)
+        Path seeded = Files.createTempDirectory("ppm-bench-seed").resolve("ppm");
+        PpmTrainer.fineTune(
+            opts.backbone,
+            Tokenizers::fromFile,
+            settings,
+            cfg.toBuilder().epochs(1).build(),
+            FineTuning.full(),
+            pairs.subList(0, Math.min(pairs.size(), opts.batch)),
+            seeded,
+            null);
+        t0 = System.nanoTime();
         try (Backbone backbone =
-            ProcessPreferenceModel.openBackbone(opts.backbone, Tokenizers::fromFile, settings)) {
+            ProcessPreferenceModel.openBackbone(seeded, Tokenizers::fromFile, settings)) {
           new PpmTrainer(backbone, cfg).train(pairs, null, null);
         }
       } else {
