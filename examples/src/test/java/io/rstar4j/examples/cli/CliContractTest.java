@@ -109,6 +109,8 @@ class CliContractTest {
             "backbone",
             "pairs",
             "out",
+            "train",
+            "rank",
             "epochs",
             "lr",
             "batch",
@@ -616,6 +618,14 @@ class CliContractTest {
             "cpu",
             "--no-cache",
             "--fresh"));
+    fails(
+        "rstar train-ppm: no such pair file: " + missing,
+        with(base, "--train", "lora", "--rank", "4"));
+    usage("--train must be full, lora or head, was 'most'", with(base, "--train", "most"));
+    usage("--rank applies to --train lora only", with(base, "--rank", "4"));
+    usage("--rank applies to --train lora only", with(base, "--train", "full", "--rank", "4"));
+    usage("--rank must be >= 1", with(base, "--train", "lora", "--rank", "0"));
+    usage("--rank must be an integer, was 'r'", with(base, "--rank", "r"));
     usage("missing required option --backbone", "train-ppm");
     usage("missing required option --pairs", "train-ppm", "--backbone", missing);
     usage("missing required option --out", "train-ppm", "--backbone", missing, "--pairs", missing);

@@ -246,7 +246,7 @@ public final class ProcessPreferenceModel implements RewardModel {
     return Backbone.onnx(model, tokenizers.apply(tok), settings);
   }
 
-  private static Path findOne(Path dir, String preferred, String suffix, String contains)
+  static Path findOne(Path dir, String preferred, String suffix, String contains)
       throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no such backbone directory: " + dir);
