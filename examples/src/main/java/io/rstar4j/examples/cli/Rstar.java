@@ -29,6 +29,7 @@ public final class Rstar {
     COMMANDS.put("generate", GenerateCommand::new);
     COMMANDS.put("make-tiny-model", MakeTinyModelCommand::new);
     COMMANDS.put("train-ppm", TrainPpmCommand::new);
+    COMMANDS.put("train-policy", TrainPolicyCommand::new);
     COMMANDS.put("score", ScoreCommand::new);
     COMMANDS.put("solve", SolveCommand::new);
     COMMANDS.put("eval", EvalCommand::new);

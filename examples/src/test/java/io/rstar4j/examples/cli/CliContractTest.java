@@ -67,7 +67,14 @@ class CliContractTest {
     FLAGS.put("run-python", List.of("timeout", "python-path", "=", "jsonl"));
     FLAGS.put(
         "grade",
-        List.of("tolerance", "python-path", "sympy-timeout", "sympy-backend", "=", "strict"));
+        List.of(
+            "tolerance",
+            "python-path",
+            "sympy-timeout",
+            "sympy-backend",
+            "=",
+            "strict",
+            "explain"));
     FLAGS.put(
         "extract",
         List.of(
@@ -114,6 +121,20 @@ class CliContractTest {
             "=",
             "no-cache",
             "fresh"));
+    FLAGS.put(
+        "train-policy",
+        List.of(
+            "sft",
+            "model",
+            "out",
+            "epochs",
+            "lr",
+            "batch",
+            "max-length",
+            "seed",
+            "train",
+            "device",
+            "="));
     FLAGS.put("score", List.of("ppm", "input", "batch", "=", "raw"));
     FLAGS.put("solve", concat(search, "ppm", "mode", "trees", "="));
     FLAGS.put(
@@ -606,6 +627,40 @@ class CliContractTest {
     usage("--patience must be an integer, was 'p'", with(base, "--patience", "p"));
     usage("--seed must be an integer, was 's'", with(base, "--seed", "s"));
     usage("--context must be an integer, was 'c'", with(base, "--context", "c"));
+  }
+
+  @Test
+  void trainPolicy() {
+    String[] base = args("train-policy", "--sft", missing, "--model", missing, "--out", missing);
+    fails(
+        "rstar train-policy: no such SFT file: " + missing,
+        with(
+            base,
+            "--epochs",
+            "2",
+            "--lr",
+            "0.01",
+            "--batch",
+            "4",
+            "--max-length",
+            "64",
+            "--seed",
+            "3",
+            "--train",
+            "lora",
+            "--device",
+            "cpu"));
+    usage("missing required option --sft", "train-policy");
+    usage("missing required option --model", "train-policy", "--sft", missing);
+    usage("missing required option --out", "train-policy", "--sft", missing, "--model", missing);
+    usage("--epochs must be an integer, was 'e'", with(base, "--epochs", "e"));
+    usage("--epochs must be >= 1, was 0", with(base, "--epochs", "0"));
+    usage("--lr must be a number, was 'fast'", with(base, "--lr", "fast"));
+    usage("--batch must be >= 1, was 0", with(base, "--batch", "0"));
+    usage("--max-length must be >= 2, was 1", with(base, "--max-length", "1"));
+    usage("--seed must be an integer, was 's'", with(base, "--seed", "s"));
+    usage("--train must be full or lora, was 'half'", with(base, "--train", "half"));
+    usage("--device must be cpu, cuda or auto, was 'tpu'", with(base, "--device", "tpu"));
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.PairFile;
 import io.rstar4j.train.data.TrainingDataExtractor;
 import io.rstar4j.train.evolve.RoundStatus.Stage;
+import io.rstar4j.train.policy.OnnxPolicyTrainer;
 import io.rstar4j.train.ppm.Backbone;
 import io.rstar4j.train.ppm.BackboneSettings;
 import io.rstar4j.train.ppm.PpmTrainer;
@@ -94,6 +95,8 @@ public final class SelfEvolution {
   private final ExtractionConfig extraction;
   private final IntFunction<SearchConfig> roundConfigs;
   private final PolicyTrainer policyTrainer;
+  private final PolicyLoader fineTunedPolicies;
+  private final Path baseModel;
   private final int batchProblems;
   private final IntUnaryOperator hardRollouts;
   private final Function<Path, Tokenizer> tokenizers;
@@ -110,6 +113,8 @@ public final class SelfEvolution {
     this.extraction = b.extraction;
     this.roundConfigs = b.roundConfigs;
     this.policyTrainer = b.policyTrainer;
+    this.fineTunedPolicies = b.fineTunedPolicies;
+    this.baseModel = b.baseModel;
     this.batchProblems = b.batchProblems;
     this.hardRollouts = b.hardRollouts;
     this.tokenizers = b.tokenizers;
@@ -333,7 +338,8 @@ public final class SelfEvolution {
       throws IOException {
     RewardModel rm = null;
     Optional<RoundStatus.PpmUsed> used = Optional.empty();
-    Policy policy = policies.open(round.number());
+    Policy policy =
+        fineTunedPolicies != null ? openFineTuned(round) : policies.open(round.number());
     try {
       ReasoningSearch.Builder sb =
           ReasoningSearch.builder(policy, verifier).grader(grader).config(config);
@@ -380,6 +386,26 @@ public final class SelfEvolution {
         closeQuietly(policy);
       }
     }
+  }
+
+  /**
+   * With policy fine-tuning: round 1 searches with the base model, a later round with the policy
+   * the latest earlier round fine-tuned (the base model when none did).
+   */
+  private Policy openFineTuned(Round round) throws IOException {
+    for (int r = round.number() - 1; r >= 1; r--) {
+      Path p = OnnxPolicyTrainer.roundPolicy(roundDir(round.outDir(), r));
+      if (Files.isRegularFile(p.resolve("model.onnx"))) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "round {0}: searching with the policy fine-tuned in round {1} ({2})",
+            round.number(),
+            r,
+            p);
+        return fineTunedPolicies.load(p);
+      }
+    }
+    return fineTunedPolicies.load(baseModel);
   }
 
   /** A digest of the problem ids, to notice a changed problem set on resume. */
@@ -551,6 +577,8 @@ public final class SelfEvolution {
     private ExtractionConfig extraction = ExtractionConfig.reference();
     private IntFunction<SearchConfig> roundConfigs = SelfEvolution::presetFor;
     private PolicyTrainer policyTrainer = PolicyTrainer.unchanged();
+    private PolicyLoader fineTunedPolicies;
+    private Path baseModel;
     private int batchProblems = 16;
     private IntUnaryOperator hardRollouts = round -> 0;
     private Function<Path, Tokenizer> tokenizers = Tokenizers::fromFile;
@@ -565,6 +593,7 @@ public final class SelfEvolution {
      * @throws IllegalStateException if a policy or a policy source was already set
      */
     public Builder policy(Policy p) {
+      refuseWithFineTuning("policy");
       set.markExclusive("policy", "policies");
       Objects.requireNonNull(p, "policy");
       policies = round -> p;
@@ -579,6 +608,7 @@ public final class SelfEvolution {
      * @throws IllegalStateException if a policy or a policy source was already set
      */
     public Builder policies(PolicySource s) {
+      refuseWithFineTuning("policies");
       set.markExclusive("policies", "policy");
       policies = Objects.requireNonNull(s, "policies");
       closePolicies = true;
@@ -671,12 +701,61 @@ public final class SelfEvolution {
      * The policy fine-tuning hook (default {@link PolicyTrainer#unchanged()}).
      *
      * @throws NullPointerException if null
-     * @throws IllegalStateException if already set
+     * @throws IllegalStateException if already set, or {@link #policyFineTuning} was set
      */
     public Builder policyTrainer(PolicyTrainer t) {
+      refuseWithFineTuning("policyTrainer");
       set.mark("policyTrainer");
       policyTrainer = Objects.requireNonNull(t, "policyTrainer");
       return this;
+    }
+
+    /**
+     * Fine-tunes the policy as the paper does: each round, the trainer's {@link
+     * OnnxPolicyTrainer.Builder#baseModel base model} is fine-tuned on that round's SFT records
+     * into {@code round-N/policy} ({@link OnnxPolicyTrainer#roundPolicy}); round 1 searches with
+     * the base model and every later round with the policy of the latest earlier round that trained
+     * one (a round without SFT records trains none). Replaces {@link #policy}, {@link #policies}
+     * and {@link #policyTrainer}; without it the loop keeps its behaviour (one policy, or a policy
+     * source and a trainer hook).
+     *
+     * @param trainer the SFT trainer, with its base model set
+     * @param loader opens an export directory as the search's policy (e.g. {@code dir ->
+     *     OnnxPolicy.builder(CausalLm.load(dir)).sampling(...).build()})
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the trainer has no base model
+     * @throws IllegalStateException if set before, or a policy, a policy source or a policy trainer
+     *     was set
+     */
+    public Builder policyFineTuning(OnnxPolicyTrainer trainer, PolicyLoader loader) {
+      Objects.requireNonNull(trainer, "trainer");
+      Objects.requireNonNull(loader, "loader");
+      for (String other : List.of("policy", "policies", "policyTrainer")) {
+        if (set.isSet(other)) {
+          throw new IllegalStateException(
+              "policy fine-tuning cannot be set: " + other + " was already set");
+        }
+      }
+      set.mark("policy fine-tuning");
+      this.baseModel =
+          trainer
+              .baseModel()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "the policy trainer needs its base model (OnnxPolicyTrainer.builder()"
+                              + ".baseModel(dir))"));
+      this.policyTrainer = trainer;
+      this.fineTunedPolicies = loader;
+      this.closePolicies = true;
+      return this;
+    }
+
+    private void refuseWithFineTuning(String option) {
+      if (set.isSet("policy fine-tuning")) {
+        throw new IllegalStateException(
+            option + " cannot be set: policy fine-tuning was already set");
+      }
     }
 
     /**
@@ -736,8 +815,9 @@ public final class SelfEvolution {
      * @throws IllegalStateException if no policy or no verifier was given
      */
     public SelfEvolution build() {
-      if (policies == null) {
-        throw new IllegalStateException("a policy (or policy source) is required");
+      if (policies == null && fineTunedPolicies == null) {
+        throw new IllegalStateException(
+            "a policy (or policy source, or policy fine-tuning) is required");
       }
       if (verifier == null) {
         throw new IllegalStateException("a verifier is required");
