@@ -34,6 +34,7 @@ public final class Rstar {
     COMMANDS.put("solve", SolveCommand::new);
     COMMANDS.put("eval", EvalCommand::new);
     COMMANDS.put("evolve", EvolveCommand::new);
+    COMMANDS.put("view", ViewCommand::new);
   }
 
   private Rstar() {}

@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import com.google.gson.JsonObject;
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
@@ -11,6 +12,9 @@ import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.ProviderChoice;
 import io.rstar4j.core.tokenizer.Tokenizers;
+import io.rstar4j.core.tree.ReasoningTree;
+import io.rstar4j.core.tree.ReasoningTrees;
+import io.rstar4j.core.tree.TreePage;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.Benchmarks;
@@ -20,11 +24,15 @@ import io.rstar4j.verify.CPythonVerifier;
 import io.rstar4j.verify.GraalPyVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options {@code solve}, {@code eval} and {@code evolve} share, and what they build. */
@@ -158,6 +166,14 @@ final class SearchSetup {
 
   /** The policy of {@code --model} (or {@code modelDir} when not null) or {@code --server}. */
   static Policy policy(Options a, Path modelDir) throws IOException {
+    return policies(a, modelDir, false)[0];
+  }
+
+  /**
+   * The policy and, when asked for, its greedy twin (temperature 0) sharing the same model:
+   * {policy, greedy or null}. Close the twin before the policy (the policy owns the model).
+   */
+  static Policy[] policies(Options a, Path modelDir, boolean greedyTwin) throws IOException {
     double temperature = a.temperature;
     int maxTokens = a.maxTokens;
     try {
@@ -176,30 +192,118 @@ final class SearchSetup {
         }
         SamplingParams sampling = s.build();
         CausalLm lm = CausalLm.builder(dir).provider(provider).build();
-        return OnnxPolicy.builder(lm).sampling(sampling).build();
+        Policy main = OnnxPolicy.builder(lm).sampling(sampling).build();
+        Policy greedy =
+            greedyTwin
+                ? OnnxPolicy.builder(lm)
+                    .sampling(sampling.toBuilder().temperature(0).build())
+                    .ownsModel(false)
+                    .build()
+                : null;
+        return new Policy[] {main, greedy};
       }
-      // the HTTP policy's own default top-p (1), as before
-      SamplingParams.Builder s =
-          SamplingParams.stepSearch().toBuilder()
-              .topP(1.0)
-              .temperature(temperature)
-              .maxTokens(maxTokens);
-      if (a.seed != null) {
-        s.seed(a.seed);
-      }
-      OpenAiCompatiblePolicy.Builder b =
-          OpenAiCompatiblePolicy.builder()
-              .baseUrl(a.server)
-              .model(a.serverModel)
-              .sampling(s.build());
-      String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
-      if (key != null && !key.isBlank()) {
-        b.apiKey(key);
-      }
-      return b.build();
+      return new Policy[] {
+        server(a, temperature, maxTokens), greedyTwin ? server(a, 0, maxTokens) : null
+      };
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  private static Policy server(Options a, double temperature, int maxTokens) {
+    // the HTTP policy's own default top-p (1), as before
+    SamplingParams.Builder s =
+        SamplingParams.stepSearch().toBuilder()
+            .topP(1.0)
+            .temperature(temperature)
+            .maxTokens(maxTokens);
+    if (a.seed != null) {
+      s.seed(a.seed);
+    }
+    OpenAiCompatiblePolicy.Builder b =
+        OpenAiCompatiblePolicy.builder().baseUrl(a.server).model(a.serverModel).sampling(s.build());
+    String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
+    if (key != null && !key.isBlank()) {
+      b.apiKey(key);
+    }
+    return b.build();
+  }
+
+  /** Every tree of a trees file (one JSON line each), in file order. */
+  static List<ReasoningTree> readTrees(Path file) throws IOException {
+    List<ReasoningTree> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    int line = 0;
+    for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      line++;
+      if (l.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(ReasoningTrees.fromJsonLine(l));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            file + " line " + line + ": not a saved tree (" + e.getMessage() + ")", e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes the tree page of the given trees: each tree gets the gold answers of the problem with
+   * its id (the part before {@code #k} for independent searches) to colour its answers, and, with a
+   * PPM, each node's PPM score.
+   */
+  static void writeTreePage(
+      Path file,
+      String title,
+      List<ReasoningTree> trees,
+      List<Problem> problems,
+      RewardModel rm,
+      AnswerGrader grader)
+      throws IOException {
+    Map<String, Problem> byId = new HashMap<>();
+    for (Problem p : problems) {
+      byId.put(p.id(), p);
+    }
+    TreePage.Builder page = TreePage.builder(title);
+    int added = 0;
+    for (ReasoningTree t : trees) {
+      String id = t.problem().id();
+      Problem gold = byId.get(id);
+      if (gold == null && id.contains("#")) {
+        gold = byId.get(id.substring(0, id.lastIndexOf('#')));
+      }
+      ReasoningTree shown =
+          gold != null && !t.problem().hasGold()
+              ? ReasoningTree.of(
+                  new Problem(id, t.problem().question(), gold.goldAnswers()), t.nodes())
+              : t;
+      page.add(shown, nodeScores(shown, rm), -1, grader);
+      added++;
+    }
+    if (added == 0) {
+      throw new IllegalArgumentException("no tree to show on the tree page " + file);
+    }
+    page.build().write(file);
+  }
+
+  /** Each node's PPM score (the root's NaN), or null without a PPM. */
+  static double[] nodeScores(ReasoningTree t, RewardModel rm) {
+    if (!(rm instanceof ProcessPreferenceModel ppm)) {
+      return null;
+    }
+    List<String> prompts = new ArrayList<>();
+    for (int i = 1; i < t.size(); i++) {
+      prompts.add(ppm.promptOf(t.problem().question(), t.textTo(i)));
+    }
+    double[] s = prompts.isEmpty() ? new double[0] : ppm.scoreTexts(prompts);
+    double[] out = new double[t.size()];
+    out[0] = Double.NaN;
+    System.arraycopy(s, 0, out, 1, s.length);
+    return out;
   }
 
   /** The verifier of {@code --verifier}. */

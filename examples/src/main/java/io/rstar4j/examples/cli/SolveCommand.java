@@ -59,6 +59,13 @@ final class SolveCommand implements RstarCommand {
       description = "a PPM directory (rstar train-ppm); test-time without one scores 0")
   String ppm;
 
+  @Option(
+      names = "--tree-html",
+      paramLabel = "FILE",
+      description =
+          "the tree page: one self-contained HTML file with the search trees of these problems")
+  Path treeHtml;
+
   @Mixin SearchSetup.Options options;
 
   @Override
@@ -152,6 +159,21 @@ final class SolveCommand implements RstarCommand {
             .onProgress(bar::update)
             .build()
             .run(problems, trees);
+      }
+      if (treeHtml != null) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Problem p : problems) {
+          ids.add(p.id());
+        }
+        List<io.rstar4j.core.tree.ReasoningTree> mine = new java.util.ArrayList<>();
+        for (io.rstar4j.core.tree.ReasoningTree t : SearchSetup.readTrees(trees)) {
+          if (ids.contains(t.problem().id())) {
+            mine.add(t);
+          }
+        }
+        SearchSetup.writeTreePage(
+            treeHtml, "rstar solve " + a.problems, mine, problems, rm, grader);
+        err.println("rstar solve: tree page -> " + treeHtml);
       }
       return 0;
     } finally {
