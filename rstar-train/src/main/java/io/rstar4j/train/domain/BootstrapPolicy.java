@@ -3,7 +3,11 @@ package io.rstar4j.train.domain;
 import io.rstar4j.core.Generation;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.PolicyRequest;
+import io.rstar4j.core.Problem;
+import io.rstar4j.core.Step;
 import io.rstar4j.core.StopReason;
+import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.Verifier;
 import io.rstar4j.core.internal.Checks;
 import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
@@ -23,17 +27,17 @@ import java.util.regex.Pattern;
  * rStar-Math: a weak policy whose code-augmented steps seed the first round's search. It is a
  * rule-based writer, not a model, and learns nothing.
  *
- * <p>It reads the question text with the domain's grammar (the same sentence templates the
- * {@link WordProblemGenerator} writes with, all of them, both splits) and never looks at a hidden
- * plan, so it works on any question the grammar covers. Sentences it cannot read it skips, as a
- * weak reader does; a question it cannot read at all gets a guess from the numbers it contains.
- * It reads the partial solution too: the variables defined so far (also ones defined wrongly) tell
- * it which step comes next, so it continues its own or another writer's steps coherently.
+ * <p>It reads the question text with the domain's grammar (the same sentence templates the {@link
+ * WordProblemGenerator} writes with, all of them, both splits) and never looks at a hidden plan, so
+ * it works on any question the grammar covers. Sentences it cannot read it skips, as a weak reader
+ * does; a question it cannot read at all gets a guess from the numbers it contains. It reads the
+ * partial solution too: the variables defined so far (also ones defined wrongly) tell it which step
+ * comes next, so it continues its own or another writer's steps coherently.
  *
  * <p>Each candidate is one step in the reference format, ending with its stop string: a code step
- * ({@code <code>} first, {@code #} comment, one Python assignment, {@code <end_of_step>}), the
- * last code step ({@code # Now print the final answer}, {@code print(...)}, {@code <end_of_code>};
- * the search appends the output) or, after the output, the answer step ({@code <answer>... \boxed{X}
+ * ({@code <code>} first, {@code #} comment, one Python assignment, {@code <end_of_step>}), the last
+ * code step ({@code # Now print the final answer}, {@code print(...)}, {@code <end_of_code>}; the
+ * search appends the output) or, after the output, the answer step ({@code <answer>... \boxed{X}
  * <end_of_answer>}, copying the printed value).
  *
  * <p>Mistakes ({@link Mistake}): per step at most one, drawn with probability {@code rate(kind) *
@@ -114,8 +118,8 @@ public final class BootstrapPolicy implements Policy {
   }
 
   /**
-   * The per-step probability of a mistake kind on a question the policy reads as {@code
-   * operations} steps.
+   * The per-step probability of a mistake kind on a question the policy reads as {@code operations}
+   * steps.
    *
    * @throws IllegalArgumentException if operations is below 1
    */
@@ -148,14 +152,38 @@ public final class BootstrapPolicy implements Policy {
     return List.copyOf(out);
   }
 
+  /**
+   * One solution path, run with a verifier: at every step the policy proposes {@code sample + 1}
+   * candidates and the path takes the last one (so each sample index gives its own path), code
+   * steps are executed, and the path ends at an answer step or after 32 steps.
+   *
+   * @throws IllegalArgumentException if sample is negative
+   */
+  public Trajectory rollout(Problem problem, Verifier verifier, int sample) {
+    Objects.requireNonNull(problem, "problem");
+    Objects.requireNonNull(verifier, "verifier");
+    Checks.atLeast("sample", sample, 0);
+    Trajectory t = Trajectory.empty();
+    for (int depth = 0; depth < 32 && !t.isComplete(); depth++) {
+      Generation g = propose(new PolicyRequest(problem, t, sample + 1)).get(sample);
+      Step s = g.toStep();
+      if (s.kind().hasCode()) {
+        s = s.withExecution(verifier.executeStep(t, s));
+      } else if (!s.isAnswer()) {
+        t = t.append(s);
+        break;
+      }
+      t = t.append(s);
+    }
+    return t;
+  }
+
   /** The candidates of one request, with the mistakes they carry (for tests and diagnostics). */
   List<Teacher.Candidate> candidates(PolicyRequest r) {
     Reader.Reading reading = reading(r.problem().question());
     long base =
         Hashing.mix(
-            seed,
-            Hashing.of(1, r.problem().id()),
-            Hashing.of(2, r.partial().solutionText()));
+            seed, Hashing.of(1, r.problem().id()), Hashing.of(2, r.partial().solutionText()));
     List<Teacher.Candidate> out = new ArrayList<>(r.n());
     for (int i = 0; i < r.n(); i++) {
       SplittableRandom rng = new SplittableRandom(Hashing.mix(base, i));
@@ -233,7 +261,8 @@ public final class BootstrapPolicy implements Policy {
     public Builder noMistakes() {
       for (Mistake m : Mistake.values()) {
         if (set.isSet("rate of " + m)) {
-          throw new IllegalStateException("no mistakes cannot be set: rate of " + m + " was already set");
+          throw new IllegalStateException(
+              "no mistakes cannot be set: rate of " + m + " was already set");
         }
       }
       set.mark("no mistakes");

@@ -159,7 +159,9 @@ final class Composer {
 
   // ------------------------------------------------------------------ drawing events
 
-  /** Tries a template of the event with values from {@code values}; keeps it if the story takes it. */
+  /**
+   * Tries a template of the event with values from {@code values}; keeps it if the story takes it.
+   */
   private boolean attempt(Draft d, Event e, Dim dim, int maxSteps, Chooser values) {
     List<Template> group = selection.group(e, dim);
     if (group.isEmpty()) {
@@ -262,13 +264,15 @@ final class Composer {
                 if (dm == Dim.TIME) {
                   unit = rng.nextBoolean() ? Unit.HOURS : Unit.MINUTES;
                 } else if (dm == Dim.DISTANCE) {
-                  unit = ev == Event.SPEED || rng.nextDouble() < 0.7 ? Unit.KILOMETERS : Unit.METERS;
+                  unit =
+                      ev == Event.SPEED || rng.nextDouble() < 0.7 ? Unit.KILOMETERS : Unit.METERS;
                 }
                 putNouns(v, t, item, null, act, unit);
                 switch (ev) {
                   case GIVEN_COUNT -> v.put("k", Integer.toString(nice(rng, level)));
                   case GIVEN_MONEY -> v.put("m", Numbers.money(moneyAmount(rng, level)));
-                  case GIVEN_TIME, GIVEN_DISTANCE -> v.put("k", Integer.toString(measure(rng, unit, level)));
+                  case GIVEN_TIME, GIVEN_DISTANCE ->
+                      v.put("k", Integer.toString(measure(rng, unit, level)));
                   case GROUPS -> {
                     v.put("k", Integer.toString(between(rng, 2, 3 + level)));
                     v.put("k2", Integer.toString(between(rng, 2, 4 + 2 * level)));
@@ -286,10 +290,12 @@ final class Composer {
                     int r =
                         switch (dm) {
                           case COUNT -> between(rng, 2, 4 + 3 * level);
-                          case TIME -> unit == Unit.HOURS ? between(rng, 2, 4) : 5 * between(rng, 2, 12);
-                          default -> unit == Unit.KILOMETERS
-                              ? between(rng, 2, 4 + 2 * level)
-                              : 100 * between(rng, 2, 15);
+                          case TIME ->
+                              unit == Unit.HOURS ? between(rng, 2, 4) : 5 * between(rng, 2, 12);
+                          default ->
+                              unit == Unit.KILOMETERS
+                                  ? between(rng, 2, 4 + 2 * level)
+                                  : 100 * between(rng, 2, 15);
                         };
                     v.put("r", Integer.toString(r));
                     v.put("t", Integer.toString(between(rng, 2, 7)));
@@ -416,7 +422,9 @@ final class Composer {
           if (max < 1) {
             return null;
           }
-          k = BigDecimal.valueOf(between(rng, Math.min(2, max), Math.min(max, amountMax(unit, level))));
+          k =
+              BigDecimal.valueOf(
+                  between(rng, Math.min(2, max), Math.min(max, amountMax(unit, level))));
           if (unit == Unit.MINUTES && max >= 5) {
             k = BigDecimal.valueOf(5L * between(rng, 1, Math.max(1, Math.min(max, 120) / 5)));
           }
@@ -573,7 +581,9 @@ final class Composer {
                     List<Integer> ok2 = new ArrayList<>();
                     for (int k = 2; k <= 12; k++) {
                       BigDecimal each =
-                          cur.value().multiply(BigDecimal.valueOf(100)).remainder(BigDecimal.valueOf(k));
+                          cur.value()
+                              .multiply(BigDecimal.valueOf(100))
+                              .remainder(BigDecimal.valueOf(k));
                       BigDecimal whole = cur.value().remainder(BigDecimal.valueOf(k));
                       if (cur.dim() == Dim.MONEY ? each.signum() == 0 : whole.signum() == 0) {
                         ok2.add(k);
@@ -628,6 +638,10 @@ final class Composer {
       k = between(rng, 5, 70);
     } else if (t.text.contains("in the morning")) {
       k = between(rng, 6, 10);
+    } else if (t.text.contains("kilometers from")) {
+      k = between(rng, 2, 10 + 5 * d.level);
+    } else if (t.text.contains("minutes to walk")) {
+      k = 5 * between(rng, 1, 12);
     } else {
       k = nice(rng, d.level);
     }

@@ -106,7 +106,9 @@ final class Lexicon {
   static final List<String> PLACES =
       List.of("school", "park", "library", "store", "beach", "zoo", "museum", "pool");
 
-  /** Fractions in words, by {numerator, denominator}; {@code n/d} is written as digits otherwise. */
+  /**
+   * Fractions in words, by {numerator, denominator}; {@code n/d} is written as digits otherwise.
+   */
   static final Map<String, int[]> FRACTION_WORDS = fractionWords();
 
   private static final Map<String, Person> BY_NAME = new HashMap<>();

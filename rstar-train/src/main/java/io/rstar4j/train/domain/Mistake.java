@@ -32,7 +32,10 @@ public enum Mistake {
    * (SyntaxError) or a division by a zero expression (ZeroDivisionError).
    */
   PYTHON_ERROR,
-  /** Printing an intermediate result as the final answer, or answering at once with a number of the question. */
+  /**
+   * Printing an intermediate result as the final answer, or answering at once with a number of the
+   * question.
+   */
   PREMATURE_ANSWER,
   /**
    * A number copied wrong: a distractor's number in place of the right one, or a digit slip

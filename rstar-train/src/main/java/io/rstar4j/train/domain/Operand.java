@@ -7,8 +7,8 @@ import java.util.Objects;
 public sealed interface Operand permits Operand.Literal, Operand.Ref {
 
   /**
-   * A number: stated in the question, or a constant the step implies (12 for a dozen, 60 minutes
-   * in an hour).
+   * A number: stated in the question, or a constant the step implies (12 for a dozen, 60 minutes in
+   * an hour).
    *
    * @param value the exact value
    */

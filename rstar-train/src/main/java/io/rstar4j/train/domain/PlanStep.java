@@ -14,18 +14,14 @@ import java.util.Objects;
  * @param value the exact result
  */
 public record PlanStep(
-    String variable,
-    OpKind kind,
-    Arithmetic arithmetic,
-    List<Operand> operands,
-    BigDecimal value) {
+    String variable, OpKind kind, Arithmetic arithmetic, List<Operand> operands, BigDecimal value) {
 
   /**
    * Validates and copies.
    *
    * @throws NullPointerException if an argument or operand is null
-   * @throws IllegalArgumentException if the variable is not a Python identifier or the operand count
-   *     does not match the arithmetic
+   * @throws IllegalArgumentException if the variable is not a Python identifier or the operand
+   *     count does not match the arithmetic
    */
   public PlanStep {
     Objects.requireNonNull(variable, "variable");

@@ -16,8 +16,8 @@ import java.util.Set;
 public record SolutionPlan(List<PlanStep> steps) {
 
   /**
-   * Validates: variables are unique, every reference names an earlier step, and each step's value is
-   * what its arithmetic gives on its operands.
+   * Validates: variables are unique, every reference names an earlier step, and each step's value
+   * is what its arithmetic gives on its operands.
    *
    * @throws IllegalArgumentException if the plan is empty or inconsistent
    */

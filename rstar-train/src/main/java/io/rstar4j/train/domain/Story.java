@@ -15,9 +15,9 @@ import java.util.Set;
 
 /**
  * The meaning of a question, built sentence by sentence: who holds what, whom a pronoun refers to,
- * and the plan steps the sentences imply. The generator and the reader share this one semantics,
- * so what a sentence means is written once; the generator runs it strictly (values must stay
- * positive, counts whole, money in cents) to choose numbers, the reader leniently.
+ * and the plan steps the sentences imply. The generator and the reader share this one semantics, so
+ * what a sentence means is written once; the generator runs it strictly (values must stay positive,
+ * counts whole, money in cents) to choose numbers, the reader leniently.
  */
 final class Story {
 
@@ -221,8 +221,7 @@ final class Story {
       }
       case DAILY -> {
         Person a = newPerson(s.get("A"));
-        Quantity shape =
-            t.dim == Dim.COUNT ? count(s.get("items"), null) : measure(t.dim, s, null);
+        Quantity shape = t.dim == Dim.COUNT ? count(s.get("items"), null) : measure(t.dim, s, null);
         Operand r = lit(s, "r");
         Operand d = lit(s, "t");
         hold(

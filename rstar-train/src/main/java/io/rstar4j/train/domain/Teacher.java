@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * mistake drawn per step.
  */
 final class Teacher {
-  private static final Pattern ASSIGNED = Pattern.compile("(?m)^([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)");
+  private static final Pattern ASSIGNED =
+      Pattern.compile("(?m)^([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)");
   static final String PRINT_COMMENT = "# Now print the final answer";
 
   /** One candidate: its text and the mistake it carries (null when it is correct). */
@@ -115,7 +116,9 @@ final class Teacher {
       c = mistaken(drawn, reading, steps, next, st, subst, open, rng);
     }
     if (c == null) {
-      c = new Candidate(code(open, steps.get(next), line(steps.get(next).plan(), subst), rng), null);
+      c =
+          new Candidate(
+              code(open, steps.get(next), line(steps.get(next).plan(), subst), rng), null);
     }
     return c;
   }
@@ -165,7 +168,8 @@ final class Teacher {
             }
             if (other != null) {
               w.set(i, other);
-              return new Candidate(code(open, rs, p.variable() + " = " + expr(p.arithmetic(), w), rng), m);
+              return new Candidate(
+                  code(open, rs, p.variable() + " = " + expr(p.arithmetic(), w), rng), m);
             }
           }
         }
@@ -179,13 +183,18 @@ final class Teacher {
           }
           if (!others.isEmpty()) {
             w.set(i, Numbers.text(others.get(rng.nextInt(others.size()))));
-            return new Candidate(code(open, rs, p.variable() + " = " + expr(p.arithmetic(), w), rng), m);
+            return new Candidate(
+                code(open, rs, p.variable() + " = " + expr(p.arithmetic(), w), rng), m);
           }
         }
         if ((p.arithmetic() == Arithmetic.SUBTRACT || p.arithmetic() == Arithmetic.DIVIDE)
             && !ops.get(0).equals(ops.get(1))) {
           return new Candidate(
-              code(open, rs, p.variable() + " = " + expr(p.arithmetic(), List.of(ops.get(1), ops.get(0))), rng),
+              code(
+                  open,
+                  rs,
+                  p.variable() + " = " + expr(p.arithmetic(), List.of(ops.get(1), ops.get(0))),
+                  rng),
               m);
         }
         return null;
@@ -210,7 +219,8 @@ final class Teacher {
         }
         List<String> w = new ArrayList<>(ops);
         w.set(i, Numbers.text(wrong));
-        return new Candidate(code(open, rs, p.variable() + " = " + expr(p.arithmetic(), w), rng), m);
+        return new Candidate(
+            code(open, rs, p.variable() + " = " + expr(p.arithmetic(), w), rng), m);
       }
       case DROPPED_STEP -> {
         Map<String, String> s2 = new HashMap<>(subst);
@@ -232,15 +242,27 @@ final class Teacher {
         }
         List<String> w = texts(pp.operands(), subst);
         w.set(0, pp.variable());
-        return new Candidate(code(open, prev, pp.variable() + " = " + expr(pp.arithmetic(), w), rng), m);
+        return new Candidate(
+            code(open, prev, pp.variable() + " = " + expr(pp.arithmetic(), w), rng), m);
       }
       case PYTHON_ERROR -> {
         String e = expr(p.arithmetic(), ops);
         String bad =
             switch (rng.nextInt(3)) {
               case 0 -> nameError(p, ops, st, rs);
-              case 1 -> e.contains(")") ? p.variable() + " = " + removeLast(e, ')') : p.variable() + " = (" + e;
-              default -> p.variable() + " = " + e + " / (" + ops.get(ops.size() - 1) + " - " + ops.get(ops.size() - 1) + ")";
+              case 1 ->
+                  e.contains(")")
+                      ? p.variable() + " = " + removeLast(e, ')')
+                      : p.variable() + " = (" + e;
+              default ->
+                  p.variable()
+                      + " = "
+                      + e
+                      + " / ("
+                      + ops.get(ops.size() - 1)
+                      + " - "
+                      + ops.get(ops.size() - 1)
+                      + ")";
             };
         return new Candidate(code(open, rs, bad, rng), m);
       }
@@ -301,7 +323,8 @@ final class Teacher {
       }
     }
     if (num != null && rng.nextDouble() < rate(Mistake.COPIED_WRONG_NUMBER, ops)) {
-      return new Candidate(answerText(Numbers.text(slip(num, rng)), rng), Mistake.COPIED_WRONG_NUMBER);
+      return new Candidate(
+          answerText(Numbers.text(slip(num, rng)), rng), Mistake.COPIED_WRONG_NUMBER);
     }
     return new Candidate(answerText(shown, rng), null);
   }
@@ -351,7 +374,9 @@ final class Teacher {
   }
 
   private static final String[] ANSWER_FORMS = {
-    "The answer is \\boxed{%s}.", "Therefore, the answer is \\boxed{%s}.", "So the final answer is \\boxed{%s}."
+    "The answer is \\boxed{%s}.",
+    "Therefore, the answer is \\boxed{%s}.",
+    "So the final answer is \\boxed{%s}."
   };
 
   private static String answerText(String value, SplittableRandom rng) {
@@ -401,9 +426,10 @@ final class Teacher {
     return switch (p.arithmetic()) {
       case ADD -> o.get(0) + " - " + o.get(1);
       case SUBTRACT -> o.get(0) + " + " + o.get(1);
-      case MULTIPLY -> p.kind() == OpKind.UNIT_CONVERSION
-          ? o.get(0) + " / " + o.get(1)
-          : o.get(0) + " + " + o.get(1);
+      case MULTIPLY ->
+          p.kind() == OpKind.UNIT_CONVERSION
+              ? o.get(0) + " / " + o.get(1)
+              : o.get(0) + " + " + o.get(1);
       case DIVIDE -> o.get(0) + " * " + o.get(1);
       case PERCENT_OF -> o.get(0) + " * " + o.get(1);
       case PERCENT_UP -> o.get(0) + " * (100 - " + o.get(1) + ") / 100";
@@ -466,6 +492,9 @@ final class Teacher {
 
   /** A digit slip: two adjacent digits swapped, or the last digit changed by one. */
   static BigDecimal slip(BigDecimal v, SplittableRandom rng) {
+    if (v.signum() < 0) {
+      return slip(v.negate(), rng).negate();
+    }
     String t = Numbers.text(v);
     int dot = t.indexOf('.');
     String whole = dot < 0 ? t : t.substring(0, dot);

@@ -11,14 +11,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every sentence form of the domain, grouped by event and dimension, and the rule that holds a share
- * of each group out of training.
+ * Every sentence form of the domain, grouped by event and dimension, and the rule that holds a
+ * share of each group out of training.
  *
  * <p>Hold-out: within each group, templates are ranked by a fixed hash of their id (independent of
  * any seed, so a train set and a test set made with different seeds agree), and the first {@code
- * max(1, round(share * size))} of them, at most {@code size - 1}, are held out. The train split uses
- * only the others; the test split uses only the held-out ones. With share 0 nothing is held out and
- * both splits use every template.
+ * max(1, round(share * size))} of them, at most {@code size - 1}, are held out. The train split
+ * uses only the others; the test split uses only the held-out ones. With share 0 nothing is held
+ * out and both splits use every template.
  */
 final class Templates {
   private Templates() {}

@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * A seeded generator of multi-step arithmetic word problems in the style of GSM8K: counts of
  * things, money, times and distances; rates and times, prices, percentages (of, increase,
  * decrease), fractions of amounts, unit conversions (dozens, hours and minutes, kilometers and
- * meters, dollars and cents), comparisons between people (more, fewer, times as many, a fraction
- * as many, together, how many more) and distractor facts whose numbers the answer does not need.
+ * meters, dollars and cents), comparisons between people (more, fewer, times as many, a fraction as
+ * many, together, how many more) and distractor facts whose numbers the answer does not need.
  *
  * <p>Difficulty levels 1..8 set the number of operations (1-2 at level 1, 2-3, 3-4, 4-5, 5-6, 5-7,
  * 6-8 and 7-9 at level 8), how many distractor sentences may appear ({@code 1 + (level - 1) / 2},
@@ -31,12 +31,12 @@ import java.util.TreeMap;
  * draws its level from the weights.
  *
  * <p>Wording: every operation kind has at least five sentence templates, grouped by what the
- * sentence says and about what (count, money, time, distance). A share of every group is held
- * out of training ({@link Builder#heldOutTemplateShare(double)}, default 0.25): the training split
- * words its problems only with the other templates, and the test split only with the held-out
- * ones, so every sentence of a test problem is phrased in a way training never saw. Which templates
- * are held out depends only on the share, not on the seed, so train and test sets made with
- * different seeds agree.
+ * sentence says and about what (count, money, time, distance). A share of every group is held out
+ * of training ({@link Builder#heldOutTemplateShare(double)}, default 0.25): the training split
+ * words its problems only with the other templates, and the test split only with the held-out ones,
+ * so every sentence of a test problem is phrased in a way training never saw. Which templates are
+ * held out depends only on the share, not on the seed, so train and test sets made with different
+ * seeds agree.
  */
 public final class WordProblemGenerator {
   private final long seed;
@@ -60,11 +60,12 @@ public final class WordProblemGenerator {
     this.heldOutShare = b.heldOutShare;
     this.distractorRate = b.distractorRate;
     this.idPrefix = b.idPrefix;
-    this.composer =
-        new Composer(new Templates.Selection(split, heldOutShare), distractorRate);
+    this.composer = new Composer(new Templates.Selection(split, heldOutShare), distractorRate);
   }
 
-  /** A builder with the defaults: seed 1, TRAIN, 100 problems, levels 1..8, share 0.25, rate 0.5. */
+  /**
+   * A builder with the defaults: seed 1, TRAIN, 100 problems, levels 1..8, share 0.25, rate 0.5.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -256,8 +257,8 @@ public final class WordProblemGenerator {
 
     /**
      * The share of each template group held out of training, in [0, 0.9]: the train split never
-     * uses those templates and the test split uses only them. 0 holds nothing out (both splits
-     * use every template). Each group keeps at least one template on each side.
+     * uses those templates and the test split uses only them. 0 holds nothing out (both splits use
+     * every template). Each group keeps at least one template on each side.
      *
      * @throws IllegalArgumentException if share is outside [0, 0.9]
      * @throws IllegalStateException if set before
@@ -269,8 +270,8 @@ public final class WordProblemGenerator {
     }
 
     /**
-     * The probability of each possible distractor sentence (a level allows {@code 1 + (level - 1)
-     * / 2} of them).
+     * The probability of each possible distractor sentence (a level allows {@code 1 + (level - 1) /
+     * 2} of them).
      *
      * @throws IllegalArgumentException if rate is outside [0, 1]
      * @throws IllegalStateException if set before

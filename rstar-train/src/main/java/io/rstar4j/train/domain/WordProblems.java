@@ -66,8 +66,7 @@ public final class WordProblems {
         w.write('\n');
       }
       try {
-        Files.move(
-            tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -86,8 +85,8 @@ public final class WordProblems {
   }
 
   /**
-   * A table of the problems by level: count, operations (mean, min, max), distractors (mean),
-   * the largest number in the question (mean), and how often each operation kind occurs.
+   * A table of the problems by level: count, operations (mean, min, max), distractors (mean), the
+   * largest number in the question (mean), and how often each operation kind occurs.
    */
   public static String summary(Collection<WordProblem> problems) {
     Map<Integer, List<WordProblem>> byLevel = new TreeMap<>();
