@@ -57,7 +57,7 @@ public final class BootstrapPolicy implements Policy {
   public static final Map<Mistake, Double> DEFAULT_RATES = defaults();
 
   /** The default growth of the rates per operation beyond the first. */
-  public static final double DEFAULT_GROWTH = 0.15;
+  public static final double DEFAULT_GROWTH = 0.3;
 
   private static final Pattern PIECES =
       Pattern.compile(
@@ -97,7 +97,7 @@ public final class BootstrapPolicy implements Policy {
     return Collections.unmodifiableMap(m);
   }
 
-  /** A builder with the default rates, growth 0.15, cap 0.9 and seed 0. */
+  /** A builder with the default rates, growth 0.3, cap 0.9 and seed 0. */
   public static Builder builder() {
     return new Builder();
   }
