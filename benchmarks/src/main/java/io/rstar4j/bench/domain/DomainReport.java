@@ -102,7 +102,12 @@ public final class DomainReport {
           perLevel,
           samples);
       System.out.printf(
-          Locale.ROOT, "%-5s %8s %8s%s%n", "level", "pass@1", "pass@" + samples, mcts ? "   MCTS 8x5" : "");
+          Locale.ROOT,
+          "%-5s %8s %8s%s%n",
+          "level",
+          "pass@1",
+          "pass@" + samples,
+          mcts ? "   MCTS 8x5" : "");
       for (int level = 1; level <= 8; level++) {
         List<WordProblem> ps =
             WordProblemGenerator.builder()
@@ -117,7 +122,8 @@ public final class DomainReport {
           boolean any = false;
           for (int s = 0; s < samples; s++) {
             Trajectory t = policy.rollout(p.problem(), python, s);
-            boolean ok = t.isComplete() && grader.matchesAny(t.last().answer(), p.problem().goldAnswers());
+            boolean ok =
+                t.isComplete() && grader.matchesAny(t.last().answer(), p.problem().goldAnswers());
             paths += ok ? 1 : 0;
             any |= ok;
           }
@@ -199,5 +205,4 @@ public final class DomainReport {
       }
     }
   }
-
 }

@@ -33,8 +33,8 @@ public enum Mistake {
    */
   PYTHON_ERROR,
   /**
-   * Printing an intermediate result as the final answer, or answering at once with a number of the
-   * question.
+   * Printing an intermediate result as the final answer (from the second step on: an answer among
+   * the first step's candidates would be the only child a search keeps).
    */
   PREMATURE_ANSWER,
   /**

@@ -267,10 +267,10 @@ final class Teacher {
         return new Candidate(code(open, rs, bad, rng), m);
       }
       case PREMATURE_ANSWER -> {
+        // Not at the first step: an answer among the root's candidates would be the only child
+        // the search keeps (answer steps have width 1), ending the whole tree at once.
         if (j == 0 || st.assignedOrder.isEmpty()) {
-          List<BigDecimal> nums = reading.stated();
-          String n = nums.isEmpty() ? "0" : Numbers.text(nums.get(0));
-          return new Candidate(answerText(n, rng), m);
+          return null;
         }
         return new Candidate(printText(open, st.assignedOrder.get(st.assignedOrder.size() - 1)), m);
       }
