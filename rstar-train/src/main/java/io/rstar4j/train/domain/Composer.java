@@ -416,10 +416,12 @@ final class Composer {
       case LOSS, FEWER_THAN -> {
         BigDecimal k;
         if (money) {
-          k = price(rng, 1, Math.max(2, value.intValue() - 1), level);
+          k =
+              price(
+                  rng, 1, Math.max(2, Math.min(value.intValue() - 1, MAX_BASE[level - 1])), level);
         } else {
           int max = value.intValue() - 1;
-          if (max < 1) {
+          if (max < 2) {
             return null;
           }
           k =
@@ -564,6 +566,12 @@ final class Composer {
                       return null;
                     }
                     if (e == Event.Q_DIFFERENCE) {
+                      List<Story.ReadStep> steps = st.steps();
+                      OpKind last =
+                          steps.isEmpty() ? null : steps.get(steps.size() - 1).plan().kind();
+                      if (last == OpKind.MORE_THAN || last == OpKind.FEWER_THAN) {
+                        return null; // the difference would be the number just stated
+                      }
                       int c = qa.value().compareTo(qb.value());
                       if (c == 0) {
                         return null;

@@ -25,10 +25,10 @@ import java.util.TreeMap;
  * and every value is kept positive, whole for counts, times and distances, and in whole cents for
  * money, so answers are integers or short decimals.
  *
- * <p>Problem {@code i} depends only on (seed, split, i) and the options, not on how many problems
- * are generated. Its id is {@code PREFIX-SPLIT-NNNNNN}, e.g. {@code arith-train-000123}. With a
- * difficulty range, levels cycle through the range by index (balanced); with a mix, each problem
- * draws its level from the weights.
+ * <p>Problem {@code i} depends only on (seed, split, i, its level) and the options, not on how many
+ * problems are generated. Its id is {@code PREFIX-SPLIT-NNNNNN}, e.g. {@code arith-train-000123}.
+ * With a difficulty range, levels cycle through the range by index (balanced); with a mix, each
+ * problem draws its level from the weights.
  *
  * <p>Wording: every operation kind has at least five sentence templates, grouped by what the
  * sentence says and about what (count, money, time, distance). A share of every group is held out
@@ -126,8 +126,8 @@ public final class WordProblemGenerator {
   public WordProblem problem(int index) {
     Checks.atLeast("index", index, 0);
     String id = String.format(java.util.Locale.ROOT, "%s-%s-%06d", idPrefix, split.label(), index);
-    return composer.compose(
-        id, split, difficultyOf(index), Hashing.mix(seed, split.ordinal() + 1, index));
+    int level = difficultyOf(index);
+    return composer.compose(id, split, level, Hashing.mix(seed, split.ordinal() + 1, index, level));
   }
 
   /** Problems {@code 0 .. count-1}. */

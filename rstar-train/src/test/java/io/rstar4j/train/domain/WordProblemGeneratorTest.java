@@ -63,6 +63,16 @@ class WordProblemGeneratorTest {
   }
 
   @Test
+  void eachLevelDrawsItsOwnStories() {
+    Set<String> firstSentences = new HashSet<>();
+    for (int level = 1; level <= 8; level++) {
+      WordProblem p = WordProblemGenerator.builder().seed(42).difficulty(level).build().problem(0);
+      firstSentences.add(p.question().split("(?<=[.?!])\\s+")[0]);
+    }
+    assertTrue(firstSentences.size() >= 7, firstSentences.toString());
+  }
+
+  @Test
   void idsNameTheSplitAndIndex() {
     assertEquals("arith-train-000000", train.get(0).id());
     assertEquals("arith-test-000123", test.get(123).id());
