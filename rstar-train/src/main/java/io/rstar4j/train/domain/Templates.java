@@ -3,7 +3,6 @@ package io.rstar4j.train.domain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -590,14 +589,5 @@ final class Templates {
     List<Template> group(Event e, Dim d) {
       return byGroup.getOrDefault(e + "/" + d, List.of());
     }
-  }
-
-  /** Templates per event, for statistics. */
-  static Map<Event, Integer> countByEvent() {
-    Map<Event, Integer> m = new EnumMap<>(Event.class);
-    for (Template t : ALL) {
-      m.merge(t.event, 1, Integer::sum);
-    }
-    return m;
   }
 }
