@@ -1,5 +1,6 @@
 package io.rstar4j.bench.evolve;
 
+import io.rstar4j.bench.HarnessArgs;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Generation;
 import io.rstar4j.core.Policy;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Throughput of {@code rstar solve}'s engine ({@link SearchRunner}): problems per second with trees
@@ -35,21 +38,47 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SolveThroughput {
   private SolveThroughput() {}
 
+  @Command(name = "SolveThroughput", description = "throughput of rstar solve's search runner")
+  static final class Options {
+    @Option(
+        names = "--problems",
+        paramLabel = "N",
+        defaultValue = "64",
+        description = "problems (default ${DEFAULT-VALUE})")
+    int problems;
+
+    @Option(
+        names = "--rollouts",
+        paramLabel = "N",
+        defaultValue = "8",
+        description = "rollouts per problem (default ${DEFAULT-VALUE})")
+    int rollouts;
+
+    @Option(
+        names = "--n",
+        paramLabel = "N",
+        defaultValue = "4",
+        description = "candidates per expansion (default ${DEFAULT-VALUE})")
+    int n;
+
+    @Option(
+        names = "--max-tokens",
+        paramLabel = "N",
+        defaultValue = "16",
+        description = "tokens per step of the tiny decoder (default ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    boolean help;
+  }
+
   /** Runs the measurements and prints one line each. */
   public static void main(String[] args) throws Exception {
-    int nProblems = 64;
-    int rollouts = 8;
-    int n = 4;
-    int maxTokens = 16;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--problems" -> nProblems = Integer.parseInt(args[i + 1]);
-        case "--rollouts" -> rollouts = Integer.parseInt(args[i + 1]);
-        case "--n" -> n = Integer.parseInt(args[i + 1]);
-        case "--max-tokens" -> maxTokens = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Options opts = HarnessArgs.parse(new Options(), args);
+    int nProblems = opts.problems;
+    int rollouts = opts.rollouts;
+    int n = opts.n;
+    int maxTokens = opts.maxTokens;
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < nProblems; i++) {
       problems.add(

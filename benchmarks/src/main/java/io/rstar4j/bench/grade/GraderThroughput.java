@@ -3,6 +3,7 @@ package io.rstar4j.bench.grade;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import io.rstar4j.bench.HarnessArgs;
 import io.rstar4j.verify.grade.MathGrader;
 import java.io.IOException;
 import java.io.Reader;
@@ -17,6 +18,8 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Grader throughput on the fast path (no symbolic back end): answer pairs built from the MATH gold
@@ -34,38 +37,56 @@ public final class GraderThroughput {
 
   private GraderThroughput() {}
 
+  @Command(name = "GraderThroughput", description = "grader throughput on the fast path")
+  static final class Options {
+    @Option(
+        names = "--pairs",
+        paramLabel = "N",
+        defaultValue = "100000",
+        description = "answer pairs (default ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(
+        names = "--rounds",
+        paramLabel = "N",
+        defaultValue = "5",
+        description = "measured rounds after one warm-up round (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(
+        names = "--threads",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "grading threads (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(
+        names = "--golds",
+        paramLabel = "FILE",
+        defaultValue = "rstar-verify/src/test/resources/benchmarks/MATH_test.json",
+        description =
+            "a benchmark JSON file whose answers are the golds (default ${DEFAULT-VALUE}; a"
+                + " built-in list when it is missing)")
+    Path golds;
+
+    @Option(names = "--no-cache", description = "no answer cache")
+    boolean noCache;
+
+    @Option(names = "--strict", description = "the strict reference rules")
+    boolean strict;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    boolean help;
+  }
+
   public static void main(String[] args) throws Exception {
-    int pairs = 100_000;
-    int rounds = 5;
-    int threads = 1;
-    boolean cache = true;
-    boolean strict = false;
-    Path golds = Path.of("rstar-verify/src/test/resources/benchmarks/MATH_test.json");
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--pairs":
-          pairs = Integer.parseInt(args[++i]);
-          break;
-        case "--rounds":
-          rounds = Integer.parseInt(args[++i]);
-          break;
-        case "--threads":
-          threads = Integer.parseInt(args[++i]);
-          break;
-        case "--golds":
-          golds = Path.of(args[++i]);
-          break;
-        case "--no-cache":
-          cache = false;
-          break;
-        case "--strict":
-          strict = true;
-          break;
-        default:
-          System.err.println("unknown option " + args[i]);
-          System.exit(2);
-      }
-    }
+    Options opts = HarnessArgs.parse(new Options(), args);
+    int pairs = opts.pairs;
+    int rounds = opts.rounds;
+    int threads = opts.threads;
+    boolean cache = !opts.noCache;
+    boolean strict = opts.strict;
+    Path golds = opts.golds;
     List<String> goldAnswers = loadGolds(golds);
     List<String[]> work = buildPairs(goldAnswers, pairs, new Random(42));
     System.out.printf(

@@ -1,5 +1,6 @@
 package io.rstar4j.bench.model;
 
+import io.rstar4j.bench.HarnessArgs;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.Completion;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Decode throughput of a generated Qwen2-style decoder on ONNX Runtime (CPU unless CUDA is usable):
@@ -32,20 +35,42 @@ import java.util.Locale;
 public final class DecodeBenchmark {
   private DecodeBenchmark() {}
 
+  @Command(name = "DecodeBenchmark", description = "decode throughput of a generated decoder")
+  static final class Options {
+    @Option(
+        names = "--size",
+        paramLabel = "tiny|small",
+        defaultValue = "small",
+        description = "the generated decoder (default ${DEFAULT-VALUE})")
+    String size;
+
+    @Option(
+        names = "--tokens",
+        paramLabel = "N",
+        defaultValue = "64",
+        description = "tokens per sample (default ${DEFAULT-VALUE})")
+    int tokens;
+
+    @Option(
+        names = "--threads",
+        paramLabel = "N",
+        defaultValue = "0",
+        description = "ONNX Runtime intra-op threads, 0 for its default (default ${DEFAULT-VALUE})")
+    int threads;
+
+    @Option(names = "--no-spin", description = "ONNX Runtime threads do not spin while waiting")
+    boolean noSpin;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    boolean help;
+  }
+
   public static void main(String[] args) throws Exception {
-    String size = "small";
-    int tokens = 64;
-    int threads = 0;
-    boolean spin = true;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--size" -> size = args[++i];
-        case "--tokens" -> tokens = Integer.parseInt(args[++i]);
-        case "--threads" -> threads = Integer.parseInt(args[++i]);
-        case "--no-spin" -> spin = false;
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Options opts = HarnessArgs.parse(new Options(), args);
+    String size = opts.size;
+    int tokens = opts.tokens;
+    int threads = opts.threads;
+    boolean spin = !opts.noSpin;
     TinyQwen2.Config config =
         size.equals("tiny") ? TinyQwen2.Config.tiny() : TinyQwen2.Config.small();
     Path dir = Files.createTempDirectory("rstar-decode-bench");

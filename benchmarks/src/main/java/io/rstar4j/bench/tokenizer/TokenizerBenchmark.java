@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import io.rstar4j.bench.HarnessArgs;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Encode throughput of the pure-Java tokenizer against the Hugging Face (Rust) tokenizer through
@@ -33,20 +36,47 @@ public final class TokenizerBenchmark {
 
   private TokenizerBenchmark() {}
 
+  @Command(
+      name = "TokenizerBenchmark",
+      description = "encode throughput: ours against Hugging Face")
+  static final class Options {
+    @Option(
+        names = "--tokenizer",
+        paramLabel = "FILE",
+        description = "a tokenizer.json (default: the Qwen3 test asset)")
+    Path tokenizer;
+
+    @Option(
+        names = "--texts",
+        paramLabel = "DIR_OR_FILE",
+        description =
+            "benchmark JSON files or a text file (default: the shipped benchmark questions)")
+    Path texts;
+
+    @Option(
+        names = "--seconds",
+        paramLabel = "S",
+        defaultValue = "3",
+        description = "seconds per measurement (default ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(
+        names = "--rounds",
+        paramLabel = "R",
+        defaultValue = "3",
+        description = "rounds, ours and the reference alternating (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    boolean help;
+  }
+
   public static void main(String[] args) throws Exception {
-    Path tokenizerFile = null;
-    Path texts = null;
-    double seconds = 3;
-    int rounds = 3;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--tokenizer" -> tokenizerFile = Path.of(args[++i]);
-        case "--texts" -> texts = Path.of(args[++i]);
-        case "--seconds" -> seconds = Double.parseDouble(args[++i]);
-        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
-    }
+    Options opts = HarnessArgs.parse(new Options(), args);
+    Path tokenizerFile = opts.tokenizer;
+    Path texts = opts.texts;
+    double seconds = opts.seconds;
+    int rounds = opts.rounds;
     if (tokenizerFile == null) {
       tokenizerFile = findUp(".cache/test-assets/tokenizer-qwen3/tokenizer.json");
     }
@@ -195,7 +225,7 @@ public final class TokenizerBenchmark {
     return passes / sec;
   }
 
-  private static List<String> load(Path p) throws IOException {
+  static List<String> load(Path p) throws IOException {
     List<Path> files = new ArrayList<>();
     if (Files.isDirectory(p)) {
       try (Stream<Path> s = Files.list(p)) {
@@ -221,7 +251,7 @@ public final class TokenizerBenchmark {
     return out;
   }
 
-  private static Path findUp(String relative) {
+  static Path findUp(String relative) {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       if (Files.exists(d.resolve(relative))) {
         return d.resolve(relative);

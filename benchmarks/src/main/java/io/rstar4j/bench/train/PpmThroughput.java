@@ -1,5 +1,6 @@
 package io.rstar4j.bench.train;
 
+import io.rstar4j.bench.HarnessArgs;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.train.data.PreferencePair;
@@ -19,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * PPM throughput on CPU: scoring prefixes per second and training pairs per second, with feature
@@ -28,29 +31,59 @@ import java.util.Random;
  *
  * <pre>
  * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.rstar4j.bench.train.PpmThroughput \
- *     [--backbone DIR] [--pairs 128] [--epochs 2] [--batch 32] [--context 256] [--hidden 384]
+ *     [--backbone DIR] [--pairs 128] [--epochs 2] [--batch 32] [--context 256]
  * </pre>
  */
 public final class PpmThroughput {
   private PpmThroughput() {}
 
+  @Command(name = "PpmThroughput", description = "PPM scoring and training throughput on CPU")
+  static final class Options {
+    @Option(
+        names = "--backbone",
+        paramLabel = "DIR",
+        description = "an ONNX backbone (default: the quantized all-MiniLM-L6-v2 encoder)")
+    Path backbone;
+
+    @Option(
+        names = "--pairs",
+        paramLabel = "N",
+        defaultValue = "128",
+        description = "preference pairs (default ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Option(
+        names = "--epochs",
+        paramLabel = "N",
+        defaultValue = "2",
+        description = "training epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(
+        names = "--batch",
+        paramLabel = "N",
+        defaultValue = "32",
+        description = "pairs per step and texts per backbone call (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(
+        names = "--context",
+        paramLabel = "N",
+        defaultValue = "256",
+        description = "tokens per text (default ${DEFAULT-VALUE})")
+    int context;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    boolean help;
+  }
+
   public static void main(String[] args) throws Exception {
-    Path backboneDir = null;
-    int nPairs = 128;
-    int epochs = 2;
-    int batch = 32;
-    int context = 256;
-    for (int i = 0; i < args.length; i += 2) {
-      String v = args[i + 1];
-      switch (args[i]) {
-        case "--backbone" -> backboneDir = Path.of(v);
-        case "--pairs" -> nPairs = Integer.parseInt(v);
-        case "--epochs" -> epochs = Integer.parseInt(v);
-        case "--batch" -> batch = Integer.parseInt(v);
-        case "--context" -> context = Integer.parseInt(v);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Options opts = HarnessArgs.parse(new Options(), args);
+    Path backboneDir = opts.backbone;
+    int nPairs = opts.pairs;
+    int epochs = opts.epochs;
+    int batch = opts.batch;
+    int context = opts.context;
     if (backboneDir == null) {
       backboneDir = Files.createTempDirectory("ppm-bench-minilm");
       copy("/all-minilm-l6-v2-q.onnx", backboneDir.resolve("model.onnx"));

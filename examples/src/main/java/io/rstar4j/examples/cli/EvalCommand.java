@@ -5,6 +5,7 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.mcts.AnswerSelection;
 import io.rstar4j.mcts.Baselines;
 import io.rstar4j.mcts.ReasoningSearch;
@@ -19,91 +20,107 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code rstar eval}: accuracy of the test-time search (or a baseline) on a benchmark. */
-final class EvalCommand implements Command {
+@Command(
+    name = "eval",
+    description = {
+      "accuracy of the test-time search (or best-of-N / beam search) on a benchmark",
+      "",
+      "Answers every problem without looking at its gold answer (the test-time search: PPM-scored"
+          + " answers, the highest-scoring one chosen; or a baseline), grades the answers with the"
+          + " MATH grader and prints one line per problem, in input order, {\"id\", \"answer\","
+          + " \"correct\", \"score\"}, then a summary line {\"benchmark\", \"method\","
+          + " \"problems\", \"graded\", \"answered\", \"correct\", \"accuracy\", \"seconds\"}"
+          + " (accuracy = correct / graded, the problems with a gold answer). Progress goes to"
+          + " stderr."
+    })
+final class EvalCommand implements RstarCommand {
+
+  @Option(
+      names = "--ppm",
+      paramLabel = "DIR",
+      description =
+          "the PPM scoring steps and answers; without one every score is 0 and best-of-n votes by"
+              + " majority")
+  String ppm;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "best-of-n|beam",
+      description =
+          "best-of-n: --n complete solutions sampled step by step (default 8), the PPM's favourite"
+              + " or the majority answer; beam: step-level beam search, --beam-width beams"
+              + " (default 4) x --n candidates (default 4), needs --ppm")
+  String baseline;
+
+  @Option(
+      names = "--beam-width",
+      paramLabel = "W",
+      defaultValue = "4",
+      description = "beams of --baseline beam (default ${DEFAULT-VALUE})")
+  int beamWidthFlag;
+
+  @Option(
+      names = "--searches",
+      paramLabel = "K",
+      description =
+          "independent searches per problem (default 1), each contributing its highest-scoring"
+              + " answer; their trees are saved as ID#0..ID#K-1")
+  Integer searchesFlag;
+
+  @Option(
+      names = "--select",
+      paramLabel = "S",
+      description =
+          "how the K answers combine: highest (score, default), majority (vote up to the grader's"
+              + " equivalence) or weighted (score-weighted vote)")
+  String selectFlag;
+
+  @Option(
+      names = "--trees",
+      paramLabel = "OUT.jsonl",
+      description = "save the search trees (test-time search only; resumable)")
+  String trees;
+
+  @Mixin SearchSetup.Options options;
 
   @Override
-  public String name() {
-    return "eval";
-  }
-
-  @Override
-  public String summary() {
-    return "accuracy of the test-time search (or best-of-N / beam search) on a benchmark";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar eval --problems FILE|NAME [--limit K] (--model DIR | --server URL --server-model NAME)",
-        "                  [--verifier graalpy|cpython] [--ppm DIR] [--baseline best-of-n|beam]",
-        "                  [--rollouts N] [--n N] [--beam-width W] [--batch-problems B] [--trees OUT.jsonl]",
-        "                  [--searches K] [--select highest|majority|weighted]",
-        "",
-        "Answers every problem without looking at its gold answer (the test-time search: PPM-scored",
-        "answers, the highest-scoring one chosen; or a baseline), grades the answers with the MATH",
-        "grader and prints one line per problem, in input order, {\"id\", \"answer\", \"correct\",",
-        "\"score\"}, then a summary line {\"benchmark\", \"method\", \"problems\", \"graded\",",
-        "\"answered\", \"correct\", \"accuracy\", \"seconds\"} (accuracy = correct / graded, the",
-        "problems with a gold answer). Progress goes to stderr.",
-        "",
-        "  --ppm DIR             the PPM scoring steps and answers; without one every score is 0 and",
-        "                        best-of-n votes by majority",
-        "  --baseline B          best-of-n: --n complete solutions sampled step by step (default 8),",
-        "                        the PPM's favourite or the majority answer; beam: step-level beam",
-        "                        search, --beam-width beams (default 4) x --n candidates (default 4),",
-        "                        needs --ppm",
-        "  --searches K          independent searches per problem (default 1), each contributing its",
-        "                        highest-scoring answer; their trees are saved as ID#0..ID#K-1",
-        "  --select S            how the K answers combine: highest (score, default), majority (vote",
-        "                        up to the grader's equivalence) or weighted (score-weighted vote)",
-        "  --trees OUT.jsonl     save the search trees (test-time search only; resumable)",
-        SearchSetup.POLICY_USAGE);
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
-    flags.addAll(Set.of("ppm", "baseline", "beam-width", "trees", "searches", "select"));
-    Args a = Args.parse(argv, flags, Set.of());
-    if (!a.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
-    }
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
+    SearchSetup.Options a = options;
     SearchSetup.checkPolicyFlags(a);
-    String method = a.get("baseline", "mcts").toLowerCase(Locale.ROOT);
+    String method = (baseline != null ? baseline : "mcts").toLowerCase(Locale.ROOT);
     if (!List.of("mcts", "best-of-n", "beam").contains(method)) {
       throw new UsageException("--baseline must be best-of-n or beam, was '" + method + "'");
     }
-    if (method.equals("beam") && !a.has("ppm")) {
+    if (method.equals("beam") && ppm == null) {
       throw new UsageException("--baseline beam needs --ppm DIR");
     }
-    if (!method.equals("mcts") && a.has("trees")) {
+    if (!method.equals("mcts") && trees != null) {
       throw new UsageException("--trees saves search trees: not with --baseline");
     }
-    int searches = a.getInt("searches", 1);
+    int searches = searchesFlag != null ? searchesFlag : 1;
     if (searches < 1) {
       throw new UsageException("--searches must be >= 1, was " + searches);
     }
-    String select = a.get("select", "highest").toLowerCase(Locale.ROOT);
+    String select = (selectFlag != null ? selectFlag : "highest").toLowerCase(Locale.ROOT);
     if (!List.of("highest", "majority", "weighted").contains(select)) {
       throw new UsageException(
           "--select must be highest, majority or weighted, was '" + select + "'");
     }
-    if (!method.equals("mcts") && (a.has("searches") || a.has("select"))) {
+    if (!method.equals("mcts") && (searchesFlag != null || selectFlag != null)) {
       throw new UsageException(
           "--searches and --select combine test-time searches: not with" + " --baseline");
     }
     SearchConfig config = SearchSetup.config(a, SearchConfig.testTime());
     int batch = SearchSetup.batchProblems(a);
-    int beamWidth = a.getInt("beam-width", 4);
+    int beamWidth = beamWidthFlag;
     if (beamWidth < 1) {
       throw new UsageException("--beam-width must be >= 1");
     }
@@ -120,7 +137,7 @@ final class EvalCommand implements Command {
     long t0 = System.nanoTime();
     try {
       verifier = SearchSetup.verifier(a);
-      rm = SearchSetup.ppm(a);
+      rm = SearchSetup.ppm(ppm);
       boolean haveRm = rm != null;
       if (!haveRm && method.equals("mcts")) {
         err.println("rstar eval: no --ppm: every score is 0 (the first answer found wins)");
@@ -155,12 +172,15 @@ final class EvalCommand implements Command {
             blind.add(new Problem(id, p.question(), List.of()));
           }
         }
-        List<SolveOutcome> raw =
-            SearchRunner.builder(search)
-                .batchProblems(batch)
-                .onProgress(p -> SearchSetup.progress(err, "eval", p))
-                .build()
-                .run(blind, a.has("trees") ? Path.of(a.get("trees", null)) : null);
+        List<SolveOutcome> raw;
+        try (Progress bar = Progress.search(err, "rstar eval", blind.size())) {
+          raw =
+              SearchRunner.builder(search)
+                  .batchProblems(batch)
+                  .onProgress(bar::update)
+                  .build()
+                  .run(blind, trees != null ? Path.of(trees) : null);
+        }
         outcomes = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
           Problem p = problems.get(i);
@@ -191,7 +211,7 @@ final class EvalCommand implements Command {
                   resumed));
         }
       } else {
-        int n = a.has("n") ? config.candidates() : method.equals("best-of-n") ? 8 : 4;
+        int n = a.n != null ? config.candidates() : method.equals("best-of-n") ? 8 : 4;
         outcomes =
             baseline(
                 method,
@@ -221,7 +241,7 @@ final class EvalCommand implements Command {
         }
       }
       JsonObject s = new JsonObject();
-      s.addProperty("benchmark", a.get("problems", null));
+      s.addProperty("benchmark", a.problems);
       s.addProperty("method", method);
       s.addProperty("problems", outcomes.size());
       s.addProperty("graded", graded);
@@ -229,12 +249,7 @@ final class EvalCommand implements Command {
       s.addProperty("correct", correct);
       s.addProperty("accuracy", graded == 0 ? null : (double) correct / graded);
       s.addProperty("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-      out.println(
-          new com.google.gson.GsonBuilder()
-              .serializeNulls()
-              .disableHtmlEscaping()
-              .create()
-              .toJson(s));
+      out.println(JsonLines.toLine(s));
       err.printf(
           Locale.ROOT,
           "rstar eval: accuracy %d/%d = %.4f%n",
@@ -262,52 +277,52 @@ final class EvalCommand implements Command {
       PrintStream err) {
     List<SolveOutcome> out = new ArrayList<>();
     long start = System.nanoTime();
-    for (Problem p : problems) {
-      Problem blind = new Problem(p.id(), p.question(), List.of());
-      Baselines.Result r;
-      if (method.equals("best-of-n")) {
-        r =
-            Baselines.bestOfN(
-                blind,
-                policy,
-                verifier,
-                rm,
-                grader,
-                n,
-                config.maxDepth(),
-                config.errorsThreshold(),
-                rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
-      } else {
-        r =
-            Baselines.beamSearch(
-                blind,
-                policy,
-                verifier,
-                rm,
-                beamWidth,
-                n,
-                config.maxDepth(),
-                config.errorsThreshold());
+    try (Progress bar = Progress.search(err, "rstar eval", problems.size())) {
+      for (Problem p : problems) {
+        Problem blind = new Problem(p.id(), p.question(), List.of());
+        Baselines.Result r;
+        if (method.equals("best-of-n")) {
+          r =
+              Baselines.bestOfN(
+                  blind,
+                  policy,
+                  verifier,
+                  rm,
+                  grader,
+                  n,
+                  config.maxDepth(),
+                  config.errorsThreshold(),
+                  rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
+        } else {
+          r =
+              Baselines.beamSearch(
+                  blind,
+                  policy,
+                  verifier,
+                  rm,
+                  beamWidth,
+                  n,
+                  config.maxDepth(),
+                  config.errorsThreshold());
+        }
+        Optional<ScoredAnswer> best = r.answer();
+        Boolean correct =
+            !p.hasGold()
+                ? null
+                : best.isPresent() && grader.matchesAny(best.get().answer(), p.goldAnswers());
+        out.add(
+            new SolveOutcome(
+                p.id(),
+                best.map(ScoredAnswer::answer).orElse(null),
+                correct,
+                best.map(ScoredAnswer::score).orElse(Double.NaN),
+                false));
+        double secs = (System.nanoTime() - start) / 1e9;
+        double rate = out.size() / Math.max(secs, 1e-9);
+        bar.update(
+            new SolveProgress(
+                out.size(), problems.size(), 0, rate, (problems.size() - out.size()) / rate));
       }
-      Optional<ScoredAnswer> best = r.answer();
-      Boolean correct =
-          !p.hasGold()
-              ? null
-              : best.isPresent() && grader.matchesAny(best.get().answer(), p.goldAnswers());
-      out.add(
-          new SolveOutcome(
-              p.id(),
-              best.map(ScoredAnswer::answer).orElse(null),
-              correct,
-              best.map(ScoredAnswer::score).orElse(Double.NaN),
-              false));
-      double secs = (System.nanoTime() - start) / 1e9;
-      double rate = out.size() / Math.max(secs, 1e-9);
-      SearchSetup.progress(
-          err,
-          "eval",
-          new SolveProgress(
-              out.size(), problems.size(), 0, rate, (problems.size() - out.size()) / rate));
     }
     return out;
   }

@@ -10,6 +10,7 @@ import io.rstar4j.train.evolve.SelfEvolution;
 import io.rstar4j.train.evolve.SolveProgress;
 import io.rstar4j.train.ppm.BackboneSettings;
 import io.rstar4j.train.ppm.TrainingConfig;
+import io.rstar4j.train.ppm.TrainingListener;
 import io.rstar4j.verify.grade.MathGrader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,76 +20,96 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code rstar evolve}: the self-evolution rounds, resumable. */
-final class EvolveCommand implements Command {
+@Command(
+    name = "evolve",
+    description = {
+      "self-evolution rounds: search, SFT data and preference pairs, PPM training (resumable)",
+      "",
+      "Round r writes DIR/round-r/: trees.jsonl, sft.jsonl, pairs.jsonl, ppm/ and round.json. Round"
+          + " 1 is the bootstrap terminal-guided search, round 2 terminal-guided, rounds 3+"
+          + " PPM-augmented with the latest PPM an earlier round trained. Every round trains a PPM"
+          + " value head on its pairs (needs --ppm-backbone; required for 3+ rounds). Rerunning"
+          + " resumes: finished rounds and stages are skipped, a search restarts at the first"
+          + " problem without a saved tree. Prints one summary line per round; progress goes to"
+          + " stderr.",
+      "",
+      "Policy fine-tuning does not run on ONNX Runtime: without --policy-trainer the policy stays"
+          + " unchanged across rounds (and the log says so). --policy-trainer CMD runs CMD ROUND"
+          + " SFT_FILE ROUND_DIR after each round; with --model, a model it exports to"
+          + " ROUND_DIR/policy/ (model.onnx, tokenizer.json, config.json) is the policy of the next"
+          + " round."
+    })
+final class EvolveCommand implements RstarCommand {
+
+  @Option(
+      names = "--rounds",
+      paramLabel = "R",
+      description = "self-evolution rounds to run (required, >= 1)")
+  Integer roundsFlag;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "where the rounds go: DIR/round-r/")
+  Path outDir;
+
+  @Option(
+      names = "--ppm-backbone",
+      paramLabel = "DIR",
+      description = "ONNX backbone with a hidden-state output (model.onnx, tokenizer.json)")
+  String ppmBackbone;
+
+  @Option(
+      names = "--ppm-epochs",
+      paramLabel = "E",
+      defaultValue = "3",
+      description = "PPM training epochs per round (default ${DEFAULT-VALUE})")
+  int ppmEpochs;
+
+  @Option(
+      names = "--ppm-batch",
+      paramLabel = "P",
+      defaultValue = "32",
+      description = "pairs per PPM training step (default ${DEFAULT-VALUE})")
+  int ppmBatch;
+
+  @Option(
+      names = "--context",
+      paramLabel = "T",
+      defaultValue = "512",
+      description = "tokens per PPM text (default ${DEFAULT-VALUE})")
+  int context;
+
+  @Option(
+      names = "--policy-trainer",
+      paramLabel = "CMD",
+      description = "runs CMD ROUND SFT_FILE ROUND_DIR after each round (see above)")
+  String policyTrainer;
+
+  @Option(
+      names = "--hard-rollouts",
+      paramLabel = "N|reference",
+      description =
+          "from round 3, search the problems a round left unsolved again with N rollouts"
+              + " (trees-hard.jsonl; their trees replace the first ones in extraction); 'reference':"
+              + " 64 in round 3, 128 from round 4")
+  String hardRollouts;
+
+  @Mixin SearchSetup.Options options;
 
   @Override
-  public String name() {
-    return "evolve";
-  }
-
-  @Override
-  public String summary() {
-    return "self-evolution rounds: search, SFT data and preference pairs, PPM training (resumable)";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar evolve --problems FILE|NAME [--limit K] --rounds R --out DIR",
-        "                    (--model DIR | --server URL --server-model NAME) [--ppm-backbone DIR]",
-        "                    [--verifier graalpy|cpython] [--rollouts N] [--n N] [--batch-problems B]",
-        "                    [--ppm-epochs E] [--ppm-batch P] [--context T] [--policy-trainer CMD]",
-        "                    [--hard-rollouts N|reference]",
-        "",
-        "Round r writes DIR/round-r/: trees.jsonl, sft.jsonl, pairs.jsonl, ppm/ and round.json. Round 1",
-        "is the bootstrap terminal-guided search, round 2 terminal-guided, rounds 3+ PPM-augmented with",
-        "the latest PPM an earlier round trained. Every round trains a PPM value head on its pairs",
-        "(needs --ppm-backbone; required for 3+ rounds). Rerunning resumes: finished rounds and stages",
-        "are skipped, a search restarts at the first problem without a saved tree. Prints one summary",
-        "line per round; progress goes to stderr.",
-        "",
-        "Policy fine-tuning does not run on ONNX Runtime: without --policy-trainer the policy stays",
-        "unchanged across rounds (and the log says so). --policy-trainer CMD runs CMD ROUND SFT_FILE",
-        "ROUND_DIR after each round; with --model, a model it exports to ROUND_DIR/policy/ (model.onnx,",
-        "tokenizer.json, config.json) is the policy of the next round.",
-        "",
-        "  --hard-rollouts N     from round 3, search the problems a round left unsolved again with N",
-        "                        rollouts (trees-hard.jsonl; their trees replace the first ones in",
-        "                        extraction); 'reference': 64 in round 3, 128 from round 4",
-        "  --ppm-backbone DIR    ONNX backbone with a hidden-state output (model.onnx, tokenizer.json)",
-        "  --ppm-epochs E        PPM training epochs per round (default 3); --ppm-batch P pairs per step",
-        "                        (default 32); --context T tokens per PPM text (default 512)",
-        SearchSetup.POLICY_USAGE);
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
-    flags.addAll(
-        Set.of(
-            "rounds",
-            "out",
-            "ppm-backbone",
-            "ppm-epochs",
-            "ppm-batch",
-            "context",
-            "policy-trainer",
-            "hard-rollouts"));
-    Args a = Args.parse(argv, flags, Set.of());
-    if (!a.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
-    }
-    Path outDir = Path.of(a.require("out"));
-    int rounds = a.getInt("rounds", 0);
-    if (!a.has("rounds") || rounds < 1) {
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
+    SearchSetup.Options a = options;
+    int rounds = roundsFlag != null ? roundsFlag : 0;
+    if (roundsFlag == null || rounds < 1) {
       throw new UsageException("--rounds R (>= 1) is required");
     }
     SearchSetup.checkPolicyFlags(a);
@@ -96,7 +117,7 @@ final class EvolveCommand implements Command {
     for (int r = 1; r <= rounds; r++) {
       SearchSetup.config(a, SelfEvolution.presetFor(r));
     }
-    Path backbone = a.has("ppm-backbone") ? Path.of(a.get("ppm-backbone", null)) : null;
+    Path backbone = ppmBackbone != null ? Path.of(ppmBackbone) : null;
     if (backbone != null && !Files.isDirectory(backbone)) {
       throw new UsageException("no such PPM backbone directory: " + backbone);
     }
@@ -104,12 +125,12 @@ final class EvolveCommand implements Command {
       throw new UsageException("rounds 3+ search with a PPM: give --ppm-backbone DIR");
     }
     java.util.function.IntUnaryOperator hard = round -> 0;
-    if (a.has("hard-rollouts")) {
-      String h = a.get("hard-rollouts", null).trim();
+    if (hardRollouts != null) {
+      String h = hardRollouts.trim();
       if (h.equalsIgnoreCase("reference")) {
         hard = SelfEvolution.referenceHardRollouts();
       } else {
-        int k = a.getInt("hard-rollouts", 0);
+        int k = Cli.intValue("--hard-rollouts", hardRollouts);
         if (k < 1) {
           throw new UsageException("--hard-rollouts must be >= 1 or 'reference'");
         }
@@ -119,11 +140,8 @@ final class EvolveCommand implements Command {
     TrainingConfig training;
     BackboneSettings settings;
     try {
-      training =
-          TrainingConfig.defaults()
-              .withEpochs(a.getInt("ppm-epochs", 3))
-              .withBatchSize(a.getInt("ppm-batch", 32));
-      settings = BackboneSettings.defaults().withContextLength(a.getInt("context", 512));
+      training = TrainingConfig.defaults().withEpochs(ppmEpochs).withBatchSize(ppmBatch);
+      settings = BackboneSettings.defaults().withContextLength(context);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -141,9 +159,10 @@ final class EvolveCommand implements Command {
       }
     }
     Verifier verifier = null;
+    RoundProgress bars = new RoundProgress(err);
     try {
       verifier = SearchSetup.verifier(a);
-      Path modelDir = a.has("model") ? Path.of(a.get("model", null)) : null;
+      Path modelDir = a.model != null ? Path.of(a.model) : null;
       PolicySource policies =
           round -> {
             Path dir = modelDir;
@@ -178,15 +197,23 @@ final class EvolveCommand implements Command {
                           c.rollouts(),
                           c.candidates(),
                           problems.size());
+                      bars.start(round, problems.size());
                     }
 
                     @Override
                     public void onProgress(int round, SolveProgress p) {
-                      SearchSetup.progress(err, "evolve: round " + round, p);
+                      bars.update(round, p);
+                    }
+
+                    @Override
+                    public TrainingListener onPpmTraining(int round) {
+                      bars.close();
+                      return bars.training(round, training.epochs());
                     }
 
                     @Override
                     public void onRoundDone(RoundSummary s) {
+                      bars.close();
                       out.println(s.describe());
                       out.flush();
                     }
@@ -194,8 +221,8 @@ final class EvolveCommand implements Command {
       if (backbone != null) {
         b.ppmBackbone(backbone, settings);
       }
-      if (a.has("policy-trainer")) {
-        b.policyTrainer(external(a.get("policy-trainer", null), err));
+      if (policyTrainer != null) {
+        b.policyTrainer(external(policyTrainer, err));
       } else {
         err.println(
             "rstar evolve: no --policy-trainer: the policy is not fine-tuned between"
@@ -204,7 +231,59 @@ final class EvolveCommand implements Command {
       b.build().run(problems, rounds, outDir);
       return 0;
     } finally {
+      bars.close();
       SearchSetup.closeQuietly(verifier, err);
+    }
+  }
+
+  /**
+   * One progress bar per round's search (and per re-search of its hard problems), then the bars of
+   * its PPM training.
+   */
+  private static final class RoundProgress implements AutoCloseable {
+    private final PrintStream err;
+    private Progress bar;
+    private TrainPpmCommand.ProgressBar training;
+    private int round;
+    private long total;
+
+    RoundProgress(PrintStream err) {
+      this.err = err;
+    }
+
+    void start(int round, long total) {
+      close();
+      this.round = round;
+      this.total = total;
+      bar = Progress.search(err, "rstar evolve: round " + round, total);
+    }
+
+    void update(int round, SolveProgress p) {
+      if (bar == null || this.round != round || total != p.total()) {
+        start(round, p.total());
+      }
+      bar.update(p);
+      if (p.done() >= p.total()) {
+        close();
+      }
+    }
+
+    TrainingListener training(int round, int epochs) {
+      training =
+          new TrainPpmCommand.ProgressBar(err, epochs, "rstar evolve: round " + round + " PPM");
+      return training;
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+      if (training != null) {
+        training.finish();
+        training = null;
+      }
     }
   }
 

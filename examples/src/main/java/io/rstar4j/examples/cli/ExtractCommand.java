@@ -15,66 +15,81 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code rstar extract}: saved search trees to SFT records and PPM preference pairs. */
-final class ExtractCommand implements Command {
+@Command(
+    name = "extract",
+    description = {
+      "turn saved search trees into SFT records and PPM preference pairs (JSON lines)",
+      "",
+      "Reads saved trees (one JSON object per line; '-' reads standard input) a tree at a time and"
+          + " writes, in input order, the outputs asked for. Malformed lines are reported on stderr"
+          + " with their line number and skipped; a summary follows."
+    })
+final class ExtractCommand implements RstarCommand {
+
+  @Option(names = "--trees", required = true, paramLabel = "FILE", description = "saved trees")
+  String trees;
+
+  @Option(
+      names = "--sft",
+      paramLabel = "OUT",
+      description = "{\"query\",\"response\"} per line: the best correct traces per problem")
+  String sftPath;
+
+  @Option(
+      names = "--pairs",
+      paramLabel = "OUT",
+      description = "{\"prompt\",\"neg\",\"pos\",\"neg_count\",\"pos_count\"} per line")
+  String pairsPath;
+
+  @Option(
+      names = "--pairs-unfiltered",
+      paramLabel = "OUT",
+      description = "the pairs before the margin and edit-distance filter")
+  String unfilteredPath;
+
+  @Option(
+      names = "--sft-per-problem",
+      paramLabel = "N",
+      defaultValue = "2",
+      description = "correct traces kept per problem (default ${DEFAULT-VALUE})")
+  int sftPerProblem;
+
+  @Option(
+      names = "--margin",
+      paramLabel = "X",
+      defaultValue = "0.5",
+      description = "minimum Q margin of a kept pair (default ${DEFAULT-VALUE})")
+  double margin;
+
+  @Option(
+      names = "--edit-distance",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "minimum character edit distance between the two steps (default ${DEFAULT-VALUE})")
+  int editDistance;
 
   @Override
-  public String name() {
-    return "extract";
+  public boolean ignoresArguments() {
+    return true;
   }
 
   @Override
-  public String summary() {
-    return "turn saved search trees into SFT records and PPM preference pairs (JSON lines)";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar extract --trees FILE --sft OUT --pairs OUT [--pairs-unfiltered OUT]",
-        "                     [--sft-per-problem 2] [--margin 0.5] [--edit-distance 20]",
-        "",
-        "Reads saved trees (one JSON object per line; '-' reads standard input) a tree at a time and",
-        "writes, in input order:",
-        "  --sft OUT               {\"query\",\"response\"} per line: the best correct traces per problem",
-        "  --pairs OUT             {\"prompt\",\"neg\",\"pos\",\"neg_count\",\"pos_count\"} per line",
-        "  --pairs-unfiltered OUT  the pairs before the margin and edit-distance filter",
-        "  --sft-per-problem N     correct traces kept per problem (default 2)",
-        "  --margin X              minimum Q margin of a kept pair (default 0.5)",
-        "  --edit-distance N       minimum character edit distance between the two steps (default 20)",
-        "Malformed lines are reported on stderr with their line number and skipped; a summary follows.");
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws IOException {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of(
-                "trees",
-                "sft",
-                "pairs",
-                "pairs-unfiltered",
-                "sft-per-problem",
-                "margin",
-                "edit-distance"),
-            Set.of());
-    String trees = args.require("trees");
-    if (!args.has("sft") && !args.has("pairs") && !args.has("pairs-unfiltered")) {
+  public int run(InputStream in, PrintStream out, PrintStream err) throws IOException {
+    if (sftPath == null && pairsPath == null && unfilteredPath == null) {
       throw new UsageException("give at least one output: --sft, --pairs or --pairs-unfiltered");
     }
     ExtractionConfig config;
     try {
       config =
           ExtractionConfig.builder()
-              .sftPerProblem(args.getInt("sft-per-problem", 2))
-              .minStepMargin(args.getDouble("margin", 0.5))
-              .minEditDistance(args.getInt("edit-distance", 20))
+              .sftPerProblem(sftPerProblem)
+              .minStepMargin(margin)
+              .minEditDistance(editDistance)
               .build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
@@ -91,9 +106,9 @@ final class ExtractCommand implements Command {
       }
     }
     try (reader;
-        Writer sft = open(args.get("sft", null));
-        Writer pairs = open(args.get("pairs", null));
-        Writer unfiltered = open(args.get("pairs-unfiltered", null))) {
+        Writer sft = open(sftPath);
+        Writer pairs = open(pairsPath);
+        Writer unfiltered = open(unfilteredPath)) {
       String source = trees.equals("-") ? "<stdin>" : trees;
       ExtractionSummary s =
           new TrainingDataExtractor(config)

@@ -2,6 +2,7 @@ package io.rstar4j.examples.cli;
 
 import com.google.gson.JsonObject;
 import io.rstar4j.core.StepFormat;
+import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.Completion;
 import io.rstar4j.core.model.GenerationConfig;
@@ -13,91 +14,107 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar generate --model DIR --prompt TEXT}: samples continuations of a prompt with a local
  * ONNX causal LM export and prints one JSON line per sample.
  */
-public final class GenerateCommand implements Command {
+@Command(
+    name = "generate",
+    description = {
+      "sample continuations of a prompt with an ONNX causal LM export",
+      "",
+      "DIR holds model.onnx, tokenizer.json and config.json (a Hugging Face Optimum export with past"
+          + " key values, or what `rstar make-tiny-model` writes). Prints one JSON line per sample,"
+          + " in order: {\"index\", \"text\", \"stop_reason\", \"prompt_tokens\","
+          + " \"completion_tokens\"}; timing goes to stderr."
+    })
+public final class GenerateCommand implements RstarCommand {
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "the export")
+  Path dir;
+
+  @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the prompt")
+  String prompt;
+
+  @Option(
+      names = "--n",
+      paramLabel = "K",
+      defaultValue = "1",
+      description = "samples (default ${DEFAULT-VALUE}); they share the prompt's prefill")
+  int n;
+
+  @Option(
+      names = "--temperature",
+      paramLabel = "T",
+      defaultValue = "0.7",
+      description = "0 for greedy (default ${DEFAULT-VALUE})")
+  double temperature;
+
+  @Option(
+      names = "--max-tokens",
+      paramLabel = "M",
+      defaultValue = "128",
+      description = "tokens per sample (default ${DEFAULT-VALUE})")
+  int maxTokens;
+
+  @Option(
+      names = "--top-p",
+      paramLabel = "P",
+      defaultValue = "1.0",
+      description = "nucleus mass in (0, 1] (default ${DEFAULT-VALUE})")
+  double topP;
+
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      defaultValue = "0",
+      description = "keep the K most likely tokens, 0 for all (default ${DEFAULT-VALUE})")
+  int topK;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "sampling seed (same seed, same samples)")
+  Long seed;
+
+  @Option(
+      names = "--stop",
+      paramLabel = "STRING",
+      description = "stop after this text (kept at the end of the sample)")
+  String stop;
+
+  @Option(
+      names = "--step-stops",
+      arity = "0",
+      description = "stop at the rStar step tags <end_of_step>, <end_of_code>, <end_of_answer>")
+  boolean stepStops;
+
+  @Option(
+      names = "--provider",
+      paramLabel = "auto|cpu|cuda",
+      defaultValue = "auto",
+      description = "auto (CUDA when usable, else CPU; default), cpu or cuda")
+  String providerName;
 
   @Override
-  public String name() {
-    return "generate";
-  }
-
-  @Override
-  public String summary() {
-    return "sample continuations of a prompt with an ONNX causal LM export";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar generate --model DIR --prompt TEXT [--n K] [--temperature T]",
-        "                      [--max-tokens M] [--top-p P] [--top-k K] [--seed S]",
-        "                      [--stop STRING] [--step-stops] [--provider auto|cpu|cuda]",
-        "",
-        "DIR holds model.onnx, tokenizer.json and config.json (a Hugging Face Optimum export with",
-        "past key values, or what `rstar make-tiny-model` writes). Prints one JSON line per sample,",
-        "in order: {\"index\", \"text\", \"stop_reason\", \"prompt_tokens\", \"completion_tokens\"};",
-        "timing goes to stderr.",
-        "",
-        "options:",
-        "  --n K            samples (default 1); they share the prompt's prefill",
-        "  --temperature T  0 for greedy (default 0.7)",
-        "  --max-tokens M   tokens per sample (default 128)",
-        "  --top-p P        nucleus mass in (0, 1] (default 1)",
-        "  --top-k K        keep the K most likely tokens, 0 for all (default 0)",
-        "  --seed S         sampling seed (same seed, same samples)",
-        "  --stop STRING    stop after this text (kept at the end of the sample)",
-        "  --step-stops     stop at the rStar step tags <end_of_step>, <end_of_code>,",
-        "                   <end_of_answer>",
-        "  --provider P     auto (CUDA when usable, else CPU; default), cpu or cuda");
-  }
-
-  @Override
-  public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Args a =
-        Args.parse(
-            args,
-            Set.of(
-                "model",
-                "prompt",
-                "n",
-                "temperature",
-                "max-tokens",
-                "top-p",
-                "top-k",
-                "seed",
-                "stop",
-                "provider"),
-            Set.of("step-stops"));
-    if (!a.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
-    }
-    Path dir = Path.of(a.require("model"));
-    String prompt = a.require("prompt");
-    int n = a.getInt("n", 1);
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
     if (n < 1) {
       throw new UsageException("--n must be >= 1, was " + n);
     }
     GenerationConfig.Builder cfg = GenerationConfig.builder();
     List<String> stops = new ArrayList<>();
     try {
-      cfg.temperature(a.getDouble("temperature", 0.7))
-          .maxTokens(a.getInt("max-tokens", 128))
-          .topP(a.getDouble("top-p", 1.0))
-          .topK(a.getInt("top-k", 0));
-      if (a.has("seed")) {
-        cfg.seed(parseLong(a.get("seed", null)));
+      cfg.temperature(temperature).maxTokens(maxTokens).topP(topP).topK(topK);
+      if (seed != null) {
+        cfg.seed(seed);
       }
-      if (a.has("stop")) {
-        stops.add(a.get("stop", null));
+      if (stop != null) {
+        stops.add(stop);
       }
-      if (a.has("step-stops")) {
+      if (stepStops) {
         stops.addAll(StepFormat.STOP_STRINGS);
       }
       cfg.stopStrings(stops);
@@ -106,7 +123,7 @@ public final class GenerateCommand implements Command {
     }
     ProviderChoice provider;
     try {
-      provider = ProviderChoice.valueOf(a.get("provider", "auto").toUpperCase(Locale.ROOT));
+      provider = ProviderChoice.valueOf(providerName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--provider must be auto, cpu or cuda");
     }
@@ -127,7 +144,7 @@ public final class GenerateCommand implements Command {
         o.addProperty("stop_reason", c.stopReason().name().toLowerCase(Locale.ROOT));
         o.addProperty("prompt_tokens", r.promptTokens());
         o.addProperty("completion_tokens", c.completionTokens());
-        out.println(o);
+        out.println(JsonLines.toLine(o));
       }
       double secs = (t2 - t1) / 1e9;
       err.printf(
@@ -141,13 +158,5 @@ public final class GenerateCommand implements Command {
           r.completionTokens() / Math.max(secs, 1e-9));
     }
     return 0;
-  }
-
-  private static long parseLong(String s) {
-    try {
-      return Long.parseLong(s.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException("--seed must be an integer, was '" + s + "'");
-    }
   }
 }

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.verify.GraalPyVerifier;
 import io.rstar4j.verify.grade.MathGrader;
 import io.rstar4j.verify.grade.SymbolicBackend;
@@ -23,12 +24,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar grade}: grades answer pairs. Reads JSON lines {@code {"gold": ..., "pred": ...}} on
@@ -36,82 +38,84 @@ import java.util.concurrent.TimeoutException;
  * {@code {"equal": true|false}} per input line, in order; a malformed line gives {@code {"equal":
  * false, "error": "..."}} on its line.
  */
-public final class GradeCommand implements Command {
+@Command(
+    name = "grade",
+    description = {
+      "grade {gold, pred} JSON lines from stdin with the MATH answer grader",
+      "",
+      "Reads one JSON object {\"gold\": ..., \"pred\": ...} per line on stdin. gold is a string, a"
+          + " number or a list of them (the prediction may match any element); pred is a string or"
+          + " a number; both may hold a whole solution, whose last \\boxed{} is taken. Writes one"
+          + " line {\"equal\": true|false} per input line, in order; a malformed line gives"
+          + " {\"equal\": false, \"error\": \"...\"} and the run goes on."
+    })
+public final class GradeCommand implements RstarCommand {
+
+  @Option(
+      names = "--strict",
+      arity = "0",
+      description =
+          "the reference implementation's rules (math_equal after strip_string), false positives"
+              + " included, to reproduce published numbers")
+  boolean strict;
+
+  @Option(
+      names = "--tolerance",
+      paramLabel = "REL",
+      defaultValue = "1e-4",
+      description =
+          "relative tolerance when either number is written as a decimal (default"
+              + " ${DEFAULT-VALUE}); numbers written exactly agree to 1e-9")
+  double tolerance;
+
+  @Option(
+      names = "--python-path",
+      paramLabel = "DIR",
+      description =
+          "decide the pairs the Java checks cannot with sympy, imported from DIR (e.g."
+              + " /usr/lib/python3/dist-packages)")
+  String pythonPath;
+
+  @Option(
+      names = "--sympy-backend",
+      paramLabel = "cpython|graalpy",
+      description =
+          "where sympy runs: cpython (default), a python3 worker process that imports sympy in"
+              + " about a second; graalpy, the in-process GraalPy sandbox (no python3 needed, but"
+              + " importing sympy there takes 25-60 s before the first symbolic check, so it suits"
+              + " long runs only; DIR must hold a pure-Python sympy and mpmath, e.g. Debian's"
+              + " python3-sympy in /usr/lib/python3/dist-packages)")
+  String sympyBackend;
+
+  @Option(
+      names = "--sympy-timeout",
+      paramLabel = "MS",
+      defaultValue = "10000",
+      description = "time limit of one sympy check (default ${DEFAULT-VALUE})")
+  int sympyTimeout;
 
   @Override
-  public String name() {
-    return "grade";
-  }
-
-  @Override
-  public String summary() {
-    return "grade {gold, pred} JSON lines from stdin with the MATH answer grader";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar grade [--strict] [--tolerance REL]",
-        "                   [--python-path DIR [--sympy-backend cpython|graalpy]"
-            + " [--sympy-timeout MS]]",
-        "                   < pairs.jsonl",
-        "",
-        "Reads one JSON object {\"gold\": ..., \"pred\": ...} per line on stdin. gold is a string,",
-        "a number or a list of them (the prediction may match any element); pred is a string or a",
-        "number; both may hold a whole solution, whose last \\boxed{} is taken. Writes one line",
-        "{\"equal\": true|false} per input line, in order; a malformed line gives",
-        "{\"equal\": false, \"error\": \"...\"} and the run goes on.",
-        "",
-        "options:",
-        "  --strict          the reference implementation's rules (math_equal after strip_string),",
-        "                    false positives included, to reproduce published numbers",
-        "  --tolerance REL   relative tolerance when either number is written as a decimal",
-        "                    (default 1e-4); numbers written exactly agree to 1e-9",
-        "  --python-path DIR decide the pairs the Java checks cannot with sympy, imported from DIR",
-        "                    (e.g. /usr/lib/python3/dist-packages)",
-        "  --sympy-backend cpython|graalpy",
-        "                    where sympy runs: cpython (default), a python3 worker process that",
-        "                    imports sympy in about a second; graalpy, the in-process GraalPy",
-        "                    sandbox (no python3 needed, but importing sympy there takes 25-60 s",
-        "                    before the first symbolic check, so it suits long runs only; DIR",
-        "                    must hold a pure-Python sympy and mpmath, e.g. Debian's",
-        "                    python3-sympy in /usr/lib/python3/dist-packages)",
-        "  --sympy-timeout MS  time limit of one sympy check (default 10000)");
-  }
-
-  @Override
-  public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Args a =
-        Args.parse(
-            args,
-            Set.of("tolerance", "python-path", "sympy-timeout", "sympy-backend"),
-            Set.of("strict"));
-    if (!a.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
-    }
-    double tol = a.getDouble("tolerance", 1e-4);
-    int sympyTimeout = a.getInt("sympy-timeout", 10_000);
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
+    double tol = tolerance;
     if (sympyTimeout <= 0) {
       throw new UsageException("--sympy-timeout must be positive");
     }
-    String backend = a.get("sympy-backend", "cpython");
+    String backend = sympyBackend != null ? sympyBackend : "cpython";
     if (!backend.equals("cpython") && !backend.equals("graalpy")) {
       throw new UsageException("--sympy-backend must be cpython or graalpy, was '" + backend + "'");
     }
-    if (a.has("sympy-backend") && !a.has("python-path")) {
+    if (sympyBackend != null && pythonPath == null) {
       throw new UsageException("--sympy-backend needs --python-path DIR (where sympy is)");
     }
     MathGrader.Builder builder;
     try {
-      builder = MathGrader.builder().strictReference(a.has("strict")).relativeTolerance(tol);
+      builder = MathGrader.builder().strictReference(strict).relativeTolerance(tol);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     Verifier worker = null;
-    if (a.has("python-path")) {
-      Path dir = Path.of(a.get("python-path", ""));
+    if (pythonPath != null) {
+      Path dir = Path.of(pythonPath);
       if (!Files.isDirectory(dir)) {
         throw new UsageException("--python-path " + dir + " is not a directory");
       }
@@ -148,15 +152,19 @@ public final class GradeCommand implements Command {
 
   private int grade(MathGrader grader, InputStream in, PrintStream out, PrintStream err)
       throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    String line;
-    long lineNo = 0;
+    JsonLines.LineReader lines =
+        JsonLines.reader(
+            new InputStreamReader(in, StandardCharsets.UTF_8), "<stdin>", JsonLines.Breaks.ANY);
     long errors = 0;
-    while ((line = reader.readLine()) != null) {
-      lineNo++;
+    for (JsonLines.Line line; (line = lines.next()) != null; ) {
+      long lineNo = line.number();
       String result;
       try {
         result = grade(grader, line) ? "{\"equal\": true}" : "{\"equal\": false}";
+      } catch (JsonLines.LineException e) {
+        errors++;
+        String msg = "line " + lineNo + ": " + e.reason();
+        result = "{\"equal\": false, \"error\": " + new JsonPrimitive(msg) + "}";
       } catch (IllegalArgumentException | IllegalStateException e) {
         errors++;
         String msg = "line " + lineNo + ": " + e.getMessage();
@@ -170,31 +178,16 @@ public final class GradeCommand implements Command {
       out.flush();
     }
     if (errors > 0) {
-      err.println("rstar grade: " + errors + " of " + lineNo + " lines could not be graded");
+      err.println("rstar grade: " + errors + " of " + lines.count() + " lines could not be graded");
     }
     return 0;
   }
 
-  private static boolean grade(MathGrader grader, String line) {
+  private static boolean grade(MathGrader grader, JsonLines.Line line) {
     if (line.isBlank()) {
-      throw new IllegalArgumentException("empty line, expected {\"gold\": ..., \"pred\": ...}");
+      throw line.error("empty line, expected {\"gold\": ..., \"pred\": ...}");
     }
-    JsonElement root;
-    try {
-      root = JsonParser.parseString(line);
-    } catch (RuntimeException e) {
-      Throwable why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
-      String msg =
-          firstLine(why.getMessage())
-              .replaceFirst(
-                  "^Use JsonReader\\.setStrictness\\(Strictness\\.LENIENT\\) to accept malformed JSON",
-                  "malformed JSON");
-      throw new IllegalArgumentException("not valid JSON: " + msg);
-    }
-    if (!root.isJsonObject()) {
-      throw new IllegalArgumentException("expected a JSON object {\"gold\": ..., \"pred\": ...}");
-    }
-    JsonObject o = root.getAsJsonObject();
+    JsonObject o = line.object("{\"gold\": ..., \"pred\": ...}");
     if (!o.has("gold")) {
       throw new IllegalArgumentException("missing field \"gold\"");
     }
@@ -336,13 +329,5 @@ public final class GradeCommand implements Command {
       stop();
       reader.shutdownNow();
     }
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "parse error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

@@ -5,52 +5,46 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar make-tiny-model --out DIR}: writes a tiny Qwen2-architecture decoder with random
  * weights and its byte-level BPE tokenizer, as an export directory {@code rstar generate} loads.
  */
-public final class MakeTinyModelCommand implements Command {
+@Command(
+    name = "make-tiny-model",
+    description = {
+      "write a tiny random Qwen2-style ONNX decoder + tokenizer for trying things",
+      "",
+      "Writes DIR/model.onnx (inputs input_ids, attention_mask, position_ids,"
+          + " past_key_values.{i}.key|value; outputs logits, present.{i}.key|value, as an Optimum"
+          + " export), DIR/tokenizer.json (byte-level BPE with <|endoftext|>, <|im_start|>,"
+          + " <|im_end|>), DIR/config.json and DIR/generation_config.json. The weights are random:"
+          + " the text it generates is noise, but every code path of a real export runs. Prints DIR"
+          + " on stdout."
+    })
+public final class MakeTinyModelCommand implements RstarCommand {
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "the directory to write (created if missing)")
+  Path dir;
+
+  @Option(
+      names = "--size",
+      paramLabel = "S",
+      defaultValue = "tiny",
+      description = "tiny (2 layers, width 64; default) or small (4 layers, width 256)")
+  String size;
+
+  @Option(names = "--seed", paramLabel = "N", description = "weight seed (default 42)")
+  Long seed;
 
   @Override
-  public String name() {
-    return "make-tiny-model";
-  }
-
-  @Override
-  public String summary() {
-    return "write a tiny random Qwen2-style ONNX decoder + tokenizer for trying things";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar make-tiny-model --out DIR [--size tiny|small] [--seed N]",
-        "",
-        "Writes DIR/model.onnx (inputs input_ids, attention_mask, position_ids,",
-        "past_key_values.{i}.key|value; outputs logits, present.{i}.key|value, as an Optimum",
-        "export), DIR/tokenizer.json (byte-level BPE with <|endoftext|>, <|im_start|>, <|im_end|>),",
-        "DIR/config.json and DIR/generation_config.json. The weights are random: the text it",
-        "generates is noise, but every code path of a real export runs. Prints DIR on stdout.",
-        "",
-        "options:",
-        "  --out DIR      the directory to write (created if missing)",
-        "  --size S       tiny (2 layers, width 64; default) or small (4 layers, width 256)",
-        "  --seed N       weight seed (default 42)");
-  }
-
-  @Override
-  public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Args a = Args.parse(args, Set.of("out", "size", "seed"), Set.of());
-    if (!a.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
-    }
-    Path dir = Path.of(a.require("out"));
-    String size = a.get("size", "tiny");
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
     TinyQwen2.Config config;
     switch (size) {
       case "tiny":
@@ -62,13 +56,8 @@ public final class MakeTinyModelCommand implements Command {
       default:
         throw new UsageException("--size must be tiny or small, was '" + size + "'");
     }
-    String seed = a.get("seed", null);
     if (seed != null) {
-      try {
-        config = config.withSeed(Long.parseLong(seed.trim()));
-      } catch (NumberFormatException e) {
-        throw new UsageException("--seed must be an integer, was '" + seed + "'");
-      }
+      config = config.withSeed(seed);
     }
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       err.println("rstar make-tiny-model: " + dir + " exists and is not a directory");

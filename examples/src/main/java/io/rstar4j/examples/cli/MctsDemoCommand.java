@@ -13,51 +13,50 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar mcts-demo [--json]}: runs the reasoning search with a scripted policy, verifier and
  * reward model on the demo problem shipped in the jar (or on a given script) and prints the tree.
  */
-public final class MctsDemoCommand implements Command {
+@Command(
+    name = "mcts-demo",
+    description = {
+      "run the reasoning search on a scripted demo problem and print the tree",
+      "",
+      "Runs rStar's MCTS (PPM-augmented by default) with a scripted policy, verifier and reward"
+          + " model on a small word problem shipped with the program, and prints the tree: each"
+          + " node's path, visits N, value sum W, Q, terminal flag, kind and step."
+    })
+public final class MctsDemoCommand implements RstarCommand {
   static final String DEMO_SCRIPT = "/demo/muffins.script.json";
 
-  @Override
-  public String name() {
-    return "mcts-demo";
-  }
+  @Option(
+      names = "--json",
+      arity = "0",
+      description =
+          "print the tree as one JSON line (the saved-tree format: id, question, gold, root with"
+              + " text, kind, answer, visits, valueSum, terminal, children)")
+  boolean json;
+
+  @Option(
+      names = "--script",
+      paramLabel = "FILE",
+      description = "a golden-tree script to search instead of the demo problem")
+  Path script;
+
+  @Option(
+      names = "--rollouts",
+      paramLabel = "N",
+      description = "override the script's number of rollouts")
+  Integer rollouts;
 
   @Override
-  public String summary() {
-    return "run the reasoning search on a scripted demo problem and print the tree";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar mcts-demo [--json] [--script FILE] [--rollouts N]",
-        "",
-        "Runs rStar's MCTS (PPM-augmented by default) with a scripted policy, verifier and",
-        "reward model on a small word problem shipped with the program, and prints the tree:",
-        "each node's path, visits N, value sum W, Q, terminal flag, kind and step.",
-        "",
-        "  --json          print the tree as one JSON line (the saved-tree format: id, question,",
-        "                  gold, root with text, kind, answer, visits, valueSum, terminal, children)",
-        "  --script FILE   a golden-tree script to search instead of the demo problem",
-        "  --rollouts N    override the script's number of rollouts");
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws IOException {
-    Args args = Args.parse(argv, Set.of("script", "rollouts"), Set.of("json"));
-    if (!args.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
-    }
+  public int run(InputStream in, PrintStream out, PrintStream err) throws IOException {
     ScriptedProblem sp;
-    if (args.has("script")) {
-      sp = ScriptedProblem.read(Path.of(args.require("script")));
+    if (script != null) {
+      sp = ScriptedProblem.read(script);
     } else {
       try (InputStream s = MctsDemoCommand.class.getResourceAsStream(DEMO_SCRIPT)) {
         if (s == null) {
@@ -71,15 +70,15 @@ public final class MctsDemoCommand implements Command {
       }
     }
     SearchConfig config = sp.config();
-    if (args.has("rollouts")) {
-      int n = args.getInt("rollouts", config.rollouts());
+    if (rollouts != null) {
+      int n = rollouts;
       if (n < 1) {
         throw new UsageException("--rollouts must be >= 1, was " + n);
       }
       config = config.toBuilder().rollouts(n).build();
     }
     SearchResult r = sp.replay(config);
-    if (args.has("json")) {
+    if (json) {
       out.println(ReasoningTrees.toJsonLine(r.tree()));
       return 0;
     }

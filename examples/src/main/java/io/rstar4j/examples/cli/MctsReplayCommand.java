@@ -13,55 +13,59 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar mcts-replay --script FILE [--json]}: runs the project's search on a golden-tree
  * script and prints the final tree, as the golden node list with {@code --json}.
  */
-public final class MctsReplayCommand implements Command {
+@Command(
+    name = "mcts-replay",
+    description = {
+      "replay a golden-tree script through the search and print the final tree",
+      "",
+      "Runs the reasoning search on a golden-tree script (scripted policy, verifier, answer check"
+          + " and reward model; mode, rollouts, maxDepth, c and errorsThreshold from its config) and"
+          + " prints the final tree."
+    })
+public final class MctsReplayCommand implements RstarCommand {
+
+  @Option(
+      names = "--script",
+      required = true,
+      paramLabel = "FILE",
+      description = "the *.script.json file")
+  Path file;
+
+  @Option(
+      names = "--json",
+      arity = "0",
+      description =
+          "print {\"nodes\": [{\"path\": [...], \"visits\": N, \"valueSum\": W, \"terminal\":"
+              + " B}, ...]} sorted by path, on one line")
+  boolean json;
+
+  @Option(
+      names = "--eager-terminals",
+      arity = "0",
+      description = "departure from the reference: mark all-terminal parents at once")
+  boolean eagerTerminals;
+
+  @Option(
+      names = "--terminate-empty",
+      arity = "0",
+      description = "departure from the reference: an empty expansion is a dead end")
+  boolean terminateEmpty;
+
+  @Option(
+      names = "--unvisited-infinity",
+      arity = "0",
+      description = "departure from the reference: unvisited children score +infinity")
+  boolean unvisitedInfinity;
 
   @Override
-  public String name() {
-    return "mcts-replay";
-  }
-
-  @Override
-  public String summary() {
-    return "replay a golden-tree script through the search and print the final tree";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar mcts-replay --script FILE [--json] [OPTIONS]",
-        "",
-        "Runs the reasoning search on a golden-tree script (scripted policy, verifier, answer",
-        "check and reward model; mode, rollouts, maxDepth, c and errorsThreshold from its config)",
-        "and prints the final tree.",
-        "",
-        "  --script FILE         the *.script.json file (required)",
-        "  --json                print {\"nodes\": [{\"path\": [...], \"visits\": N, \"valueSum\": W,",
-        "                        \"terminal\": B}, ...]} sorted by path, on one line",
-        "  --eager-terminals     departure from the reference: mark all-terminal parents at once",
-        "  --terminate-empty     departure from the reference: an empty expansion is a dead end",
-        "  --unvisited-infinity  departure from the reference: unvisited children score +infinity");
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws IOException {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of("script"),
-            Set.of("json", "eager-terminals", "terminate-empty", "unvisited-infinity"));
-    if (!args.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
-    }
-    Path file = Path.of(args.require("script"));
+  public int run(InputStream in, PrintStream out, PrintStream err) throws IOException {
     if (!Files.isRegularFile(file)) {
       err.println("rstar mcts-replay: no such file: " + file);
       return 1;
@@ -74,17 +78,17 @@ public final class MctsReplayCommand implements Command {
       return 1;
     }
     SearchConfig.Builder cfg = sp.config().toBuilder();
-    if (args.has("eager-terminals")) {
+    if (eagerTerminals) {
       cfg.terminalMarking(EngineOptions.TerminalMarking.EAGER);
     }
-    if (args.has("terminate-empty")) {
+    if (terminateEmpty) {
       cfg.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
     }
-    if (args.has("unvisited-infinity")) {
+    if (unvisitedInfinity) {
       cfg.unvisitedScore(SelectionRule.UnvisitedScore.INFINITY);
     }
     SearchResult r = sp.replay(cfg.build());
-    if (args.has("json")) {
+    if (json) {
       out.println(GoldenTrees.toJson(r.tree()));
     } else {
       out.println(

@@ -1,11 +1,9 @@
 package io.rstar4j.examples.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.rstar4j.core.ExecutionOutcome;
+import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.verify.GraalPyVerifier;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -15,65 +13,60 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar run-python}: runs Python programs in the GraalPy sandbox and prints each outcome as
  * one JSON line {@code {"kind", "output", "error", "millis"}}.
  */
-final class RunPythonCommand implements Command {
-  private static final Gson GSON =
-      new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+@Command(
+    name = "run-python",
+    description = {
+      "run Python programs in the GraalPy sandbox, print outcomes as JSON",
+      "",
+      "Runs the Python program read from stdin in the GraalPy sandbox (no files, network,"
+          + " processes, threads or host access) and prints its outcome as one JSON line:",
+      "  {\"kind\": \"output\"|\"error\"|\"timeout\"|\"refused\", \"output\": TEXT|null,",
+      "   \"error\": TEXT|null, \"millis\": N}"
+    })
+final class RunPythonCommand implements RstarCommand {
   static final int DEFAULT_TIMEOUT_MS = 500;
 
-  @Override
-  public String name() {
-    return "run-python";
-  }
+  @Option(
+      names = "--timeout",
+      paramLabel = "MS",
+      defaultValue = "" + DEFAULT_TIMEOUT_MS,
+      description = "wall-clock limit per program (default ${DEFAULT-VALUE})")
+  int timeoutMs;
+
+  @Option(
+      names = "--python-path",
+      paramLabel = "DIR",
+      description =
+          "a directory of pure-Python packages, read-only to the programs (e.g."
+              + " /usr/lib/python3/dist-packages); sympy there is imported once per pooled context"
+              + " at start, never per program")
+  Path pythonPath;
+
+  @Option(
+      names = "--jsonl",
+      arity = "0",
+      description =
+          "stdin holds one {\"code\": \"...\"} object per line; every program runs through the"
+              + " same warm pool, one outcome line per input line, in order (a malformed line gets"
+              + " an error outcome)")
+  boolean jsonl;
 
   @Override
-  public String summary() {
-    return "run Python programs in the GraalPy sandbox, print outcomes as JSON";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar run-python [--timeout MS] [--python-path DIR] [--jsonl]",
-        "",
-        "Runs the Python program read from stdin in the GraalPy sandbox (no files, network,",
-        "processes, threads or host access) and prints its outcome as one JSON line:",
-        "  {\"kind\": \"output\"|\"error\"|\"timeout\"|\"refused\", \"output\": TEXT|null,",
-        "   \"error\": TEXT|null, \"millis\": N}",
-        "",
-        "options:",
-        "  --timeout MS        wall-clock limit per program (default " + DEFAULT_TIMEOUT_MS + ")",
-        "  --python-path DIR   a directory of pure-Python packages, read-only to the programs",
-        "                      (e.g. /usr/lib/python3/dist-packages); sympy there is imported",
-        "                      once per pooled context at start, never per program",
-        "  --jsonl             stdin holds one {\"code\": \"...\"} object per line; every program",
-        "                      runs through the same warm pool, one outcome line per input line,",
-        "                      in order (a malformed line gets an error outcome)");
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Args args = Args.parse(argv, Set.of("timeout", "python-path"), Set.of("jsonl"));
-    if (!args.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + args.positional().get(0) + "'");
-    }
-    int timeoutMs = args.getInt("timeout", DEFAULT_TIMEOUT_MS);
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
     if (timeoutMs < 1 || timeoutMs > 600_000) {
       throw new UsageException("--timeout must be in 1..600000 ms, was " + timeoutMs);
     }
-    boolean jsonl = args.has("jsonl");
     GraalPyVerifier.Builder b =
         GraalPyVerifier.builder().timeout(Duration.ofMillis(timeoutMs)).poolSize(jsonl ? 2 : 1);
-    if (args.has("python-path")) {
-      Path dir = Path.of(args.require("python-path"));
+    if (pythonPath != null) {
+      Path dir = pythonPath;
       if (!Files.isDirectory(dir)) {
         throw new UsageException("--python-path is not a directory: " + dir);
       }
@@ -92,15 +85,13 @@ final class RunPythonCommand implements Command {
         out.flush();
         return 0;
       }
-      String line;
-      int lineNo = 0;
-      while ((line = reader.readLine()) != null) {
-        lineNo++;
+      JsonLines.LineReader lines = JsonLines.reader(reader, "<stdin>", JsonLines.Breaks.ANY);
+      for (JsonLines.Line line; (line = lines.next()) != null; ) {
         String code;
         try {
           code = codeOf(line);
         } catch (IllegalArgumentException e) {
-          out.println(malformed(lineNo, e.getMessage()));
+          out.println(malformed(line.number(), e.getMessage()));
           out.flush();
           continue;
         }
@@ -112,11 +103,11 @@ final class RunPythonCommand implements Command {
   }
 
   /** The {@code code} string of one input line. */
-  static String codeOf(String line) {
+  static String codeOf(JsonLines.Line line) {
     JsonElement e;
     try {
-      e = JsonParser.parseString(line);
-    } catch (RuntimeException ex) {
+      e = line.parse();
+    } catch (JsonLines.LineException ex) {
       throw new IllegalArgumentException("not a JSON object");
     }
     if (!e.isJsonObject()) {
@@ -129,13 +120,13 @@ final class RunPythonCommand implements Command {
     return code.getAsString();
   }
 
-  private static String malformed(int lineNo, String why) {
+  private static String malformed(long lineNo, String why) {
     JsonObject o = new JsonObject();
     o.addProperty("kind", "error");
     o.add("output", null);
     o.addProperty("error", "ValueError: malformed input line " + lineNo + ": " + why);
     o.addProperty("millis", 0);
-    return GSON.toJson(o);
+    return JsonLines.toLine(o);
   }
 
   /** One outcome as the command's JSON line. */
@@ -160,6 +151,6 @@ final class RunPythonCommand implements Command {
       o.addProperty("error", outcome.text());
     }
     o.addProperty("millis", outcome.elapsed().toMillis());
-    return GSON.toJson(o);
+    return JsonLines.toLine(o);
   }
 }

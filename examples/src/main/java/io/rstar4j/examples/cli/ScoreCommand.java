@@ -2,7 +2,7 @@ package io.rstar4j.examples.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
 import java.io.BufferedReader;
@@ -14,51 +14,61 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code rstar score}: PPM scores of partial solutions read as JSON lines. */
-final class ScoreCommand implements Command {
+@Command(
+    name = "score",
+    description = {
+      "score partial solutions with a Process Preference Model, one score per input line",
+      "",
+      "Reads JSON lines {\"question\": \"...\", \"steps\": [\"<code>...<end_of_step>\", ...]} from"
+          + " standard input (or --input FILE) and prints one score per line, in order: tanh(r/5)"
+          + " of the value head's raw output r on the training prompt followed by the steps' texts"
+          + " joined as they are (or r itself with --raw). A malformed line prints NaN and is"
+          + " reported on stderr with its number (exit code 1); blank lines are skipped."
+    })
+final class ScoreCommand implements RstarCommand {
+
+  @Option(
+      names = "--ppm",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "a directory written by rstar train-ppm (ppm.json + value_head.json), or a backbone"
+              + " directory with value_head.json, or a merged model")
+  Path dir;
+
+  @Option(names = "--input", paramLabel = "FILE", description = "read FILE instead of stdin")
+  Path input;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "16",
+      description =
+          "prompts per model call (default ${DEFAULT-VALUE}; 1: each score independent of its"
+              + " neighbours, which matters for quantized backbones whose activation scales are"
+              + " per batch)")
+  int batch;
+
+  @Option(names = "--raw", arity = "0", description = "print r instead of tanh(r/5)")
+  boolean raw;
 
   @Override
-  public String name() {
-    return "score";
+  public boolean ignoresArguments() {
+    return true;
   }
 
   @Override
-  public String summary() {
-    return "score partial solutions with a Process Preference Model, one score per input line";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar score --ppm DIR [--input FILE] [--batch 16] [--raw]",
-        "",
-        "Reads JSON lines {\"question\": \"...\", \"steps\": [\"<code>...<end_of_step>\", ...]} from standard",
-        "input (or --input FILE) and prints one score per line, in order: tanh(r/5) of the value head's",
-        "raw output r on the training prompt followed by the steps' texts joined as they are (or r",
-        "itself with --raw). A malformed line prints NaN and is reported on stderr with its number",
-        "(exit code 1); blank lines are skipped.",
-        "  --batch N    prompts per model call (1: each score independent of its neighbours, which",
-        "               matters for quantized backbones whose activation scales are per batch)",
-        "  --ppm DIR    a directory written by rstar train-ppm (ppm.json + value_head.json), or a backbone",
-        "               directory with value_head.json, or a merged model");
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Args args = Args.parse(argv, Set.of("ppm", "input", "batch"), Set.of("raw"));
-    Path dir = Path.of(args.require("ppm"));
-    int batch = args.getInt("batch", 16);
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
     if (batch < 1) {
       throw new UsageException("--batch must be >= 1");
     }
-    boolean raw = args.has("raw");
     BufferedReader reader;
-    if (args.has("input")) {
-      Path f = Path.of(args.get("input", null));
+    if (input != null) {
+      Path f = input;
       if (!Files.isRegularFile(f)) {
         err.println("rstar score: no such input file: " + f);
         return 1;
@@ -73,10 +83,10 @@ final class ScoreCommand implements Command {
             ProcessPreferenceModel.load(dir, Tokenizers::fromFile, s -> s.withBatchSize(batch))) {
       List<String> prompts = new ArrayList<>();
       List<Boolean> ok = new ArrayList<>();
-      String line;
-      long n = 0;
-      while ((line = reader.readLine()) != null) {
-        n++;
+      JsonLines.LineReader lines =
+          JsonLines.reader(
+              reader, input != null ? input.toString() : "<stdin>", JsonLines.Breaks.ANY);
+      for (JsonLines.Line line; (line = lines.next()) != null; ) {
         if (line.isBlank()) {
           continue;
         }
@@ -84,7 +94,7 @@ final class ScoreCommand implements Command {
           prompts.add(promptOf(ppm, line));
           ok.add(true);
         } catch (IllegalArgumentException | IllegalStateException e) {
-          err.println("rstar score: line " + n + ": " + e.getMessage());
+          err.println("rstar score: line " + line.number() + ": " + e.getMessage());
           prompts.add(null);
           ok.add(false);
           failures++;
@@ -104,12 +114,12 @@ final class ScoreCommand implements Command {
     return failures == 0 ? 0 : 1;
   }
 
-  private static String promptOf(ProcessPreferenceModel ppm, String line) {
+  private static String promptOf(ProcessPreferenceModel ppm, JsonLines.Line line) {
     JsonElement e;
     try {
-      e = JsonParser.parseString(line);
-    } catch (RuntimeException ex) {
-      throw new IllegalArgumentException("not JSON: " + ex.getMessage());
+      e = line.parse();
+    } catch (JsonLines.LineException ex) {
+      throw new IllegalArgumentException("not JSON: " + ex.getCause().getMessage());
     }
     if (!e.isJsonObject()) {
       throw new IllegalArgumentException("expected a JSON object {\"question\", \"steps\"}");

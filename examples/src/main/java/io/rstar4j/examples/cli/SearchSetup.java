@@ -6,6 +6,7 @@ import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
+import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.ProviderChoice;
@@ -14,7 +15,6 @@ import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.Benchmarks;
 import io.rstar4j.train.evolve.SolveOutcome;
-import io.rstar4j.train.evolve.SolveProgress;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
 import io.rstar4j.verify.CPythonVerifier;
 import io.rstar4j.verify.GraalPyVerifier;
@@ -25,57 +25,117 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Option;
 
 /** The options {@code solve}, {@code eval} and {@code evolve} share, and what they build. */
 final class SearchSetup {
 
-  /** Flags with a value every search command takes. */
-  static final Set<String> VALUE_FLAGS =
-      Set.of(
-          "problems",
-          "limit",
-          "model",
-          "server",
-          "server-model",
-          "api-key",
-          "verifier",
-          "rollouts",
-          "n",
-          "max-depth",
-          "batch-problems",
-          "max-tokens",
-          "temperature",
-          "seed",
-          "provider",
-          "timeout-ms");
+  /** The flags every search command takes: a picocli mixin. */
+  static final class Options {
+    @Option(
+        names = "--problems",
+        required = true,
+        paramLabel = "FILE|NAME",
+        description =
+            "a JSON array of {\"index\",\"question\",\"answer\"} (or JSON lines), or a shipped"
+                + " benchmark: math500, gsm8k, MATH, aime2024, amc23, collegemath, gaokao2023en,"
+                + " olympiadbench, omni")
+    String problems;
 
-  static final String POLICY_USAGE =
-      String.join(
-          "\n",
-          "  --problems FILE|NAME  a JSON array of {\"index\",\"question\",\"answer\"} (or JSON lines), or a",
-          "                        shipped benchmark: math500, gsm8k, MATH, aime2024, amc23, collegemath,",
-          "                        gaokao2023en, olympiadbench, omni",
-          "  --limit K             the first K problems only",
-          "  --model DIR           a local ONNX causal LM export (model.onnx, tokenizer.json, config.json)",
-          "  --server URL          an OpenAI-compatible server (vLLM, SGLang) serving the policy, with",
-          "  --server-model NAME   the served model's name (API key: --api-key or $OPENAI_API_KEY)",
-          "  --verifier V          graalpy (in-process, default) or cpython (python3 worker processes)",
-          "  --timeout-ms T        per-step code timeout (default 2000)",
-          "  --rollouts N          rollouts per problem (default: the mode's preset)",
-          "  --n N                 candidates per expansion (default: the mode's preset)",
-          "  --max-depth D         the depth limit (default 16)",
-          "  --batch-problems B    problems searched together in lock-step (default 16)",
-          "  --max-tokens M        tokens per generated step (default 1024)",
-          "  --temperature T       sampling temperature (default 0.7); --seed S for repeatable sampling",
-          "  --provider P          auto, cpu or cuda for --model (default auto)");
+    @Option(names = "--limit", paramLabel = "K", description = "the first K problems only")
+    Integer limit;
+
+    @Option(
+        names = "--model",
+        paramLabel = "DIR",
+        description = "a local ONNX causal LM export (model.onnx, tokenizer.json, config.json)")
+    String model;
+
+    @Option(
+        names = "--server",
+        paramLabel = "URL",
+        description = "an OpenAI-compatible server (vLLM, SGLang) serving the policy, with")
+    String server;
+
+    @Option(
+        names = "--server-model",
+        paramLabel = "NAME",
+        description = "the served model's name (API key: --api-key or $OPENAI_API_KEY)")
+    String serverModel;
+
+    @Option(
+        names = "--api-key",
+        paramLabel = "KEY",
+        description = "the server's API key (default: $OPENAI_API_KEY)")
+    String apiKey;
+
+    @Option(
+        names = "--verifier",
+        paramLabel = "V",
+        defaultValue = "graalpy",
+        description = "graalpy (in-process, default) or cpython (python3 worker processes)")
+    String verifier;
+
+    @Option(
+        names = "--timeout-ms",
+        paramLabel = "T",
+        defaultValue = "2000",
+        description = "per-step code timeout (default ${DEFAULT-VALUE})")
+    int timeoutMs;
+
+    @Option(
+        names = "--rollouts",
+        paramLabel = "N",
+        description = "rollouts per problem (default: the mode's preset)")
+    Integer rollouts;
+
+    @Option(
+        names = "--n",
+        paramLabel = "N",
+        description = "candidates per expansion (default: the mode's preset)")
+    Integer n;
+
+    @Option(names = "--max-depth", paramLabel = "D", description = "the depth limit (default 16)")
+    Integer maxDepth;
+
+    @Option(
+        names = "--batch-problems",
+        paramLabel = "B",
+        defaultValue = "16",
+        description = "problems searched together in lock-step (default ${DEFAULT-VALUE})")
+    int batchProblems;
+
+    @Option(
+        names = "--max-tokens",
+        paramLabel = "M",
+        defaultValue = "1024",
+        description = "tokens per generated step (default ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(
+        names = "--temperature",
+        paramLabel = "T",
+        defaultValue = "0.7",
+        description = "sampling temperature (default ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed for repeatable sampling")
+    Integer seed;
+
+    @Option(
+        names = "--provider",
+        paramLabel = "P",
+        defaultValue = "auto",
+        description = "auto, cpu or cuda for --model (default ${DEFAULT-VALUE})")
+    String provider;
+  }
 
   private SearchSetup() {}
 
   /** The problems of {@code --problems}, cut to {@code --limit}. */
-  static List<Problem> problems(Args a) throws IOException {
-    String spec = a.require("problems");
-    int limit = a.getInt("limit", Integer.MAX_VALUE);
+  static List<Problem> problems(Options a) throws IOException {
+    String spec = a.problems;
+    int limit = a.limit != null ? a.limit : Integer.MAX_VALUE;
     if (limit < 1) {
       throw new UsageException("--limit must be >= 1, was " + limit);
     }
@@ -84,50 +144,50 @@ final class SearchSetup {
   }
 
   /** Checks that exactly one policy source is given. */
-  static void checkPolicyFlags(Args a) {
-    if (a.has("model") == a.has("server")) {
+  static void checkPolicyFlags(Options a) {
+    if ((a.model != null) == (a.server != null)) {
       throw new UsageException("give exactly one of --model DIR and --server URL");
     }
-    if (a.has("server") && !a.has("server-model")) {
+    if (a.server != null && a.serverModel == null) {
       throw new UsageException("--server needs --server-model NAME");
     }
-    if (a.has("model") && !Files.isDirectory(Path.of(a.get("model", "")))) {
-      throw new UsageException("no such model directory: " + a.get("model", ""));
+    if (a.model != null && !Files.isDirectory(Path.of(a.model))) {
+      throw new UsageException("no such model directory: " + a.model);
     }
   }
 
   /** The policy of {@code --model} (or {@code modelDir} when not null) or {@code --server}. */
-  static Policy policy(Args a, Path modelDir) throws IOException {
-    double temperature = a.getDouble("temperature", 0.7);
-    int maxTokens = a.getInt("max-tokens", 1024);
+  static Policy policy(Options a, Path modelDir) throws IOException {
+    double temperature = a.temperature;
+    int maxTokens = a.maxTokens;
     try {
-      if (modelDir != null || a.has("model")) {
+      if (modelDir != null || a.model != null) {
         ProviderChoice provider;
         try {
-          provider = ProviderChoice.valueOf(a.get("provider", "auto").toUpperCase(Locale.ROOT));
+          provider = ProviderChoice.valueOf(a.provider.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
           throw new UsageException("--provider must be auto, cpu or cuda");
         }
-        Path dir = modelDir != null ? modelDir : Path.of(a.get("model", null));
+        Path dir = modelDir != null ? modelDir : Path.of(a.model);
         CausalLm lm = CausalLm.builder(dir).provider(provider).build();
         OnnxPolicy.Builder b = OnnxPolicy.builder(lm).temperature(temperature).maxTokens(maxTokens);
-        if (a.has("seed")) {
-          b.seed(a.getInt("seed", 0));
+        if (a.seed != null) {
+          b.seed(a.seed);
         }
         return b.build();
       }
       OpenAiCompatiblePolicy.Builder b =
           OpenAiCompatiblePolicy.builder()
-              .baseUrl(a.get("server", null))
-              .model(a.get("server-model", null))
+              .baseUrl(a.server)
+              .model(a.serverModel)
               .temperature(temperature)
               .maxTokens(maxTokens);
-      String key = a.get("api-key", System.getenv("OPENAI_API_KEY"));
+      String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
       if (key != null && !key.isBlank()) {
         b.apiKey(key);
       }
-      if (a.has("seed")) {
-        b.seed(a.getInt("seed", 0));
+      if (a.seed != null) {
+        b.seed(a.seed);
       }
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -136,9 +196,9 @@ final class SearchSetup {
   }
 
   /** The verifier of {@code --verifier}. */
-  static Verifier verifier(Args a) throws IOException {
-    String v = a.get("verifier", "graalpy").toLowerCase(Locale.ROOT);
-    int ms = a.getInt("timeout-ms", 2000);
+  static Verifier verifier(Options a) throws IOException {
+    String v = a.verifier.toLowerCase(Locale.ROOT);
+    int ms = a.timeoutMs;
     if (ms < 1) {
       throw new UsageException("--timeout-ms must be >= 1");
     }
@@ -158,11 +218,11 @@ final class SearchSetup {
   }
 
   /** The reward model of {@code --ppm DIR}, or null without one. */
-  static RewardModel ppm(Args a) throws IOException {
-    if (!a.has("ppm")) {
+  static RewardModel ppm(String ppm) throws IOException {
+    if (ppm == null) {
       return null;
     }
-    Path dir = Path.of(a.get("ppm", null));
+    Path dir = Path.of(ppm);
     if (!Files.isDirectory(dir)) {
       throw new UsageException("no such PPM directory: " + dir);
     }
@@ -170,17 +230,17 @@ final class SearchSetup {
   }
 
   /** The mode's preset with {@code --rollouts}, {@code --n} and {@code --max-depth} applied. */
-  static SearchConfig config(Args a, SearchConfig preset) {
+  static SearchConfig config(Options a, SearchConfig preset) {
     try {
       SearchConfig.Builder b = preset.toBuilder();
-      if (a.has("rollouts")) {
-        b.rollouts(a.getInt("rollouts", 0));
+      if (a.rollouts != null) {
+        b.rollouts(a.rollouts);
       }
-      if (a.has("n")) {
-        b.candidates(a.getInt("n", 0));
+      if (a.n != null) {
+        b.candidates(a.n);
       }
-      if (a.has("max-depth")) {
-        b.maxDepth(a.getInt("max-depth", 0));
+      if (a.maxDepth != null) {
+        b.maxDepth(a.maxDepth);
       }
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -200,8 +260,8 @@ final class SearchSetup {
     }
   }
 
-  static int batchProblems(Args a) {
-    int b = a.getInt("batch-problems", 16);
+  static int batchProblems(Options a) {
+    int b = a.batchProblems;
     if (b < 1) {
       throw new UsageException("--batch-problems must be >= 1, was " + b);
     }
@@ -215,17 +275,7 @@ final class SearchSetup {
     j.addProperty("answer", o.answer());
     j.addProperty("correct", o.correct());
     j.addProperty("score", Double.isNaN(o.score()) ? null : o.score());
-    return new com.google.gson.GsonBuilder()
-        .serializeNulls()
-        .disableHtmlEscaping()
-        .create()
-        .toJson(j);
-  }
-
-  /** Prints a progress line on stderr. */
-  static void progress(PrintStream err, String command, SolveProgress p) {
-    err.println("rstar " + command + ": " + p.describe());
-    err.flush();
+    return JsonLines.toLine(j);
   }
 
   static void closeQuietly(AutoCloseable c, PrintStream err) {

@@ -12,73 +12,71 @@ import io.rstar4j.verify.grade.MathGrader;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar solve}: rStar's reasoning search over a problem set, saving one tree per problem
  * (resumable) and printing one JSON line per problem.
  */
-final class SolveCommand implements Command {
+@Command(
+    name = "solve",
+    description = {
+      "run the reasoning search over problems, save the trees (resumable), print answers",
+      "",
+      "Searches the problems B at a time in lock-step, appends each finished tree to OUT (one JSON"
+          + " line per problem, flushed as each group finishes; `rstar extract --trees OUT` reads"
+          + " it) and prints one line per problem, in input order: {\"id\", \"answer\","
+          + " \"correct\", \"score\"} (answer: the answer leaf with the highest Q, null when none;"
+          + " correct: graded against the gold answer with the MATH grader, null without one;"
+          + " score: the answer's Q). Problems whose trees OUT already holds are not searched"
+          + " again: their lines come from the saved trees. Progress (problems done, rate, ETA)"
+          + " goes to stderr."
+    })
+final class SolveCommand implements RstarCommand {
+
+  @Option(
+      names = "--trees",
+      required = true,
+      paramLabel = "OUT.jsonl",
+      description = "where the trees go, one JSON line per problem (resumable)")
+  Path trees;
+
+  @Option(
+      names = "--mode",
+      paramLabel = "M",
+      description =
+          "terminal-guided (the default without --ppm; needs gold answers), ppm-augmented (the"
+              + " default with --ppm) or test-time (no gold used)")
+  String modeName;
+
+  @Option(
+      names = "--ppm",
+      paramLabel = "DIR",
+      description = "a PPM directory (rstar train-ppm); test-time without one scores 0")
+  String ppm;
+
+  @Mixin SearchSetup.Options options;
 
   @Override
-  public String name() {
-    return "solve";
-  }
-
-  @Override
-  public String summary() {
-    return "run the reasoning search over problems, save the trees (resumable), print answers";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar solve --problems FILE|NAME [--limit K] (--model DIR | --server URL --server-model NAME)",
-        "                   [--verifier graalpy|cpython] [--ppm DIR]",
-        "                   [--mode terminal-guided|ppm-augmented|test-time] [--rollouts N] [--n N]",
-        "                   [--batch-problems B] --trees OUT.jsonl",
-        "",
-        "Searches the problems B at a time in lock-step, appends each finished tree to OUT (one JSON",
-        "line per problem, flushed as each group finishes; `rstar extract --trees OUT` reads it) and",
-        "prints one line per problem, in input order: {\"id\", \"answer\", \"correct\", \"score\"}",
-        "(answer: the answer leaf with the highest Q, null when none; correct: graded against the gold",
-        "answer with the MATH grader, null without one; score: the answer's Q). Problems whose trees",
-        "OUT already holds are not searched again: their lines come from the saved trees. Progress",
-        "(problems done, rate, ETA) goes to stderr.",
-        "",
-        "  --mode M              terminal-guided (the default without --ppm; needs gold answers),",
-        "                        ppm-augmented (the default with --ppm) or test-time (no gold used)",
-        "  --ppm DIR             a PPM directory (rstar train-ppm); test-time without one scores 0",
-        SearchSetup.POLICY_USAGE);
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Set<String> flags = new HashSet<>(SearchSetup.VALUE_FLAGS);
-    flags.addAll(Set.of("ppm", "mode", "trees"));
-    Args a = Args.parse(argv, flags, Set.of());
-    if (!a.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
-    }
-    Path trees = Path.of(a.require("trees"));
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
+    SearchSetup.Options a = options;
     SearchSetup.checkPolicyFlags(a);
     SearchMode mode;
     try {
       mode =
-          a.has("mode")
-              ? SearchMode.parse(a.get("mode", null))
-              : a.has("ppm") ? SearchMode.PPM_AUGMENTED : SearchMode.TERMINAL_GUIDED;
+          modeName != null
+              ? SearchMode.parse(modeName)
+              : ppm != null ? SearchMode.PPM_AUGMENTED : SearchMode.TERMINAL_GUIDED;
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     SearchConfig config = SearchSetup.config(a, SearchSetup.preset(mode));
     int batch = SearchSetup.batchProblems(a);
-    if (mode == SearchMode.PPM_AUGMENTED && !a.has("ppm")) {
+    if (mode == SearchMode.PPM_AUGMENTED && ppm == null) {
       throw new UsageException("--mode ppm-augmented needs --ppm DIR");
     }
     List<Problem> problems;
@@ -105,8 +103,8 @@ final class SolveCommand implements Command {
     return code;
   }
 
-  private static int run(
-      Args a,
+  private int run(
+      SearchSetup.Options a,
       List<Problem> problems,
       SearchMode mode,
       SearchConfig config,
@@ -120,7 +118,7 @@ final class SolveCommand implements Command {
     RewardModel rm = null;
     try {
       verifier = SearchSetup.verifier(a);
-      rm = SearchSetup.ppm(a);
+      rm = SearchSetup.ppm(ppm);
       if (rm == null && mode == SearchMode.TEST_TIME) {
         err.println(
             "rstar solve: no --ppm: test-time answers are scored 0 (the first answer found"
@@ -143,17 +141,19 @@ final class SolveCommand implements Command {
           config.candidates(),
           batch,
           trees);
-      SearchRunner.builder(sb.build())
-          .batchProblems(batch)
-          .grader(grader)
-          .onOutcome(
-              o -> {
-                out.println(SearchSetup.outcomeLine(o));
-                out.flush();
-              })
-          .onProgress(p -> SearchSetup.progress(err, "solve", p))
-          .build()
-          .run(problems, trees);
+      try (Progress bar = Progress.search(err, "rstar solve", problems.size())) {
+        SearchRunner.builder(sb.build())
+            .batchProblems(batch)
+            .grader(grader)
+            .onOutcome(
+                o -> {
+                  out.println(SearchSetup.outcomeLine(o));
+                  out.flush();
+                })
+            .onProgress(bar::update)
+            .build()
+            .run(problems, trees);
+      }
       return 0;
     } finally {
       SearchSetup.closeQuietly(policy, err);

@@ -2,74 +2,65 @@ package io.rstar4j.examples.cli;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code rstar tokenize --tokenizer FILE [--json-lines]}: each line of standard input becomes one
  * JSON array of token ids on standard output, in order, no special tokens added.
  */
-final class TokenizeCommand implements Command {
+@Command(
+    name = "tokenize",
+    description = {
+      "token ids of each input line (Hugging Face tokenizer.json, pure Java)",
+      "",
+      "Reads UTF-8 lines from standard input and writes, for each line, one JSON array of token ids"
+          + " (no special tokens added; special tokens written inside the text, such as"
+          + " <|endoftext|>, become their ids) on its own line of standard output, in order.",
+      "",
+      "Lines end at \\n; a \\r before it is dropped. Without --json-lines a line is the text"
+          + " itself. With --json-lines, a line that is not exactly one JSON string is reported on"
+          + " standard error with its line number, an empty line is written in its place (so output"
+          + " line N still belongs to input line N), the rest is processed, and the exit status is"
+          + " 1."
+    })
+final class TokenizeCommand implements RstarCommand {
+
+  @Option(
+      names = "--tokenizer",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "a Hugging Face tokenizer.json (byte-level BPE such as Qwen's, or WordPiece), or a"
+              + " directory holding one")
+  Path tokenizerFile;
+
+  @Option(
+      names = "--json-lines",
+      arity = "0",
+      description = "each input line is a JSON string (\"...\"), so texts may hold newlines")
+  boolean jsonLines;
 
   @Override
-  public String name() {
-    return "tokenize";
-  }
-
-  @Override
-  public String summary() {
-    return "token ids of each input line (Hugging Face tokenizer.json, pure Java)";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar tokenize --tokenizer FILE [--json-lines] < input > output",
-        "",
-        "Reads UTF-8 lines from standard input and writes, for each line, one JSON array of",
-        "token ids (no special tokens added; special tokens written inside the text, such as",
-        "<|endoftext|>, become their ids) on its own line of standard output, in order.",
-        "",
-        "  --tokenizer FILE  a Hugging Face tokenizer.json (byte-level BPE such as Qwen's, or",
-        "                    WordPiece), or a directory holding one",
-        "  --json-lines      each input line is a JSON string (\"...\"), so texts may hold newlines",
-        "",
-        "Lines end at \\n; a \\r before it is dropped. Without --json-lines a line is the text itself.",
-        "With --json-lines, a line that is not exactly one JSON string is reported on standard",
-        "error with its line number, an empty line is written in its place (so output line N",
-        "still belongs to input line N), the rest is processed, and the exit status is 1.");
-  }
-
-  @Override
-  public int run(List<String> args, InputStream in, PrintStream out, PrintStream err)
-      throws IOException {
-    Args a = Args.parse(args, Set.of("tokenizer"), Set.of("json-lines"));
-    if (!a.positional().isEmpty()) {
-      throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
-    }
-    boolean jsonLines = a.has("json-lines");
-    Tokenizer tokenizer = Tokenizers.fromFile(Path.of(a.require("tokenizer")));
-    BufferedReader reader =
-        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-    StringBuilder line = new StringBuilder();
+  public int run(InputStream in, PrintStream out, PrintStream err) throws IOException {
+    Tokenizer tokenizer = Tokenizers.fromFile(tokenizerFile);
+    JsonLines.LineReader reader =
+        JsonLines.reader(
+            new InputStreamReader(in, StandardCharsets.UTF_8), "<stdin>", JsonLines.Breaks.LF);
     StringBuilder buf = new StringBuilder();
-    long lineNo = 0;
     long bad = 0;
-    while (readLine(reader, line)) {
-      lineNo++;
-      String text = line.toString();
+    for (JsonLines.Line line; (line = reader.next()) != null; ) {
+      String text = line.text();
       if (jsonLines) {
         try {
           text = parseJsonString(text);
@@ -77,7 +68,7 @@ final class TokenizeCommand implements Command {
           bad++;
           err.println(
               "rstar tokenize: line "
-                  + lineNo
+                  + line.number()
                   + ": "
                   + e.getMessage()
                   + "; wrote an empty line in its place");
@@ -102,28 +93,11 @@ final class TokenizeCommand implements Command {
     }
     out.flush();
     if (bad > 0) {
-      err.println("rstar tokenize: " + bad + " of " + lineNo + " lines were not JSON strings");
+      err.println(
+          "rstar tokenize: " + bad + " of " + reader.count() + " lines were not JSON strings");
       return 1;
     }
     return 0;
-  }
-
-  /** Reads up to the next \n (dropping a \r before it); false at the end of the input. */
-  private static boolean readLine(Reader r, StringBuilder line) throws IOException {
-    line.setLength(0);
-    int c = r.read();
-    if (c < 0) {
-      return false;
-    }
-    while (c >= 0 && c != '\n') {
-      line.append((char) c);
-      c = r.read();
-    }
-    int n = line.length();
-    if (n > 0 && line.charAt(n - 1) == '\r') {
-      line.setLength(n - 1);
-    }
-    return true;
   }
 
   /** The string of a line holding exactly one JSON string, strictly parsed. */

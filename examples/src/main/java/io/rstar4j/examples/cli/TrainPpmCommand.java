@@ -15,87 +15,151 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code rstar train-ppm}: fine-tunes the PPM's value head on preference pairs. */
-final class TrainPpmCommand implements Command {
+@Command(
+    name = "train-ppm",
+    description = {
+      "fine-tune a Process Preference Model's value head on preference pairs (ONNX Runtime)",
+      "",
+      "Progress goes to stderr; the final summary to stdout."
+    })
+final class TrainPpmCommand implements RstarCommand {
+
+  @Option(
+      names = "--backbone",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "an ONNX backbone: model.onnx (or a single *.onnx) with a hidden-state output"
+              + " (last_hidden_state) and tokenizer.json")
+  Path backboneDir;
+
+  @Option(
+      names = "--pairs",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "preference pairs, one {\"prompt\",\"neg\",\"pos\",\"neg_count\",\"pos_count\"} per line")
+  Path pairsFile;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "where the PPM goes (ppm.json + value_head.json) with checkpoint.json; an interrupted"
+              + " run resumes from the checkpoint unless --fresh")
+  Path outDir;
+
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "passes over the training pairs (default ${DEFAULT-VALUE}; early stop after --patience"
+              + " epochs without a better held-out loss)")
+  int epochs;
+
+  @Option(
+      names = "--lr",
+      paramLabel = "X",
+      defaultValue = "0.001",
+      description = "AdamW learning rate (default ${DEFAULT-VALUE})")
+  double lr;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "pairs per step (default ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "X",
+      defaultValue = "0.01",
+      description = "AdamW weight decay (default ${DEFAULT-VALUE})")
+  double weightDecay;
+
+  @Option(
+      names = "--held-out",
+      paramLabel = "F",
+      defaultValue = "0.1",
+      description =
+          "fraction of the questions held out for the pairwise accuracy reported each epoch"
+              + " (default ${DEFAULT-VALUE})")
+  double heldOut;
+
+  @Option(
+      names = "--patience",
+      paramLabel = "N",
+      defaultValue = "2",
+      description =
+          "epochs without a better held-out loss before stopping (default ${DEFAULT-VALUE})")
+  int patience;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "shuffling and split seed (default ${DEFAULT-VALUE})")
+  int seed;
+
+  @Option(
+      names = "--context",
+      paramLabel = "N",
+      defaultValue = "512",
+      description =
+          "tokens per text (default ${DEFAULT-VALUE}); longer texts are cut from the left and"
+              + " counted")
+  int context;
+
+  @Option(
+      names = "--device",
+      paramLabel = "cpu|cuda",
+      defaultValue = "cpu",
+      description = "where the backbone and the head run (default ${DEFAULT-VALUE})")
+  String device;
+
+  @Option(
+      names = "--no-cache",
+      arity = "0",
+      description = "run the backbone for every use of a text instead of once")
+  boolean noCache;
+
+  @Option(
+      names = "--fresh",
+      arity = "0",
+      description = "start again: ignore (and remove) the checkpoint in --out")
+  boolean fresh;
 
   @Override
-  public String name() {
-    return "train-ppm";
+  public boolean ignoresArguments() {
+    return true;
   }
 
   @Override
-  public String summary() {
-    return "fine-tune a Process Preference Model's value head on preference pairs (ONNX Runtime)";
-  }
-
-  @Override
-  public String usage() {
-    return String.join(
-        "\n",
-        "usage: rstar train-ppm --backbone DIR --pairs FILE --out DIR [--epochs 3] [--lr 0.001] [--batch 32]",
-        "                       [--weight-decay 0.01] [--held-out 0.1] [--patience 2] [--seed 0]",
-        "                       [--context 512] [--device cpu|cuda] [--no-cache] [--fresh]",
-        "",
-        "  --backbone DIR   an ONNX backbone: model.onnx (or a single *.onnx) with a hidden-state output",
-        "                   (last_hidden_state) and tokenizer.json",
-        "  --pairs FILE     preference pairs, one {\"prompt\",\"neg\",\"pos\",\"neg_count\",\"pos_count\"} per line",
-        "  --out DIR        where the PPM goes (ppm.json + value_head.json) with checkpoint.json; an",
-        "                   interrupted run resumes from the checkpoint unless --fresh",
-        "  --epochs N       passes over the training pairs (early stop after --patience epochs without",
-        "                   a better held-out loss)",
-        "  --lr X           AdamW learning rate; --batch N pairs per step; --held-out F fraction of the",
-        "                   questions held out for the pairwise accuracy reported each epoch",
-        "  --context N      tokens per text; longer texts are cut from the left and counted",
-        "  --no-cache       run the backbone for every use of a text instead of once",
-        "Progress goes to stderr; the final summary to stdout.");
-  }
-
-  @Override
-  public int run(List<String> argv, InputStream in, PrintStream out, PrintStream err)
-      throws Exception {
-    Args args =
-        Args.parse(
-            argv,
-            Set.of(
-                "backbone",
-                "pairs",
-                "out",
-                "epochs",
-                "lr",
-                "batch",
-                "weight-decay",
-                "held-out",
-                "patience",
-                "seed",
-                "context",
-                "device"),
-            Set.of("no-cache", "fresh"));
-    Path backboneDir = Path.of(args.require("backbone"));
-    Path pairsFile = Path.of(args.require("pairs"));
-    Path outDir = Path.of(args.require("out"));
+  public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
     TrainingConfig config;
     BackboneSettings settings;
     try {
       config =
           TrainingConfig.defaults()
-              .withEpochs(args.getInt("epochs", 3))
-              .withLearningRate(args.getDouble("lr", 1e-3))
-              .withBatchSize(args.getInt("batch", 32))
-              .withWeightDecay(args.getDouble("weight-decay", 0.01))
-              .withHeldOutFraction(args.getDouble("held-out", 0.1))
-              .withPatience(args.getInt("patience", 2))
-              .withSeed(args.getInt("seed", 0))
-              .withCacheFeatures(!args.has("no-cache"))
-              .withResume(!args.has("fresh"))
-              .withDevice(args.get("device", "cpu"));
-      settings =
-          BackboneSettings.defaults()
-              .withContextLength(args.getInt("context", 512))
-              .withDevice(args.get("device", "cpu"));
+              .withEpochs(epochs)
+              .withLearningRate(lr)
+              .withBatchSize(batch)
+              .withWeightDecay(weightDecay)
+              .withHeldOutFraction(heldOut)
+              .withPatience(patience)
+              .withSeed(seed)
+              .withCacheFeatures(!noCache)
+              .withResume(!fresh)
+              .withDevice(device);
+      settings = BackboneSettings.defaults().withContextLength(context).withDevice(device);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -118,7 +182,7 @@ final class TrainPpmCommand implements Command {
               + (pf.errors().isEmpty() ? " (the file is empty)" : " (every line was malformed)"));
       return 1;
     }
-    if (args.has("fresh")) {
+    if (fresh) {
       Files.deleteIfExists(outDir.resolve("checkpoint.json"));
     }
     long t0 = System.nanoTime();
@@ -130,8 +194,12 @@ final class TrainPpmCommand implements Command {
             2 * pf.pairs().size(), backbone.hiddenSize());
       }
       ProgressBar bar = new ProgressBar(err, config.epochs());
-      TrainingResult r = new PpmTrainer(backbone, config).train(pf.pairs(), outDir, bar);
-      bar.finish();
+      TrainingResult r;
+      try {
+        r = new PpmTrainer(backbone, config).train(pf.pairs(), outDir, bar);
+      } finally {
+        bar.finish();
+      }
       ProcessPreferenceModel.save(outDir, backboneDir, settings, r.head());
       String acc =
           Double.isNaN(r.heldOutAccuracy())
@@ -171,41 +239,48 @@ final class TrainPpmCommand implements Command {
     return 0;
   }
 
-  /** A one-line progress bar on stderr: epoch, steps, loss, pairwise accuracy, ETA. */
+  /**
+   * Training progress on stderr ({@link Progress}): a bar over the feature texts, then one bar per
+   * epoch (steps, running loss and pairwise accuracy, ETA), each epoch's held-out line after it.
+   */
   static final class ProgressBar implements TrainingListener {
     private final PrintStream err;
     private final int epochs;
-    private long start;
-    private long featureStart;
-    private long firstStep;
-    private long lastDraw;
-    private boolean drawn;
+    private Progress features;
+    private Progress steps;
+    private int epoch;
+    private long stepsPerEpoch = 1;
+
+    private final String command;
 
     ProgressBar(PrintStream err, int epochs) {
+      this(err, epochs, "rstar train-ppm");
+    }
+
+    /** Progress whose summary line starts with {@code command}. */
+    ProgressBar(PrintStream err, int epochs, String command) {
       this.err = err;
       this.epochs = epochs;
+      this.command = command;
     }
 
     @Override
     public void onFeatures(long done, long total) {
-      if (featureStart == 0) {
-        featureStart = System.nanoTime();
+      if (features == null) {
+        features = Progress.start(err, "features", total, " texts");
       }
-      double perText = (System.nanoTime() - featureStart) / 1e9 / Math.max(1, done);
-      long eta = Math.round(perText * (total - done));
-      err.printf(
-          Locale.ROOT, "\rfeatures %d/%d texts  ETA %d:%02d ", done, total, eta / 60, eta % 60);
+      features.update(done, total, "");
       if (done == total) {
-        err.println();
+        features.close();
       }
     }
 
     @Override
     public void onStart(long totalSteps, long doneSteps, int trainPairs, int heldOutPairs) {
-      start = System.nanoTime();
-      firstStep = doneSteps;
+      stepsPerEpoch = Math.max(1, totalSteps / Math.max(1, epochs));
       err.printf(
-          "rstar train-ppm: %d training pairs, %d held out, %d steps%s%n",
+          "%s: %d training pairs, %d held out, %d steps%s%n",
+          command,
           trainPairs,
           heldOutPairs,
           totalSteps,
@@ -214,46 +289,43 @@ final class TrainPpmCommand implements Command {
 
     @Override
     public void onStep(int epoch, long step, long totalSteps, double loss, double accuracy) {
-      long now = System.nanoTime();
-      if (step != totalSteps && now - lastDraw < 200_000_000L && drawn) {
-        return;
+      if (steps == null || this.epoch != epoch) {
+        closeSteps();
+        this.epoch = epoch;
+        steps = Progress.start(err, "epoch " + epoch + "/" + epochs, stepsPerEpoch, " steps");
       }
-      lastDraw = now;
-      drawn = true;
-      int width = 24;
-      int filled = (int) (width * step / Math.max(1, totalSteps));
-      double perStep = (now - start) / 1e9 / Math.max(1, step - firstStep);
-      long eta = Math.round(perStep * (totalSteps - step));
-      err.printf(
-          Locale.ROOT,
-          "\repoch %d/%d [%s%s] %d/%d steps  loss %.4f  acc %.3f  ETA %d:%02d ",
-          epoch,
-          epochs,
-          "#".repeat(filled),
-          ".".repeat(width - filled),
-          step,
-          totalSteps,
-          loss,
-          accuracy,
-          eta / 60,
-          eta % 60);
+      steps.update(
+          step - (epoch - 1) * stepsPerEpoch,
+          stepsPerEpoch,
+          String.format(Locale.ROOT, "loss %.4f  acc %.3f", loss, accuracy));
     }
 
     @Override
     public void onEpoch(EpochReport r) {
+      closeSteps();
       err.printf(
           Locale.ROOT,
-          "%nepoch %d/%d: train loss %.4f acc %.3f | held-out loss %.4f acc %.3f%n",
+          "epoch %d/%d: train loss %.4f acc %.3f | held-out loss %.4f acc %.3f%n",
           r.epoch(),
           epochs,
           r.trainLoss(),
           r.trainAccuracy(),
           r.heldOutLoss(),
           r.heldOutAccuracy());
-      drawn = false;
+    }
+
+    private void closeSteps() {
+      if (steps != null) {
+        steps.close();
+        steps = null;
+      }
     }
 
     void finish() {
+      if (features != null) {
+        features.close();
+      }
+      closeSteps();
       err.flush();
     }
   }

@@ -91,9 +91,11 @@ class PpmCommandsTest {
             "128");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains(pairs + ":2: skipped"), r.err());
-    assertTrue(r.err().contains("epoch 1/3 ["), r.err());
-    assertTrue(r.err().contains("ETA"), r.err());
-    assertTrue(r.err().contains("features 50/50 texts"), r.err());
+    // the progress bar of epoch 1 at its end, with its elapsed and remaining time
+    assertTrue(r.err().contains("epoch 1/3 100% ["), r.err());
+    assertTrue(
+        r.err().matches("(?s).*\\(\\d+:\\d\\d:\\d\\d / (\\d+:\\d\\d:\\d\\d|\\?)\\).*"), r.err());
+    assertTrue(r.err().contains("features 100% [") && r.err().contains("] 50/50 texts"), r.err());
     assertTrue(r.err().contains("loss") && r.err().contains("acc"), r.err());
     assertTrue(r.out().contains("held-out pairwise accuracy: "), r.out());
     assertTrue(r.out().contains("texts cut from the left to the 128-token context: 2"), r.out());

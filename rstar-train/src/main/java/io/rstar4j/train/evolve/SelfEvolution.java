@@ -447,7 +447,7 @@ public final class SelfEvolution {
     try (Backbone b =
         ProcessPreferenceModel.openBackbone(backboneDir, tokenizers, backboneSettings)) {
       TrainingResult r =
-          new PpmTrainer(b, training).train(pf.pairs(), ppmDir, TrainingListener.none());
+          new PpmTrainer(b, training).train(pf.pairs(), ppmDir, listener.onPpmTraining(round));
       ProcessPreferenceModel.save(ppmDir, backboneDir, backboneSettings, r.head());
       LOG.log(
           System.Logger.Level.INFO,
@@ -549,6 +549,11 @@ public final class SelfEvolution {
 
     /** A lock-step group of a round's search finished. */
     default void onProgress(int round, SolveProgress progress) {}
+
+    /** A round's PPM training starts: the listener its progress goes to (none by default). */
+    default TrainingListener onPpmTraining(int round) {
+      return TrainingListener.none();
+    }
 
     /** A round is complete. */
     default void onRoundDone(RoundSummary summary) {}
