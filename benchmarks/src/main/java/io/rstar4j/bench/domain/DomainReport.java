@@ -1,5 +1,6 @@
 package io.rstar4j.bench.domain;
 
+import io.rstar4j.bench.HarnessArgs;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.tokenizer.Tokenizer;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The embedded domain in figures: sample problems per level (train and test split), the
@@ -43,27 +46,71 @@ import java.util.Locale;
 public final class DomainReport {
   private DomainReport() {}
 
+  @Command(
+      name = "DomainReport",
+      description = "the embedded domain and its bootstrap policy in figures")
+  static final class Options {
+    @Option(
+        names = "--per-level",
+        paramLabel = "N",
+        defaultValue = "50",
+        description = "train problems per level for the solve rates (default ${DEFAULT-VALUE})")
+    int perLevel;
+
+    @Option(
+        names = "--samples",
+        paramLabel = "K",
+        defaultValue = "4",
+        description = "sampled paths per problem (default ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(
+        names = "--seed",
+        paramLabel = "S",
+        defaultValue = "1",
+        description = "seed of problems and policy (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(
+        names = "--growth",
+        paramLabel = "G",
+        defaultValue = "0.3",
+        description = "growth of the mistake rates per operation (default ${DEFAULT-VALUE})")
+    double growth;
+
+    @Option(
+        names = "--mcts",
+        description = "also run round-1 terminal-guided MCTS (8 rollouts x 5 candidates)")
+    boolean mcts;
+
+    @Option(
+        names = "--corpus",
+        paramLabel = "N",
+        defaultValue = "2000",
+        description =
+            "solutions for the tokenizer figures, 0 to skip them (default ${DEFAULT-VALUE})")
+    int corpus;
+
+    @Option(
+        names = "--compare",
+        paramLabel = "FILE",
+        description = "a tokenizer.json to compare the domain tokenizer with (e.g. Qwen3's)")
+    Path compare;
+
+    @Option(names = "--help", usageHelp = true, description = "show this help")
+    boolean help;
+  }
+
   /** Prints the report. */
   public static void main(String[] args) throws Exception {
-    int perLevel = 50;
-    int samples = 4;
-    long seed = 1;
-    boolean mcts = false;
-    int corpus = 2000;
-    Path compare = null;
-    double growth = BootstrapPolicy.DEFAULT_GROWTH;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--per-level" -> perLevel = Integer.parseInt(args[++i]);
-        case "--samples" -> samples = Integer.parseInt(args[++i]);
-        case "--seed" -> seed = Long.parseLong(args[++i]);
-        case "--mcts" -> mcts = true;
-        case "--corpus" -> corpus = Integer.parseInt(args[++i]);
-        case "--compare" -> compare = Path.of(args[++i]);
-        case "--growth" -> growth = Double.parseDouble(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Options opts = HarnessArgs.parse(new Options(), args);
+    int perLevel = opts.perLevel;
+    int samples = opts.samples;
+    long seed = opts.seed;
+    boolean mcts = opts.mcts;
+    int corpus = opts.corpus;
+    Path compare = opts.compare;
+    double growth = opts.growth;
     MathGrader grader = MathGrader.standard();
     System.out.println("== sample problems (seed " + seed + ")");
     for (int level = 1; level <= 8; level++) {
