@@ -20,10 +20,11 @@ import java.util.TreeMap;
  *
  * <p>Difficulty levels 1..8 set the number of operations (1-2 at level 1, 2-3, 3-4, 4-5, 5-6, 5-7,
  * 6-8 and 7-9 at level 8), how many distractor sentences may appear ({@code 1 + (level - 1) / 2},
- * each with the distractor rate) and how large the numbers are (up to 20 at level 1, 500 at level
- * 8, with cents in prices from level 3). Answers are exact: the story is drawn on exact decimals
- * and every value is kept positive, whole for counts, times and distances, and in whole cents for
- * money, so answers are integers or short decimals.
+ * each with the distractor rate) and how large the numbers are (stated counts and amounts up to 20
+ * at level 1 and 500 at level 8, cents in prices from level 3; answers grow with the steps).
+ * Answers are exact: the story is drawn on exact decimals and every value is kept positive, whole
+ * for counts, times and distances, and in whole cents for money, so answers are integers or short
+ * decimals.
  *
  * <p>Problem {@code i} depends only on (seed, split, i, its level) and the options, not on how many
  * problems are generated. Its id is {@code PREFIX-SPLIT-NNNNNN}, e.g. {@code arith-train-000123}.
