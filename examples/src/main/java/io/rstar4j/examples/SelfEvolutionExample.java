@@ -2,6 +2,7 @@ package io.rstar4j.examples;
 
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
@@ -69,7 +70,10 @@ public final class SelfEvolutionExample {
     try (Policy policy =
             server != null
                 ? OpenAiCompatiblePolicy.builder().baseUrl(server).model(served).build()
-                : OnnxPolicy.builder(CausalLm.load(model)).maxTokens(tiny ? 32 : 1024).build();
+                : OnnxPolicy.builder(CausalLm.load(model))
+                    .sampling(
+                        SamplingParams.stepSearch().toBuilder().maxTokens(tiny ? 32 : 1024).build())
+                    .build();
         GraalPyVerifier verifier = GraalPyVerifier.builder().build()) {
       SelfEvolution.Builder b =
           SelfEvolution.builder()
@@ -84,7 +88,7 @@ public final class SelfEvolutionExample {
                     SearchConfig preset = SelfEvolution.presetFor(r);
                     return preset.toBuilder().rollouts(4).candidates(4).build();
                   })
-              .ppmTraining(TrainingConfig.defaults().withEpochs(2))
+              .ppmTraining(TrainingConfig.builder().epochs(2).build())
               .policyTrainer(
                   (round, sft, roundDir) -> {
                     System.out.println(

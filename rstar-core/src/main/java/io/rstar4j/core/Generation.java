@@ -1,6 +1,7 @@
 package io.rstar4j.core;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One candidate continuation proposed by a {@link Policy}.
@@ -32,9 +33,9 @@ public record Generation(
         0);
   }
 
-  /** The stop string this text ends with, or null. */
-  public String stopString() {
-    return StepFormat.stopStringOf(text).orElse(null);
+  /** The stop string this text ends with (trailing whitespace ignored), if any. */
+  public Optional<String> stopString() {
+    return StepFormat.stopStringOf(text);
   }
 
   /** Parses the text into a step. */

@@ -10,6 +10,12 @@ import java.util.Objects;
  * @param n how many candidates to sample, at least 1
  */
 public record PolicyRequest(Problem problem, Trajectory partial, int n) {
+  /**
+   * Validates.
+   *
+   * @throws NullPointerException if problem or partial is null
+   * @throws IllegalArgumentException if n is below 1
+   */
   public PolicyRequest {
     Objects.requireNonNull(problem, "problem");
     Objects.requireNonNull(partial, "partial");

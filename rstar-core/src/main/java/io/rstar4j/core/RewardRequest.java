@@ -9,6 +9,11 @@ import java.util.Objects;
  * @param partial the steps so far, the step to score last
  */
 public record RewardRequest(Problem problem, Trajectory partial) {
+  /**
+   * Validates.
+   *
+   * @throws NullPointerException if an argument is null
+   */
   public RewardRequest {
     Objects.requireNonNull(problem, "problem");
     Objects.requireNonNull(partial, "partial");

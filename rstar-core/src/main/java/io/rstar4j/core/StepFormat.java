@@ -31,27 +31,24 @@ public final class StepFormat {
    * Parses one generation, cut at a stop string with the stop string put back, into a step.
    *
    * <ul>
-   *   <li>text containing {@code boxed}: an {@link StepKind#ANSWER} step, the answer being the
-   *       content of the last {@code \boxed{}} (brace matched; empty when unbalanced);
-   *   <li>ending {@code <end_of_code>}: {@link StepKind#CODE_END};
-   *   <li>ending {@code <end_of_step>}: {@link StepKind#CODE};
-   *   <li>anything else: {@link StepKind#UNPARSABLE}.
+   *   <li>text containing {@code boxed}: a {@link Step.Answer}, the answer being the content of the
+   *       last {@code \boxed{}} (brace matched; empty when unbalanced);
+   *   <li>ending {@code <end_of_code>} (trailing whitespace ignored): a {@link Step.Code} that ends
+   *       its block;
+   *   <li>ending {@code <end_of_step>}: a {@link Step.Code} within its block;
+   *   <li>anything else: a {@link Step.Unparsable}.
    * </ul>
    *
    * @throws NullPointerException if generation is null
    */
   public static Step parse(String generation) {
     if (generation.contains("boxed")) {
-      return new Step(generation, StepKind.ANSWER, "", extractBoxed(generation).orElse(""), null);
+      return Step.Answer.of(generation);
     }
-    String trimmed = stripTrailingWhitespace(generation);
-    if (trimmed.endsWith(END_OF_CODE)) {
-      return new Step(generation, StepKind.CODE_END, stripTags(generation), null, null);
+    if (endsWithStop(generation, END_OF_CODE) || endsWithStop(generation, END_OF_STEP)) {
+      return Step.Code.of(generation);
     }
-    if (trimmed.endsWith(END_OF_STEP)) {
-      return new Step(generation, StepKind.CODE, stripTags(generation), null, null);
-    }
-    return new Step(generation, StepKind.UNPARSABLE, "", null, null);
+    return new Step.Unparsable(generation);
   }
 
   /** The Python code of a step's text: the text with the code-step tags removed. */
@@ -60,29 +57,32 @@ public final class StepFormat {
   }
 
   /**
-   * The program of a step: the code of the earlier steps of the same code block, then this step's.
-   * Walks back from the end of {@code before} up to (excluding) the first step whose text contains
-   * {@code <end_of_code>} or {@code <end_of_output>} (or that is an answer), skipping steps that
-   * timed out.
+   * The program of a step: the code of the earlier steps of the same code block, then this step's
+   * own code (none unless it is a {@link Step.Code}). Walks back from the end of {@code before} up
+   * to (excluding) the first step whose text contains {@code <end_of_code>} or {@code
+   * <end_of_output>} (or that is an answer), skipping steps that timed out and steps without code.
+   *
+   * @throws NullPointerException if an argument is null
    */
   public static String programOf(Trajectory before, Step step) {
     List<String> parts = new ArrayList<>();
     List<Step> steps = before.steps();
     for (int i = steps.size() - 1; i >= 0; i--) {
       Step s = steps.get(i);
-      if (s.text().contains(END_OF_CODE) || s.text().contains(END_OF_OUTPUT) || s.isAnswer()) {
+      if (s.text().contains(END_OF_CODE)
+          || s.text().contains(END_OF_OUTPUT)
+          || s instanceof Step.Answer) {
         break;
       }
-      if (s.isTimeout() || !s.kind().hasCode()) {
-        continue;
+      if (s instanceof Step.Code c && !c.isTimeout()) {
+        parts.add(c.code());
       }
-      parts.add(s.code());
     }
     StringBuilder sb = new StringBuilder();
     for (int i = parts.size() - 1; i >= 0; i--) {
       sb.append(parts.get(i));
     }
-    return sb.append(step.code()).toString();
+    return step instanceof Step.Code c ? sb.append(c.code()).toString() : sb.toString();
   }
 
   /**
@@ -164,6 +164,11 @@ public final class StepFormat {
   /** The reference's error test: the output contains "error", case-insensitive. */
   public static boolean looksLikeError(String output) {
     return output.toLowerCase(Locale.ROOT).contains("error");
+  }
+
+  /** Whether the text ends with the stop string, trailing whitespace ignored. */
+  static boolean endsWithStop(String text, String stop) {
+    return stripTrailingWhitespace(text).endsWith(stop);
   }
 
   private static String stripTrailingWhitespace(String s) {

@@ -41,10 +41,10 @@ class StepFormatTest {
       String gen = StepFormat.cutAtStop(rest);
       rest = rest.substring(gen.length());
       Step step = StepFormat.parse(gen);
-      if (step.kind() == StepKind.CODE_END) {
+      if (step instanceof Step.Code c && c.endsBlock()) {
         Matcher m = OUTPUT_BLOCK.matcher(rest);
         if (m.find()) {
-          step = step.withExecution(new ExecutionOutcome.Output(m.group(1), Duration.ZERO));
+          step = c.withOutcome(new ExecutionOutcome.Output(m.group(1), Duration.ZERO));
           rest = rest.substring(m.end());
         }
       }
@@ -63,14 +63,17 @@ class StepFormatTest {
       Trajectory t = new Trajectory(steps);
       assertEquals(response, t.solutionText(), "round trip");
       assertTrue(t.isComplete(), "ends with an answer step");
-      assertEquals(StepKind.ANSWER, steps.get(steps.size() - 1).kind());
-      assertEquals(1, steps.stream().filter(s -> s.kind() == StepKind.CODE_END).count());
+      assertTrue(steps.get(steps.size() - 1) instanceof Step.Answer);
+      assertEquals(
+          1, steps.stream().filter(s -> s instanceof Step.Code c && c.endsBlock()).count());
       assertTrue(steps.get(0).text().startsWith(StepFormat.CODE));
       for (Step s : steps.subList(0, steps.size() - 1)) {
-        assertTrue(s.kind().hasCode(), "every step before the answer is code: " + s.text());
-        assertFalse(s.code().contains("<end_of_step>") || s.code().contains("<code>"));
+        assertTrue(s instanceof Step.Code, "every step before the answer is code: " + s.text());
+        String code = ((Step.Code) s).code();
+        assertFalse(code.contains("<end_of_step>") || code.contains("<code>"));
       }
-      String answer = steps.get(steps.size() - 1).answer();
+      String answer = t.answer().orElseThrow();
+      assertEquals(((Step.Answer) steps.get(steps.size() - 1)).answer(), answer);
       assertFalse(answer.isEmpty());
       // The program of the block's last step is the whole block without tags.
       Step last = steps.get(steps.size() - 2);
@@ -94,23 +97,30 @@ class StepFormatTest {
       // mid-generation.
       List<Step> steps = split(pos.substring(at));
       for (Step s : steps) {
-        assertTrue(s.kind() != StepKind.UNPARSABLE, s.text());
+        assertFalse(s instanceof Step.Unparsable, s.text());
       }
     }
   }
 
   @Test
   void parsesTheThreeStepKinds() {
-    Step code = StepFormat.parse("<code>\n# Step 1: x\nx = 2\n<end_of_step>");
-    assertEquals(StepKind.CODE, code.kind());
+    Step.Code code = (Step.Code) StepFormat.parse("<code>\n# Step 1: x\nx = 2\n<end_of_step>");
+    assertFalse(code.endsBlock());
     assertEquals("\n# Step 1: x\nx = 2\n", code.code());
-    Step end = StepFormat.parse("\n\n# Now print the final answer\nprint(x)\n<end_of_code>");
-    assertEquals(StepKind.CODE_END, end.kind());
+    assertEquals(Optional.empty(), code.outcome());
+    Step.Code end =
+        (Step.Code) StepFormat.parse("\n\n# Now print the final answer\nprint(x)\n<end_of_code>");
+    assertTrue(end.endsBlock());
     assertEquals("\n\n# Now print the final answer\nprint(x)\n", end.code());
-    Step ans = StepFormat.parse("\n<answer>So it is \\boxed{\\frac{1}{2}}.<end_of_answer>");
-    assertEquals(StepKind.ANSWER, ans.kind());
+    Step.Answer ans =
+        (Step.Answer) StepFormat.parse("\n<answer>So it is \\boxed{\\frac{1}{2}}.<end_of_answer>");
     assertEquals("\\frac{1}{2}", ans.answer());
-    assertEquals(StepKind.UNPARSABLE, StepFormat.parse("x = 1").kind());
+    assertEquals(new Step.Unparsable("x = 1"), StepFormat.parse("x = 1"));
+    // <end_of_answer> without \boxed{} is no answer, and no code step either
+    assertEquals(
+        new Step.Unparsable("<answer>none<end_of_answer>"),
+        StepFormat.parse("<answer>none<end_of_answer>"));
+    assertEquals("", StepFormat.programOf(Trajectory.empty(), new Step.Unparsable("x = 1")));
   }
 
   @Test
@@ -128,12 +138,12 @@ class StepFormatTest {
   void programStopsAtThePreviousBlockAndSkipsTimeouts() {
     Step a = StepFormat.parse("<code>\na = 1\n<end_of_step>");
     Step b =
-        StepFormat.parse("\nwhile True: pass\n<end_of_step>")
-            .withExecution(
+        Step.Code.of("\nwhile True: pass\n<end_of_step>")
+            .withOutcome(
                 new ExecutionOutcome.Timeout(Duration.ofSeconds(1), Duration.ofSeconds(1)));
     Step c =
-        StepFormat.parse("\nprint(a)\n<end_of_code>")
-            .withExecution(new ExecutionOutcome.Output("1", Duration.ZERO));
+        Step.Code.of("\nprint(a)\n<end_of_code>")
+            .withOutcome(new ExecutionOutcome.Output("1", Duration.ZERO));
     Step d = StepFormat.parse("<code>\nd = 4\n<end_of_step>");
     Step e = StepFormat.parse("\nprint(d)\n<end_of_code>");
     assertEquals("\na = 1\n\nprint(a)\n", StepFormat.programOf(Trajectory.of(a, b), c));
@@ -178,6 +188,29 @@ class StepFormatTest {
     assertTrue(new ExecutionOutcome.Output("relative ERROR 3", Duration.ZERO).isError());
     assertFalse(new ExecutionOutcome.Output("42", Duration.ZERO).isError());
     assertTrue(new ExecutionOutcome.Timeout(Duration.ofMillis(5), Duration.ofMillis(5)).isError());
+  }
+
+  @Test
+  void stepsAreValidatedRecords() {
+    assertThrows(IllegalArgumentException.class, () -> Step.Code.of("\\boxed{1}<end_of_step>"));
+    assertThrows(IllegalArgumentException.class, () -> Step.Code.of("x = 1"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Step.Code("x<end_of_code>", "x", false, Optional.empty()));
+    assertThrows(IllegalArgumentException.class, () -> new Step.Answer("no box", ""));
+    assertThrows(IllegalArgumentException.class, () -> new Step.Unparsable("x<end_of_step>"));
+    assertThrows(IllegalArgumentException.class, () -> new Step.Unparsable("\\boxed{2}"));
+    assertThrows(
+        NullPointerException.class, () -> new Step.Code("x<end_of_step>", "x", false, null));
+    Step.Code ran =
+        Step.Code.of("print(1)\n<end_of_code>  ")
+            .withOutcome(new ExecutionOutcome.Error("NameError: x", Duration.ZERO));
+    assertTrue(ran.endsBlock() && ran.isError() && !ran.isTimeout());
+    assertEquals(
+        "print(1)\n<end_of_code>  \n<output>NameError: x<end_of_output>", ran.solutionText());
+    assertEquals(Optional.empty(), Trajectory.empty().last());
+    assertEquals(Optional.empty(), Trajectory.of(ran).answer());
+    assertFalse(Trajectory.of(ran).isComplete());
   }
 
   @Test

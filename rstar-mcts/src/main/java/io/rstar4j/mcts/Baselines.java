@@ -9,9 +9,9 @@ import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.Step;
-import io.rstar4j.core.StepKind;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.Checks;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,7 +24,8 @@ import java.util.Set;
  * Baselines to compare the search against for the same generation budget ({@link
  * BatchStats#generations()}): best-of-N sampling and step-level beam search. Both run code steps
  * through the verifier with the same consecutive-error rule as the search and batch their model
- * calls (one policy call and at most one reward call per level).
+ * calls (one policy call and at most one reward call per level); what the models return is checked
+ * against their contracts in the same place as the search's.
  */
 public final class Baselines {
   private Baselines() {}
@@ -78,21 +79,21 @@ public final class Baselines {
       Objects.requireNonNull(rewardModel, "rewardModel");
     }
     Objects.requireNonNull(grader, "grader");
-    Counter counter = new Counter();
+    ModelCalls calls = new ModelCalls(policy, rewardModel, verifier);
     List<Partial> active = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       active.add(new Partial(Trajectory.empty(), 0));
     }
     List<Trajectory> done = new ArrayList<>();
     for (int depth = 1; depth <= maxDepth && !active.isEmpty(); depth++) {
-      List<List<Generation>> gens = propose(policy, problem, active, 1, counter);
+      List<List<Generation>> gens = calls.propose(requests(problem, active, 1));
       List<Partial> next = new ArrayList<>();
       for (int i = 0; i < active.size(); i++) {
         if (gens.get(i).isEmpty()) {
           continue;
         }
         Partial p = active.get(i);
-        Partial c = extend(p, gens.get(i).get(0), verifier, errorsThreshold);
+        Partial c = extend(p, gens.get(i).get(0), calls, errorsThreshold);
         if (c == null) {
           continue;
         }
@@ -106,16 +107,16 @@ public final class Baselines {
     }
     List<ScoredAnswer> answers = new ArrayList<>();
     if (choice == Choice.REWARD_MODEL && !done.isEmpty()) {
-      double[] s = score(rewardModel, problem, done, counter);
+      double[] s = calls.score(rewardRequests(problem, done));
       for (int i = 0; i < done.size(); i++) {
-        answers.add(new ScoredAnswer(done.get(i).last().answer(), s[i]));
+        answers.add(new ScoredAnswer(done.get(i).answer().orElseThrow(), s[i]));
       }
-      return new Result(AnswerSelection.highestScore(answers), answers, counter.stats());
+      return new Result(AnswerSelection.highestScore(answers), answers, calls.stats());
     }
     for (Trajectory t : done) {
-      answers.add(new ScoredAnswer(t.last().answer(), 1.0));
+      answers.add(new ScoredAnswer(t.answer().orElseThrow(), 1.0));
     }
-    return new Result(AnswerSelection.majorityVote(answers, grader), answers, counter.stats());
+    return new Result(AnswerSelection.majorityVote(answers, grader), answers, calls.stats());
   }
 
   /**
@@ -137,16 +138,13 @@ public final class Baselines {
       int maxDepth,
       int errorsThreshold) {
     check(beamWidth, maxDepth, errorsThreshold);
-    if (expansionsPerBeam < 1) {
-      throw new IllegalArgumentException(
-          "expansionsPerBeam must be >= 1, was " + expansionsPerBeam);
-    }
+    Checks.positive("expansionsPerBeam", expansionsPerBeam);
     Objects.requireNonNull(rewardModel, "rewardModel");
-    Counter counter = new Counter();
+    ModelCalls calls = new ModelCalls(policy, rewardModel, verifier);
     List<Partial> beams = List.of(new Partial(Trajectory.empty(), 0));
     List<ScoredAnswer> answers = new ArrayList<>();
     for (int depth = 1; depth <= maxDepth && !beams.isEmpty(); depth++) {
-      List<List<Generation>> gens = propose(policy, problem, beams, expansionsPerBeam, counter);
+      List<List<Generation>> gens = calls.propose(requests(problem, beams, expansionsPerBeam));
       List<Partial> open = new ArrayList<>();
       List<Trajectory> complete = new ArrayList<>();
       for (int i = 0; i < beams.size(); i++) {
@@ -155,7 +153,7 @@ public final class Baselines {
           if (!seen.add(g.text())) {
             continue;
           }
-          Partial c = extend(beams.get(i), g, verifier, errorsThreshold);
+          Partial c = extend(beams.get(i), g, calls, errorsThreshold);
           if (c == null) {
             continue;
           }
@@ -173,9 +171,9 @@ public final class Baselines {
       if (toScore.isEmpty()) {
         break;
       }
-      double[] s = score(rewardModel, problem, toScore, counter);
+      double[] s = calls.score(rewardRequests(problem, toScore));
       for (int i = 0; i < complete.size(); i++) {
-        answers.add(new ScoredAnswer(complete.get(i).last().answer(), s[i]));
+        answers.add(new ScoredAnswer(complete.get(i).answer().orElseThrow(), s[i]));
       }
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < open.size(); i++) {
@@ -189,19 +187,13 @@ public final class Baselines {
       }
       beams = next;
     }
-    return new Result(AnswerSelection.highestScore(answers), answers, counter.stats());
+    return new Result(AnswerSelection.highestScore(answers), answers, calls.stats());
   }
 
   private static void check(int n, int maxDepth, int errorsThreshold) {
-    if (n < 1) {
-      throw new IllegalArgumentException("n / beamWidth must be >= 1, was " + n);
-    }
-    if (maxDepth < 1) {
-      throw new IllegalArgumentException("maxDepth must be >= 1, was " + maxDepth);
-    }
-    if (errorsThreshold < 1) {
-      throw new IllegalArgumentException("errorsThreshold must be >= 1, was " + errorsThreshold);
-    }
+    Checks.positive("n / beamWidth", n);
+    Checks.positive("maxDepth", maxDepth);
+    Checks.positive("errorsThreshold", errorsThreshold);
   }
 
   /** A partial solution and its consecutive error count. */
@@ -216,60 +208,35 @@ public final class Baselines {
   }
 
   /** The partial extended by one generation, or null when it dies (error limit, unparsable). */
-  private static Partial extend(Partial p, Generation g, Verifier verifier, int errorsThreshold) {
+  private static Partial extend(Partial p, Generation g, ModelCalls calls, int errorsThreshold) {
     Step step = Step.parse(g.text());
-    if (step.isAnswer()) {
+    if (step instanceof Step.Answer) {
       return new Partial(p.steps.append(step), 0);
     }
-    if (step.kind() == StepKind.UNPARSABLE) {
+    if (!(step instanceof Step.Code code)) {
       return null;
     }
-    ExecutionOutcome outcome = verifier.executeStep(p.steps, step);
+    ExecutionOutcome outcome = calls.execute(p.steps, code);
     int errors = outcome.isError() ? p.errors + 1 : 0;
     if (errors >= errorsThreshold) {
       return null;
     }
-    return new Partial(p.steps.append(step.withExecution(outcome)), errors);
+    return new Partial(p.steps.append(code.withOutcome(outcome)), errors);
   }
 
-  private static final class Counter {
-    final List<Integer> policyBatches = new ArrayList<>();
-    final List<Integer> rewardBatches = new ArrayList<>();
-    long generations;
-
-    BatchStats stats() {
-      return new BatchStats(policyBatches, rewardBatches, generations);
-    }
-  }
-
-  private static List<List<Generation>> propose(
-      Policy policy, Problem problem, List<Partial> partials, int n, Counter counter) {
+  private static List<PolicyRequest> requests(Problem problem, List<Partial> partials, int n) {
     List<PolicyRequest> reqs = new ArrayList<>(partials.size());
     for (Partial p : partials) {
       reqs.add(new PolicyRequest(problem, p.steps, n));
     }
-    List<List<Generation>> out = policy.propose(reqs);
-    counter.policyBatches.add(reqs.size());
-    if (out == null || out.size() != reqs.size()) {
-      throw new IllegalStateException("the policy returned a wrong number of lists");
-    }
-    for (List<Generation> g : out) {
-      counter.generations += g.size();
-    }
-    return out;
+    return reqs;
   }
 
-  private static double[] score(
-      RewardModel rm, Problem problem, List<Trajectory> ts, Counter counter) {
+  private static List<RewardRequest> rewardRequests(Problem problem, List<Trajectory> ts) {
     List<RewardRequest> reqs = new ArrayList<>(ts.size());
     for (Trajectory t : ts) {
       reqs.add(new RewardRequest(problem, t));
     }
-    double[] s = rm.score(reqs);
-    counter.rewardBatches.add(reqs.size());
-    if (s == null || s.length != reqs.size()) {
-      throw new IllegalStateException("the reward model returned a wrong number of scores");
-    }
-    return s;
+    return reqs;
   }
 }

@@ -12,6 +12,7 @@ import io.rstar4j.core.Step;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.mcts.engine.Mcts;
 import io.rstar4j.mcts.engine.NewChild;
@@ -19,8 +20,10 @@ import io.rstar4j.mcts.engine.Rollout;
 import io.rstar4j.mcts.engine.SearchTree;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,7 +38,8 @@ import java.util.Set;
  * in the PPM modes every other new node starts with the reward model's score on itself only.
  *
  * <p>The code steps of a round run in one {@code Verifier.executeSteps} call, so a pooled verifier
- * can run them concurrently.
+ * can run them concurrently. What the models and the verifier return is checked against their
+ * contracts at the boundary, in one place shared with the {@link Baselines}.
  *
  * <p>Many problems advance in lock-step ({@link #searchAll(List)}): each round, every tree's
  * pending expansion goes to the policy in one batch and every new node to be scored goes to the
@@ -72,6 +76,14 @@ public final class ReasoningSearch {
   }
 
   /**
+   * The grader that checks answers against the gold answers in the gold modes; also used by those
+   * who run this search to grade its chosen answers ({@code SearchRunner}).
+   */
+  public AnswerGrader grader() {
+    return grader;
+  }
+
+  /**
    * Searches one problem.
    *
    * @throws IllegalArgumentException in a gold mode when the problem has no gold answer
@@ -84,12 +96,53 @@ public final class ReasoningSearch {
 
   /**
    * Searches many problems in lock-step: each round hands every pending expansion to the policy in
-   * one call and every scoring request to the reward model in one call.
+   * one call, every code step to the verifier in one call and every scoring request to the reward
+   * model in one call.
+   *
+   * <p>A round runs six phases, the way mctx writes {@code simulate / expand / backward}: {@code
+   * gather} the rollouts waiting for an expansion, {@code propose} candidates for them, {@code
+   * classify} each node's candidates (pure: de-duplication, the answer rule, parsing), {@code
+   * verify} them (run the code steps, grade the answers, apply the error and depth rules), {@code
+   * score} the new nodes the mode values with the reward model, and {@code commit} the children to
+   * the trees, which backs their values up.
    *
    * @throws IllegalArgumentException in a gold mode when a problem has no gold answer
    * @throws IllegalStateException when a model breaks its contract
+   * @throws io.rstar4j.core.SpiException when a model or the verifier fails
    */
   public LockStepResult searchAll(List<Problem> problems) {
+    List<TreeRun> runs = plant(problems);
+    ModelCalls calls = new ModelCalls(policy, rewardModel, verifier);
+    for (Round round = gather(runs); !round.isEmpty(); round = gather(runs)) {
+      List<List<Generation>> proposals = propose(round, calls);
+      List<List<Candidate>> candidates = new ArrayList<>(proposals.size());
+      for (List<Generation> p : proposals) {
+        candidates.add(classify(p));
+      }
+      List<List<Child>> children = verify(round, candidates, calls);
+      double[] scores = score(round, children, calls);
+      commit(round, children, scores);
+    }
+    BatchStats stats = calls.stats();
+    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "searched {0} problem(s) in {1} rounds: {2} expansion"
+              + " requests, {3} scoring requests, {4} generations",
+          runs.size(),
+          stats.policyBatches().size(),
+          stats.policyRequests(),
+          stats.rewardRequests(),
+          stats.generations());
+    }
+    List<SearchResult> results = new ArrayList<>(runs.size());
+    for (TreeRun r : runs) {
+      results.add(new SearchResult(r.problem, config, r.mcts.tree()));
+    }
+    return new LockStepResult(results, stats);
+  }
+
+  private List<TreeRun> plant(List<Problem> problems) {
     List<TreeRun> runs = new ArrayList<>(problems.size());
     for (Problem p : problems) {
       Objects.requireNonNull(p, "problem");
@@ -97,268 +150,249 @@ public final class ReasoningSearch {
         throw new IllegalArgumentException(
             "problem " + p.id() + " has no gold answer; " + config.mode() + " needs one");
       }
-      runs.add(new TreeRun(p, new Mcts<>(RNode.ROOT, config.engineOptions())));
+      runs.add(new TreeRun(p, new Mcts<>(RNode.ROOT, config.engine())));
     }
-    List<Integer> policyBatches = new ArrayList<>();
-    List<Integer> rewardBatches = new ArrayList<>();
-    long generations = 0;
-    while (true) {
-      // every rollout waiting for an expansion; rollouts of one tree waiting on the same node
-      // share the first one's request (with virtual loss this is rare)
-      List<TreeRun> owners = new ArrayList<>();
-      List<Rollout<RNode>> pending = new ArrayList<>();
-      List<Rollout<RNode>> followers = new ArrayList<>();
-      for (TreeRun r : runs) {
-        Set<Integer> requested = new HashSet<>();
-        for (Rollout<RNode> ro : r.pending(config.rollouts(), config.rolloutsInFlight())) {
-          if (requested.add(ro.node())) {
-            owners.add(r);
-            pending.add(ro);
-          } else {
-            followers.add(ro);
-          }
-        }
-      }
-      if (pending.isEmpty()) {
-        break;
-      }
-      List<PolicyRequest> requests = new ArrayList<>(pending.size());
-      List<Trajectory> partials = new ArrayList<>(pending.size());
-      for (int i = 0; i < pending.size(); i++) {
-        TreeRun r = owners.get(i);
-        Trajectory t = r.partial(pending.get(i).node());
-        partials.add(t);
-        requests.add(new PolicyRequest(r.problem, t, config.candidates()));
-      }
-      List<List<Generation>> generated = policy.propose(requests);
-      policyBatches.add(requests.size());
-      if (generated == null || generated.size() != requests.size()) {
-        throw new IllegalStateException(
-            "the policy returned "
-                + (generated == null ? "null" : generated.size() + " lists")
-                + " for "
-                + requests.size()
-                + " requests");
-      }
-      List<List<Candidate>> candidates = new ArrayList<>(pending.size());
-      List<RewardRequest> scoring = new ArrayList<>();
-      List<Candidate> scored = new ArrayList<>();
-      List<Candidate> toRun = new ArrayList<>();
-      for (int i = 0; i < pending.size(); i++) {
-        TreeRun r = owners.get(i);
-        int leaf = pending.get(i).node();
-        SearchTree<RNode> tree = r.mcts.tree();
-        if (generated.get(i) == null) {
-          throw new IllegalStateException("the policy returned null for request " + i);
-        }
-        generations += generated.get(i).size();
-        List<Candidate> cs =
-            candidates(
-                r.problem, tree.state(leaf), tree.depth(leaf), partials.get(i), generated.get(i));
-        for (Candidate c : cs) {
-          if (c.node == null) {
-            toRun.add(c);
-          }
-        }
-        candidates.add(cs);
-      }
-      runCode(toRun);
-      for (int i = 0; i < pending.size(); i++) {
-        for (Candidate c : candidates.get(i)) {
-          if (c.needsScore) {
-            scoring.add(
-                new RewardRequest(owners.get(i).problem, partials.get(i).append(c.node.step)));
-            scored.add(c);
-          }
-        }
-      }
-      if (!scoring.isEmpty()) {
-        double[] s = rewardModel.score(scoring);
-        rewardBatches.add(scoring.size());
-        if (s == null || s.length != scoring.size()) {
-          throw new IllegalStateException(
-              "the reward model returned "
-                  + (s == null ? "null" : s.length + " scores")
-                  + " for "
-                  + scoring.size()
-                  + " requests");
-        }
-        for (int j = 0; j < s.length; j++) {
-          if (!(s[j] >= -1 && s[j] <= 1)) {
-            throw new IllegalStateException("reward model score outside [-1, 1]: " + s[j]);
-          }
-          scored.get(j).value = s[j];
-        }
-      }
-      for (int i = 0; i < pending.size(); i++) {
-        List<Candidate> cs = candidates.get(i);
-        List<NewChild<RNode>> children = new ArrayList<>(cs.size());
-        for (Candidate c : cs) {
-          children.add(new NewChild<>(c.node, c.terminal, c.update, c.value, 1.0));
-        }
-        pending.get(i).expand(children);
-      }
-      for (Rollout<RNode> f : followers) {
-        f.expand(List.of()); // its node was expanded by the rollout it shared a request with
-      }
+    return runs;
+  }
+
+  // ---- the phases of one lock-step round ----
+
+  /**
+   * One node waiting for its children.
+   *
+   * @param run the tree
+   * @param rollout the rollout paused at the node
+   * @param parent the node's state
+   * @param depth the node's depth
+   * @param partial the steps from the root down to the node
+   */
+  private record Expansion(
+      TreeRun run, Rollout<RNode> rollout, RNode parent, int depth, Trajectory partial) {}
+
+  /**
+   * The expansions of one round, and the rollouts that wait on a node another rollout of the same
+   * tree asked for (with virtual loss this is rare): they go on once it is expanded.
+   */
+  private record Round(List<Expansion> expansions, List<Rollout<RNode>> followers) {
+    boolean isEmpty() {
+      return expansions.isEmpty();
     }
-    if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          "searched {0} problem(s) in {1} rounds: {2} expansion"
-              + " requests, {3} scoring requests, {4} generations",
-          runs.size(),
-          policyBatches.size(),
-          policyBatches.stream().mapToLong(Integer::longValue).sum(),
-          rewardBatches.stream().mapToLong(Integer::longValue).sum(),
-          generations);
-    }
-    List<SearchResult> results = new ArrayList<>(runs.size());
+  }
+
+  /** Gather: every rollout waiting for an expansion, one request per node. */
+  private Round gather(List<TreeRun> runs) {
+    List<Expansion> expansions = new ArrayList<>();
+    List<Rollout<RNode>> followers = new ArrayList<>();
     for (TreeRun r : runs) {
-      results.add(new SearchResult(r.problem, config, r.mcts.tree()));
+      Set<Integer> requested = new HashSet<>();
+      for (Rollout<RNode> ro : r.pending(config.rollouts(), config.rolloutsInFlight())) {
+        int n = ro.node();
+        if (requested.add(n)) {
+          SearchTree<RNode> tree = r.mcts.tree();
+          expansions.add(new Expansion(r, ro, tree.state(n), tree.depth(n), r.partial(n)));
+        } else {
+          followers.add(ro);
+        }
+      }
     }
-    return new LockStepResult(results, new BatchStats(policyBatches, rewardBatches, generations));
+    return new Round(expansions, followers);
   }
 
-  /** One new child before it enters the tree. */
-  private static final class Candidate {
-    RNode node;
-    // set for code steps until they have run
-    Step step;
-    String text;
-    Trajectory partial;
-    int parentErrors;
-    int depth;
-    boolean terminal;
-    NewChild.Update update = NewChild.Update.NONE;
-    double value;
-    boolean needsScore;
+  /** Propose: one policy call for every expansion of the round. */
+  private List<List<Generation>> propose(Round round, ModelCalls calls) {
+    List<PolicyRequest> requests = new ArrayList<>(round.expansions().size());
+    for (Expansion e : round.expansions()) {
+      requests.add(new PolicyRequest(e.run().problem, e.partial(), config.candidates()));
+    }
+    return calls.propose(requests);
   }
 
-  /** Expansion steps 1-4 of the reference for one node, minus the reward model call. */
-  private List<Candidate> candidates(
-      Problem problem, RNode parent, int parentDepth, Trajectory partial, List<Generation> gens) {
-    // 1. de-duplicate on the text before the stop string
-    List<String> texts = new ArrayList<>(gens.size());
-    List<String> stops = new ArrayList<>(gens.size());
+  /** What a candidate is, once classified. */
+  sealed interface Candidate {
+    /** The step, parsed from the generation. */
+    Step step();
+
+    /** A final answer step. */
+    record Answer(Step.Answer step) implements Candidate {}
+
+    /** A generation without any stop string (it ran out): a terminal with -1 on itself. */
+    record Truncated(Step step) implements Candidate {}
+
+    /**
+     * A step the verifier runs: a code step, or (as the reference runs it) a step ending {@code
+     * <end_of_answer>} without a {@code \boxed{}}, which is no answer.
+     */
+    record Code(Step step) implements Candidate {}
+  }
+
+  /**
+   * Classify, expansion steps 1-2 of the reference, pure: drops a candidate whose text before the
+   * stop string equals an earlier one's; if any candidate stops with {@code <end_of_answer>}, keeps
+   * only the first such; parses each survivor into a step.
+   */
+  static List<Candidate> classify(List<Generation> generations) {
+    List<String> texts = new ArrayList<>(generations.size());
+    List<Optional<String>> stops = new ArrayList<>(generations.size());
     Set<String> seen = new HashSet<>();
-    for (Generation g : gens) {
+    for (Generation g : generations) {
       String text = g.text();
-      String stop = StepFormat.stopStringOf(text).orElse(null);
+      Optional<String> stop = StepFormat.stopStringOf(text);
       String body = text;
-      if (stop != null) {
+      if (stop.isPresent()) {
         String trimmed = text.stripTrailing();
-        body = trimmed.substring(0, trimmed.length() - stop.length());
+        body = trimmed.substring(0, trimmed.length() - stop.get().length());
       }
       if (seen.add(body)) {
         texts.add(text);
         stops.add(stop);
       }
     }
-    // 2. the answer rule: only the first answer step survives, and nothing else
     for (int i = 0; i < texts.size(); i++) {
-      if (StepFormat.END_OF_ANSWER.equals(stops.get(i))) {
+      if (stops.get(i).filter(StepFormat.END_OF_ANSWER::equals).isPresent()) {
         texts = List.of(texts.get(i));
         stops = List.of(stops.get(i));
         break;
       }
     }
-    // 3. classify, run code, terminal values
-    SearchMode mode = config.mode();
-    int depth = parentDepth + 1;
     List<Candidate> out = new ArrayList<>(texts.size());
-    for (int t = 0; t < texts.size(); t++) {
-      String text = texts.get(t);
-      Step step = Step.parse(text);
-      Candidate c = new Candidate();
-      if (step.isAnswer()) {
-        c.terminal = true;
-        c.node = new RNode(step, NodeKind.ANSWER, 0, text, step.answer());
-        if (mode.usesGold()) {
-          boolean correct = grader.matchesAny(step.answer(), problem.goldAnswers());
-          c.update = NewChild.Update.BACKPROP;
-          c.value = correct ? 1.0 : -1.0;
-        } else {
-          c.update = NewChild.Update.BACKPROP;
-          c.needsScore = true;
-        }
-        out.add(c);
-        continue;
-      }
-      if (stops.get(t) == null) {
-        // no stop string at all: the generation ran out; a terminal with -1 on itself
-        c.terminal = true;
-        c.update = NewChild.Update.SELF;
-        c.value = -1.0;
-        c.node = new RNode(step, NodeKind.UNPARSABLE, parent.errors, text, null);
-        out.add(c);
-        continue;
-      }
-      // every other step is run, as the reference runs it (a step that ends <end_of_answer> without
-      // \boxed{} included: it is no answer, so it is treated as a code step); see finishCode
-      c.step = step;
-      c.text = text;
-      c.partial = partial;
-      c.parentErrors = parent.errors;
-      c.depth = depth;
-      out.add(c);
+    for (int i = 0; i < texts.size(); i++) {
+      Step step = Step.parse(texts.get(i));
+      out.add(
+          step instanceof Step.Answer a
+              ? new Candidate.Answer(a)
+              : stops.get(i).isEmpty() ? new Candidate.Truncated(step) : new Candidate.Code(step));
     }
     return out;
   }
 
-  /** Runs every code step of a round in one {@code Verifier.executeSteps} call. */
-  private void runCode(List<Candidate> toRun) {
-    if (toRun.isEmpty()) {
-      return;
-    }
-    List<Verifier.StepInContext> steps = new ArrayList<>(toRun.size());
-    for (Candidate c : toRun) {
-      steps.add(new Verifier.StepInContext(c.partial, c.step));
-    }
-    List<ExecutionOutcome> outcomes = verifier.executeSteps(steps);
-    if (outcomes == null || outcomes.size() != steps.size()) {
-      throw new IllegalStateException(
-          "the verifier returned "
-              + (outcomes == null ? "null" : outcomes.size() + " outcomes")
-              + " for "
-              + steps.size()
-              + " steps");
-    }
-    for (int i = 0; i < toRun.size(); i++) {
-      finishCode(toRun.get(i), outcomes.get(i));
-    }
-  }
+  /**
+   * A new child before it enters the tree.
+   *
+   * @param node its state
+   * @param terminal whether it is terminal at creation
+   * @param update how its value is applied
+   * @param value the value, unless {@code scored}
+   * @param scored whether the reward model gives its value
+   */
+  record Child(
+      RNode node, boolean terminal, NewChild.Update update, double value, boolean scored) {}
 
-  /** Expansion step 3 for a code step that ran: error counting, the depth limit, PPM scoring. */
-  private void finishCode(Candidate c, ExecutionOutcome outcome) {
-    if (outcome == null) {
-      throw new IllegalStateException("the verifier returned null");
-    }
-    Step ran = c.step.withExecution(outcome);
-    int errors = 0;
-    NodeKind kind = NodeKind.STEP;
-    boolean terminalError = false;
-    if (outcome.isError()) {
-      errors = c.parentErrors + 1;
-      if (errors >= config.errorsThreshold()) {
-        terminalError = true;
-        kind = NodeKind.CODE_ERROR;
-        c.terminal = true;
-        c.update = NewChild.Update.SELF;
-        c.value = -1.0;
+  /**
+   * Verify: runs every code step of the round in one verifier call, grades the answers in the gold
+   * modes, and settles each candidate's terminal flag and value ({@link #settleAnswer}, {@link
+   * #settleCode}).
+   */
+  private List<List<Child>> verify(
+      Round round, List<List<Candidate>> candidates, ModelCalls calls) {
+    List<Verifier.StepInContext> toRun = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      for (Candidate c : candidates.get(i)) {
+        if (c instanceof Candidate.Code) {
+          toRun.add(new Verifier.StepInContext(round.expansions().get(i).partial(), c.step()));
+        }
       }
     }
-    if (!c.terminal && c.depth > config.maxDepth()) {
-      kind = NodeKind.TOO_DEEP;
-      c.terminal = true;
-      c.update = NewChild.Update.SELF;
-      c.value = -1.0;
+    Iterator<ExecutionOutcome> outcomes = calls.execute(toRun).iterator();
+    List<List<Child>> out = new ArrayList<>(candidates.size());
+    for (int i = 0; i < candidates.size(); i++) {
+      Expansion e = round.expansions().get(i);
+      List<Child> children = new ArrayList<>(candidates.get(i).size());
+      for (Candidate c : candidates.get(i)) {
+        if (c instanceof Candidate.Answer a) {
+          boolean correct =
+              config.mode().usesGold()
+                  && grader.matchesAny(a.step().answer(), e.run().problem.goldAnswers());
+          children.add(settleAnswer(a.step(), config.mode(), correct));
+        } else if (c instanceof Candidate.Truncated t) {
+          children.add(
+              new Child(
+                  new RNode(
+                      t.step(), NodeKind.UNPARSABLE, e.parent().errors, t.step().text(), null),
+                  true,
+                  NewChild.Update.SELF,
+                  -1.0,
+                  false));
+        } else {
+          children.add(settleCode(c.step(), outcomes.next(), e.parent().errors, e.depth() + 1));
+        }
+      }
+      out.add(children);
     }
-    if (!c.terminal && config.mode().usesRewardModel()) {
-      c.update = NewChild.Update.SELF;
-      c.needsScore = true;
+    return out;
+  }
+
+  /**
+   * An answer child: terminal; +1/-1 propagated to the root in the gold modes, the reward model's
+   * score propagated to the root at test time.
+   */
+  static Child settleAnswer(Step.Answer step, SearchMode mode, boolean correct) {
+    RNode node = new RNode(step, NodeKind.ANSWER, 0, step.text(), step.answer());
+    return mode.usesGold()
+        ? new Child(node, true, NewChild.Update.BACKPROP, correct ? 1.0 : -1.0, false)
+        : new Child(node, true, NewChild.Update.BACKPROP, 0.0, true);
+  }
+
+  /**
+   * A child whose step ran, expansion step 3 of the reference: an error counts on the parent's
+   * count and at {@code errorsThreshold} makes it terminal with -1 on itself; a non-terminal child
+   * deeper than {@code maxDepth} is terminal with -1 on itself; in the PPM modes any other child
+   * gets the reward model's score on itself.
+   */
+  Child settleCode(Step step, ExecutionOutcome outcome, int parentErrors, int depth) {
+    Step ran = step instanceof Step.Code code ? code.withOutcome(outcome) : step;
+    int errors = outcome.isError() ? parentErrors + 1 : 0;
+    boolean terminalError = outcome.isError() && errors >= config.errorsThreshold();
+    String text = RNode.codeText(step.text(), outcome, terminalError);
+    if (terminalError) {
+      return new Child(
+          new RNode(ran, NodeKind.CODE_ERROR, errors, text, null),
+          true,
+          NewChild.Update.SELF,
+          -1.0,
+          false);
     }
-    c.node = new RNode(ran, kind, errors, RNode.codeText(c.text, outcome, terminalError), null);
+    if (depth > config.engine().maxDepth()) {
+      return new Child(
+          new RNode(ran, NodeKind.TOO_DEEP, errors, text, null),
+          true,
+          NewChild.Update.SELF,
+          -1.0,
+          false);
+    }
+    RNode node = new RNode(ran, NodeKind.STEP, errors, text, null);
+    return config.mode().usesRewardModel()
+        ? new Child(node, false, NewChild.Update.SELF, 0.0, true)
+        : new Child(node, false, NewChild.Update.NONE, 0.0, false);
+  }
+
+  /** Score: one reward-model call for every new child the mode values with it, in order. */
+  private double[] score(Round round, List<List<Child>> children, ModelCalls calls) {
+    List<RewardRequest> requests = new ArrayList<>();
+    for (int i = 0; i < children.size(); i++) {
+      Expansion e = round.expansions().get(i);
+      for (Child c : children.get(i)) {
+        if (c.scored()) {
+          requests.add(new RewardRequest(e.run().problem, e.partial().append(c.node().step)));
+        }
+      }
+    }
+    return calls.score(requests);
+  }
+
+  /** Commit: gives each waiting node its children, which applies and backs up their values. */
+  private static void commit(Round round, List<List<Child>> children, double[] scores) {
+    int next = 0;
+    for (int i = 0; i < children.size(); i++) {
+      List<NewChild<RNode>> created = new ArrayList<>(children.get(i).size());
+      for (Child c : children.get(i)) {
+        double value = c.scored() ? scores[next++] : c.value();
+        created.add(new NewChild<>(c.node(), c.terminal(), c.update(), value, 1.0));
+      }
+      round.expansions().get(i).rollout().expand(created);
+    }
+    for (Rollout<RNode> f : round.followers()) {
+      f.expand(List.of()); // its node was expanded by the rollout it shared a request with
+    }
   }
 
   /** One problem's tree and its rollout in progress. */
@@ -401,8 +435,12 @@ public final class ReasoningSearch {
     }
   }
 
-  /** Builder for {@link ReasoningSearch}; validates at once. */
+  /**
+   * Builder of {@link ReasoningSearch}: every setter validates at once, and setting an option twice
+   * fails ("grader was already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private final Policy policy;
     private final Verifier verifier;
     private AnswerGrader grader = AnswerGrader.whitespaceInsensitive();
@@ -414,20 +452,40 @@ public final class ReasoningSearch {
       this.verifier = Objects.requireNonNull(verifier, "verifier");
     }
 
-    /** The answer grader (default: equality after removing whitespace). */
+    /**
+     * The answer grader: the one place a search's grader is set (default {@link
+     * AnswerGrader#whitespaceInsensitive()}, the golden-tree scripts' rule; real data wants a math
+     * grader).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder grader(AnswerGrader v) {
+      set.mark("grader");
       grader = Objects.requireNonNull(v, "grader");
       return this;
     }
 
-    /** The reward model, required for the PPM-augmented and test-time modes. */
+    /**
+     * The reward model, required for the PPM-augmented and test-time modes.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder rewardModel(RewardModel v) {
+      set.mark("rewardModel");
       rewardModel = Objects.requireNonNull(v, "rewardModel");
       return this;
     }
 
-    /** The configuration (default {@link SearchConfig#bootstrapRound()}). */
+    /**
+     * The configuration (default {@link SearchConfig#bootstrapRound()}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder config(SearchConfig v) {
+      set.mark("config");
       config = Objects.requireNonNull(v, "config");
       return this;
     }

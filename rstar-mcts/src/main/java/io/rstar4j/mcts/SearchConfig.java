@@ -1,263 +1,196 @@
 package io.rstar4j.mcts;
 
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.mcts.engine.EngineOptions;
-import io.rstar4j.mcts.engine.EngineOptions.EmptyExpansion;
-import io.rstar4j.mcts.engine.EngineOptions.TerminalMarking;
-import io.rstar4j.mcts.engine.SelectionRule;
-import io.rstar4j.mcts.engine.SelectionRule.UnvisitedScore;
 import java.util.Objects;
 
 /**
- * Configuration of rStar's reasoning search. The presets mirror the reference: {@link
- * #bootstrapRound()}, {@link #ppmAugmentedRound()}, {@link #testTime()}. The last three fields are
- * named departures from the reference, off by default.
+ * Configuration of rStar's reasoning search: what the reasoning layer adds to the generic engine
+ * (the mode, how many rollouts and candidates, the error threshold, how many rollouts advance
+ * together) and the engine's own {@link EngineOptions} (depth limit, selection rule with its
+ * exploration constant, terminal marking, empty expansions, virtual loss), held as they are.
+ *
+ * <p>The presets mirror the reference: {@link #bootstrapRound()}, {@link #terminalGuidedRound()},
+ * {@link #ppmAugmentedRound()}, {@link #testTime()}; each is written through the builder, on {@link
+ * EngineOptions#reference(double, int) the reference's engine} (UCT with c = 2, depth 16).
  *
  * @param mode terminal-guided, PPM-augmented or test-time
  * @param rollouts rollouts per problem, >= 1
- * @param maxDepth the depth limit (the reference: 16): a rollout goes at most this many levels and
- *     a new non-terminal node deeper than this is a terminal with -1 on itself
  * @param candidates n, candidates the policy samples per expansion, >= 1
- * @param c the UCT exploration constant (the reference: 2), finite and >= 0
  * @param errorsThreshold consecutive code errors that make a node terminal (2 in the bootstrap
  *     round, 1 later), >= 1
- * @param unvisitedScore what an unvisited child scores: {@code ZERO} (the reference) or {@code
- *     INFINITY} (try every child once first)
- * @param terminalMarking {@code LAZY} (the reference: an all-terminal parent is marked when a
- *     rollout visits it, wasting that rollout) or {@code EAGER} (marked at once, up the tree)
- * @param emptyExpansion {@code FREEZE} (the reference: a node whose expansion yields nothing stays
- *     open and every later rollout repeats its path) or {@code TERMINATE} (it becomes a dead end
- *     and the search goes elsewhere)
  * @param rolloutsInFlight rollouts of one tree advanced together in each lock-step round (the
- *     reference: 1); more give bigger batches for few problems, and are steered apart by {@code
- *     virtualLoss}
- * @param virtualLoss the virtual loss per in-flight rollout through a node (0 = none), finite and
- *     >= 0
+ *     reference: 1); more give bigger batches for few problems, and are steered apart by the
+ *     engine's virtual loss
+ * @param engine how the engine searches; its {@code maxDepth} is also the reasoning depth limit (a
+ *     new non-terminal node deeper than it is a terminal with -1 on itself)
  */
 public record SearchConfig(
     SearchMode mode,
     int rollouts,
-    int maxDepth,
     int candidates,
-    double c,
     int errorsThreshold,
-    UnvisitedScore unvisitedScore,
-    TerminalMarking terminalMarking,
-    EmptyExpansion emptyExpansion,
     int rolloutsInFlight,
-    double virtualLoss) {
+    EngineOptions engine) {
 
   /**
    * Validates.
    *
-   * @throws IllegalArgumentException with a message naming the field for any invalid value
-   * @throws NullPointerException if an enum is null
+   * @throws IllegalArgumentException with a message naming the field for any count below 1
+   * @throws NullPointerException if mode or engine is null
    */
   public SearchConfig {
     Objects.requireNonNull(mode, "mode");
-    positive("rollouts", rollouts);
-    positive("maxDepth", maxDepth);
-    positive("candidates", candidates);
-    positive("errorsThreshold", errorsThreshold);
-    if (!(c >= 0) || Double.isInfinite(c)) {
-      throw new IllegalArgumentException("c must be finite and >= 0, was " + c);
-    }
-    Objects.requireNonNull(unvisitedScore, "unvisitedScore");
-    Objects.requireNonNull(terminalMarking, "terminalMarking");
-    Objects.requireNonNull(emptyExpansion, "emptyExpansion");
-    positive("rolloutsInFlight", rolloutsInFlight);
-    checkVirtualLoss(virtualLoss);
-  }
-
-  private static void checkVirtualLoss(double v) {
-    if (!(v >= 0) || Double.isInfinite(v)) {
-      throw new IllegalArgumentException("virtualLoss must be finite and >= 0, was " + v);
-    }
-  }
-
-  private static void positive(String name, int v) {
-    if (v < 1) {
-      throw new IllegalArgumentException(name + " must be >= 1, was " + v);
-    }
+    rollouts = checkRollouts(rollouts);
+    candidates = checkCandidates(candidates);
+    errorsThreshold = checkErrorsThreshold(errorsThreshold);
+    rolloutsInFlight = checkRolloutsInFlight(rolloutsInFlight);
+    Objects.requireNonNull(engine, "engine");
   }
 
   /**
-   * Round 1 of self-evolution: terminal-guided, 8 rollouts, 5 candidates, depth 16, c = 2, error
-   * threshold 2.
+   * Round 1 of self-evolution: terminal-guided, 8 rollouts, 5 candidates, error threshold 2, the
+   * reference's engine (depth 16, c = 2).
    */
   public static SearchConfig bootstrapRound() {
-    return new SearchConfig(
-        SearchMode.TERMINAL_GUIDED,
-        8,
-        16,
-        5,
-        2.0,
-        2,
-        UnvisitedScore.ZERO,
-        TerminalMarking.LAZY,
-        EmptyExpansion.FREEZE,
-        1,
-        0.0);
+    return builder()
+        .mode(SearchMode.TERMINAL_GUIDED)
+        .rollouts(8)
+        .candidates(5)
+        .errorsThreshold(2)
+        .build();
   }
 
   /** Round 2: terminal-guided with the round-1 policy, 16 rollouts, 12 candidates, threshold 1. */
   public static SearchConfig terminalGuidedRound() {
-    return new SearchConfig(
-        SearchMode.TERMINAL_GUIDED,
-        16,
-        16,
-        12,
-        2.0,
-        1,
-        UnvisitedScore.ZERO,
-        TerminalMarking.LAZY,
-        EmptyExpansion.FREEZE,
-        1,
-        0.0);
+    return builder()
+        .mode(SearchMode.TERMINAL_GUIDED)
+        .rollouts(16)
+        .candidates(12)
+        .errorsThreshold(1)
+        .build();
   }
 
-  /** Rounds 3-4: PPM-augmented, 16 rollouts, 12 candidates, depth 16, c = 2, threshold 1. */
+  /** Rounds 3-4: PPM-augmented, 16 rollouts, 12 candidates, threshold 1. */
   public static SearchConfig ppmAugmentedRound() {
-    return new SearchConfig(
-        SearchMode.PPM_AUGMENTED,
-        16,
-        16,
-        12,
-        2.0,
-        1,
-        UnvisitedScore.ZERO,
-        TerminalMarking.LAZY,
-        EmptyExpansion.FREEZE,
-        1,
-        0.0);
+    return builder()
+        .mode(SearchMode.PPM_AUGMENTED)
+        .rollouts(16)
+        .candidates(12)
+        .errorsThreshold(1)
+        .build();
   }
 
   /** Test time: no gold, PPM-scored answers, 16 rollouts, 32 candidates, threshold 1. */
   public static SearchConfig testTime() {
-    return new SearchConfig(
-        SearchMode.TEST_TIME,
-        16,
-        16,
-        32,
-        2.0,
-        1,
-        UnvisitedScore.ZERO,
-        TerminalMarking.LAZY,
-        EmptyExpansion.FREEZE,
-        1,
-        0.0);
-  }
-
-  /** The engine options this configuration implies. */
-  public EngineOptions engineOptions() {
-    return EngineOptions.reference(c, maxDepth).toBuilder()
-        .rule(SelectionRule.uct(c, unvisitedScore))
-        .terminalMarking(terminalMarking)
-        .emptyExpansion(emptyExpansion)
-        .virtualLoss(virtualLoss)
+    return builder()
+        .mode(SearchMode.TEST_TIME)
+        .rollouts(16)
+        .candidates(32)
+        .errorsThreshold(1)
         .build();
   }
 
-  /** A builder starting from this configuration. */
-  public Builder toBuilder() {
-    return new Builder(this);
+  /**
+   * A builder. The mode is required; the rest default to 16 rollouts, 12 candidates, error
+   * threshold 1, one rollout in flight per tree and {@link EngineOptions#builder() the reference's
+   * engine}.
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** Builder for {@link SearchConfig}; every setter validates at once. */
+  /** A builder starting from this configuration (none of its values counts as set). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.mode = mode;
+    b.rollouts = rollouts;
+    b.candidates = candidates;
+    b.errorsThreshold = errorsThreshold;
+    b.rolloutsInFlight = rolloutsInFlight;
+    b.engine = engine;
+    return b;
+  }
+
+  // Each check is written once: the setters fail fast with it and the constructor applies it.
+
+  private static int checkRollouts(int v) {
+    return Checks.positive("rollouts", v);
+  }
+
+  private static int checkCandidates(int v) {
+    return Checks.positive("candidates", v);
+  }
+
+  private static int checkErrorsThreshold(int v) {
+    return Checks.positive("errorsThreshold", v);
+  }
+
+  private static int checkRolloutsInFlight(int v) {
+    return Checks.positive("rolloutsInFlight", v);
+  }
+
+  /**
+   * Builder of {@link SearchConfig}: every setter validates at once, and setting an option twice
+   * fails ("rollouts was already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private SearchMode mode;
-    private int rollouts;
-    private int maxDepth;
-    private int candidates;
-    private double c;
-    private int errorsThreshold;
-    private UnvisitedScore unvisitedScore;
-    private TerminalMarking terminalMarking;
-    private EmptyExpansion emptyExpansion;
-    private int rolloutsInFlight;
-    private double virtualLoss;
+    private int rollouts = 16;
+    private int candidates = 12;
+    private int errorsThreshold = 1;
+    private int rolloutsInFlight = 1;
+    private EngineOptions engine = EngineOptions.builder().build();
 
-    private Builder(SearchConfig s) {
-      mode = s.mode;
-      rollouts = s.rollouts;
-      maxDepth = s.maxDepth;
-      candidates = s.candidates;
-      c = s.c;
-      errorsThreshold = s.errorsThreshold;
-      unvisitedScore = s.unvisitedScore;
-      terminalMarking = s.terminalMarking;
-      emptyExpansion = s.emptyExpansion;
-      rolloutsInFlight = s.rolloutsInFlight;
-      virtualLoss = s.virtualLoss;
-    }
+    private Builder() {}
 
-    /** The mode. */
+    /**
+     * The mode (required).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder mode(SearchMode v) {
+      set.mark("mode");
       mode = Objects.requireNonNull(v, "mode");
       return this;
     }
 
     /**
+     * Rollouts per problem.
+     *
      * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder rollouts(int v) {
-      positive("rollouts", v);
-      rollouts = v;
+      set.mark("rollouts");
+      rollouts = checkRollouts(v);
       return this;
     }
 
     /**
+     * Candidates the policy samples per expansion.
+     *
      * @throws IllegalArgumentException if below 1
-     */
-    public Builder maxDepth(int v) {
-      positive("maxDepth", v);
-      maxDepth = v;
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder candidates(int v) {
-      positive("candidates", v);
-      candidates = v;
+      set.mark("candidates");
+      candidates = checkCandidates(v);
       return this;
     }
 
     /**
-     * @throws IllegalArgumentException if negative or not finite
-     */
-    public Builder c(double v) {
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("c must be finite and >= 0, was " + v);
-      }
-      c = v;
-      return this;
-    }
-
-    /**
+     * Consecutive code errors that make a node terminal.
+     *
      * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder errorsThreshold(int v) {
-      positive("errorsThreshold", v);
-      errorsThreshold = v;
-      return this;
-    }
-
-    /** What an unvisited child scores. */
-    public Builder unvisitedScore(UnvisitedScore v) {
-      unvisitedScore = Objects.requireNonNull(v, "unvisitedScore");
-      return this;
-    }
-
-    /** When all-terminal parents are marked. */
-    public Builder terminalMarking(TerminalMarking v) {
-      terminalMarking = Objects.requireNonNull(v, "terminalMarking");
-      return this;
-    }
-
-    /** What an empty expansion does. */
-    public Builder emptyExpansion(EmptyExpansion v) {
-      emptyExpansion = Objects.requireNonNull(v, "emptyExpansion");
+      set.mark("errorsThreshold");
+      errorsThreshold = checkErrorsThreshold(v);
       return this;
     }
 
@@ -265,38 +198,38 @@ public record SearchConfig(
      * Rollouts of one tree in flight together (1 = the reference).
      *
      * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder rolloutsInFlight(int v) {
-      positive("rolloutsInFlight", v);
-      rolloutsInFlight = v;
+      set.mark("rolloutsInFlight");
+      rolloutsInFlight = checkRolloutsInFlight(v);
       return this;
     }
 
     /**
-     * Virtual loss per in-flight rollout through a node.
+     * The engine's options: depth limit, selection rule, terminal marking, empty expansions,
+     * virtual loss. Start from the current ones with {@code config.engine().toBuilder()}.
      *
-     * @throws IllegalArgumentException if negative or not finite
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
      */
-    public Builder virtualLoss(double v) {
-      checkVirtualLoss(v);
-      virtualLoss = v;
+    public Builder engine(EngineOptions v) {
+      set.mark("engine");
+      engine = Objects.requireNonNull(v, "engine");
       return this;
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @throws IllegalStateException if no mode was given
+     */
     public SearchConfig build() {
+      if (mode == null) {
+        throw new IllegalStateException("mode is required");
+      }
       return new SearchConfig(
-          mode,
-          rollouts,
-          maxDepth,
-          candidates,
-          c,
-          errorsThreshold,
-          unvisitedScore,
-          terminalMarking,
-          emptyExpansion,
-          rolloutsInFlight,
-          virtualLoss);
+          mode, rollouts, candidates, errorsThreshold, rolloutsInFlight, engine);
     }
   }
 }

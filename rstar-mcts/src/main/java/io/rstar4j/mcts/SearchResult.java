@@ -3,17 +3,19 @@ package io.rstar4j.mcts;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.Trajectory;
-import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.mcts.engine.SearchTree;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A finished reasoning search: its tree, answers and trajectories. Exported trees are immutable
- * {@link ReasoningTree}s (write them with {@code ReasoningTrees.toJsonLine}).
+ * A finished reasoning search: its tree, answers and trajectories. The tree is exported as the
+ * flat, immutable {@link ReasoningTree} that the JSON-lines codec ({@code ReasoningTrees}) writes
+ * and data extraction reads.
  */
 public final class SearchResult {
   private final Problem problem;
@@ -42,32 +44,48 @@ public final class SearchResult {
     return tree.size();
   }
 
-  /** The finished tree: node texts, kinds, answers, N, W and terminal flags, children in order. */
+  /**
+   * The finished tree, flat and in depth-first pre-order: node texts, kinds, answers, N, W and
+   * terminal flags, children in creation order.
+   */
   public synchronized ReasoningTree tree() {
     if (exported == null) {
-      exported = new ReasoningTree(problem, export(tree.root()));
+      exported = export();
     }
     return exported;
   }
 
-  private ReasoningNode export(int n) {
-    int k = tree.childCount(n);
-    List<ReasoningNode> children = new ArrayList<>(k);
-    for (int i = 0; i < k; i++) {
-      children.add(export(tree.child(n, i)));
+  private ReasoningTree export() {
+    List<ReasoningNode> nodes = new ArrayList<>(tree.size());
+    // iterative pre-order over the engine's tree; each entry is {engine node, exported parent}
+    Deque<int[]> work = new ArrayDeque<>();
+    work.push(new int[] {tree.root(), -1});
+    while (!work.isEmpty()) {
+      int[] w = work.pop();
+      int n = w[0];
+      RNode s = tree.state(n);
+      nodes.add(
+          new ReasoningNode(
+              w[1],
+              s.text,
+              s.kind,
+              Optional.ofNullable(s.answer),
+              tree.visits(n),
+              tree.valueSum(n),
+              tree.terminal(n)));
+      int index = nodes.size() - 1;
+      for (int i = tree.childCount(n) - 1; i >= 0; i--) {
+        work.push(new int[] {tree.child(n, i), index});
+      }
     }
-    RNode s = tree.state(n);
-    return new ReasoningNode(
-        s.text, s.kind, s.answer, tree.visits(n), tree.valueSum(n), tree.terminal(n), children);
+    return ReasoningTree.of(problem, nodes);
   }
 
   /** Every answer leaf in depth-first pre-order, scored by its Q. */
   public List<ScoredAnswer> answers() {
     List<ScoredAnswer> out = new ArrayList<>();
     for (ScoredTrajectory t : trajectories()) {
-      if (t.leafKind() == NodeKind.ANSWER) {
-        out.add(new ScoredAnswer(t.answer(), t.leafQ()));
-      }
+      t.answer().ifPresent(a -> out.add(new ScoredAnswer(a, t.leafQ())));
     }
     return out;
   }
@@ -104,7 +122,9 @@ public final class SearchResult {
         q.add(tree.q(m));
       }
       RNode leaf = tree.state(n);
-      out.add(new ScoredTrajectory(new Trajectory(steps), texts, q, leaf.kind, leaf.answer));
+      out.add(
+          new ScoredTrajectory(
+              new Trajectory(steps), texts, q, leaf.kind, Optional.ofNullable(leaf.answer)));
       return;
     }
     for (int i = 0; i < k; i++) {

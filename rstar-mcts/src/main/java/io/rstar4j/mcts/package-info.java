@@ -1,8 +1,9 @@
 /**
  * rStar-Math's reasoning search on the SPI: {@link io.rstar4j.mcts.ReasoningSearch}
  * (terminal-guided, PPM-augmented and test-time modes, lock-step batching of many problems), its
- * configuration {@link io.rstar4j.mcts.SearchConfig} with presets mirroring the reference, results
- * exported as {@link io.rstar4j.core.tree.ReasoningTree}s, test-time {@link
+ * configuration {@link io.rstar4j.mcts.SearchConfig} (holding the engine's {@link
+ * io.rstar4j.mcts.engine.EngineOptions}) with presets mirroring the reference, results exported as
+ * flat, immutable {@link io.rstar4j.core.tree.ReasoningTree}s, test-time {@link
  * io.rstar4j.mcts.AnswerSelection} and the {@link io.rstar4j.mcts.Baselines} (best-of-N, step-level
  * beam search).
  *

@@ -8,6 +8,7 @@ import io.rstar4j.core.Generation;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.tree.ReasoningTree;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,13 +73,9 @@ class BatchedVerificationTest {
         "the program includes the block's earlier steps");
     for (SearchResult one : r.results()) {
       assertEquals(1.0, one.bestAnswer().orElseThrow().score());
+      ReasoningTree t = one.tree();
       assertTrue(
-          one.tree()
-              .root()
-              .children()
-              .get(0)
-              .children()
-              .get(0)
+          t.node(t.child(t.child(0, 0), 0))
               .text()
               .endsWith("<end_of_code>\n<output>2<end_of_output>"));
     }

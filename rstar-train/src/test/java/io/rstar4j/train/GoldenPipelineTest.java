@@ -3,6 +3,7 @@ package io.rstar4j.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.core.tree.ReasoningTrees;
@@ -70,7 +71,7 @@ class GoldenPipelineTest {
     ExtractionConfig config = ExtractionConfig.reference();
 
     List<String> sft = new ArrayList<>();
-    for (SftRecord r : SftSelection.select(tree, config)) {
+    for (SftRecord r : SftSelection.select(tree, config, AnswerGrader.whitespaceInsensitive())) {
       sft.add(r.toJsonLine());
     }
     assertEquals(lines(base + ".sft.jsonl"), sft, "SFT records");
@@ -96,8 +97,11 @@ class GoldenPipelineTest {
     assertTrue(PreferencePairs.candidates(tree, ExtractionConfig.reference()).isEmpty());
     // The SFT stage labels by gold: a test-time tree saved without gold gives nothing.
     ReasoningTree noGold =
-        new ReasoningTree(
-            new Problem(tree.problem().id(), tree.problem().question(), List.of()), tree.root());
-    assertTrue(SftSelection.select(noGold, ExtractionConfig.reference()).isEmpty());
+        ReasoningTree.of(
+            new Problem(tree.problem().id(), tree.problem().question(), List.of()), tree.nodes());
+    assertTrue(
+        SftSelection.select(
+                noGold, ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive())
+            .isEmpty());
   }
 }

@@ -6,6 +6,7 @@ import io.rstar4j.core.Generation;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.PolicyRequest;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
@@ -116,7 +117,9 @@ public final class SolveThroughput {
     TinyQwen2.writeExport(TinyQwen2.Config.tiny(), model);
     List<Problem> few = problems.subList(0, Math.min(16, problems.size()));
     try (OnnxPolicy onnx =
-        OnnxPolicy.builder(CausalLm.load(model)).maxTokens(maxTokens).seed(1).build()) {
+        OnnxPolicy.builder(CausalLm.load(model))
+            .sampling(SamplingParams.stepSearch().toBuilder().maxTokens(maxTokens).seed(1).build())
+            .build()) {
       run("warm-up", onnx, instant, cfg, few.subList(0, 2), 2, dir.resolve("ow.jsonl"), false);
       for (int b : new int[] {1, 4, 16}) {
         run(

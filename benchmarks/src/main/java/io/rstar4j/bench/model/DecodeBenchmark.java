@@ -2,6 +2,7 @@ package io.rstar4j.bench.model;
 
 import io.rstar4j.bench.HarnessArgs;
 import io.rstar4j.core.PromptTemplate;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.Completion;
 import io.rstar4j.core.model.DecodeStats;
@@ -9,6 +10,8 @@ import io.rstar4j.core.model.GenerationConfig;
 import io.rstar4j.core.model.GenerationRequest;
 import io.rstar4j.core.model.GenerationResult;
 import io.rstar4j.core.model.PrefixCacheStats;
+import io.rstar4j.core.model.Prompt;
+import io.rstar4j.core.model.ReferenceDecoder;
 import io.rstar4j.core.model.TinyQwen2;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,16 +19,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * Decode throughput of a generated Qwen2-style decoder on ONNX Runtime (CPU unless CUDA is usable):
- * tokens per second with and without the KV cache, batch 1 against batch 16, prefix reuse on
- * against off while expanding a search tree with n = 8 candidates per node, and the share of each
- * decode step spent outside {@code OrtSession.run}, by wall clock and by the generating thread's
- * CPU time (the latter is immune to waiting for a core on a loaded machine; with {@code --threads
- * 1} ONNX Runtime computes on that same thread, so it is the honest share).
+ * tokens per second with and without the KV cache (the latter with the core test jar's {@link
+ * ReferenceDecoder}, which recomputes the whole sequence every step), batch 1 against batch 16,
+ * prefix reuse on against off while expanding a search tree with n = 8 candidates per node, and the
+ * share of each decode step spent outside {@code OrtSession.run}, by wall clock and by the
+ * generating thread's CPU time (the latter is immune to waiting for a core on a loaded machine;
+ * with {@code --threads 1} ONNX Runtime computes on that same thread, so it is the honest share).
  *
  * <pre>
  * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
@@ -90,20 +96,29 @@ public final class DecodeBenchmark {
         spin ? "" : " (no spin)",
         Runtime.getRuntime().availableProcessors());
     try (CausalLm lm =
-        CausalLm.builder(dir).intraOpThreads(threads).spinning(spin).measureCpuTime(true).build()) {
+            CausalLm.builder(dir)
+                .intraOpThreads(threads)
+                .spinning(spin)
+                .measureCpuTime(true)
+                .build();
+        ReferenceDecoder uncached = new ReferenceDecoder(lm)) {
       System.out.println("provider: " + lm.provider());
       String prompt =
           PromptTemplate.SEARCH.head(
               "Find all real x such that x^2 - 5x + 6 = 0 and report their sum.");
+      SamplingParams greedyParams = SamplingParams.greedy(tokens);
       GenerationConfig greedy =
-          GenerationConfig.builder().maxTokens(tokens).temperature(0).prefixReuse(false).build();
+          GenerationConfig.builder().sampling(greedyParams).prefixReuse(false).build();
       // Warm up every path until the JIT has compiled the loop (about 2 s): with a single warm-up
       // call the first scenarios measured the interpreter's overhead, not the steady state.
-      lm.generate(
+      uncached.generate(
           List.of(GenerationRequest.ofText(prompt, 2)),
-          greedy.toBuilder().kvCache(false).maxTokens(8).build());
+          greedy.toBuilder().sampling(SamplingParams.greedy(8)).build());
       long warmUntil = System.nanoTime() + 2_000_000_000L;
-      GenerationConfig sampled = greedy.toBuilder().temperature(1).seed(1).build();
+      GenerationConfig sampled =
+          greedy.toBuilder()
+              .sampling(greedyParams.toBuilder().temperature(1).seed(1).build())
+              .build();
       while (System.nanoTime() < warmUntil) {
         lm.generate(List.of(GenerationRequest.ofText(prompt, 1)), greedy);
         lm.generate(List.of(GenerationRequest.ofText(prompt, 16)), sampled);
@@ -115,15 +130,14 @@ public final class DecodeBenchmark {
           "scenario                          tokens   seconds   tokens/s"
               + "   decode-only tokens/s   outside run (wall)   outside us/step (wall)"
               + "   outside run (thread CPU)");
-      Measure cached1 = measure(lm, prompts(prompt, 1), 1, greedy, 10);
+      Measure cached1 = measure(lm::generate, lm::decodeStats, prompts(prompt, 1), 1, greedy, 10);
       print("KV cache, batch 1", cached1);
       Measure uncached1 =
-          measure(lm, prompts(prompt, 1), 1, greedy.toBuilder().kvCache(false).build(), 1);
+          measureUncached(uncached::generate, uncached::stats, prompts(prompt, 1), 1, greedy, 1);
       print("no KV cache, batch 1", uncached1);
-      Measure cached16 = measure(lm, prompts(prompt, 16), 1, greedy, 5);
+      Measure cached16 = measure(lm::generate, lm::decodeStats, prompts(prompt, 16), 1, greedy, 5);
       print("KV cache, batch 16 (16 prompts)", cached16);
-      Measure n16 =
-          measure(lm, prompts(prompt, 1), 16, greedy.toBuilder().temperature(1).seed(1).build(), 5);
+      Measure n16 = measure(lm::generate, lm::decodeStats, prompts(prompt, 1), 16, sampled, 5);
       print("KV cache, 1 prompt x n=16", n16);
       System.out.printf(
           Locale.ROOT,
@@ -192,28 +206,58 @@ public final class DecodeBenchmark {
     }
   }
 
+  /** A generation call: the model's, or the uncached reference decoder's. */
+  interface Generate
+      extends BiFunction<List<GenerationRequest>, GenerationConfig, List<GenerationResult>> {}
+
   private static Measure measure(
-      CausalLm lm, List<GenerationRequest> reqs, int n, GenerationConfig cfg, int reps) {
+      Generate gen,
+      Supplier<DecodeStats> stats,
+      List<GenerationRequest> reqs,
+      int n,
+      GenerationConfig cfg,
+      int reps) {
+    return measure(gen, stats, reqs, n, cfg, reps, true);
+  }
+
+  private static Measure measureUncached(
+      Generate gen,
+      Supplier<DecodeStats> stats,
+      List<GenerationRequest> reqs,
+      int n,
+      GenerationConfig cfg,
+      int reps) {
+    return measure(gen, stats, reqs, n, cfg, reps, false);
+  }
+
+  private static Measure measure(
+      Generate gen,
+      Supplier<DecodeStats> stats,
+      List<GenerationRequest> reqs,
+      int n,
+      GenerationConfig cfg,
+      int reps,
+      boolean kvCache) {
     List<GenerationRequest> rs = new ArrayList<>();
     for (GenerationRequest r : reqs) {
-      rs.add(GenerationRequest.ofText(r.prompt(), n));
+      rs.add(GenerationRequest.ofText(((Prompt.Text) r.prompt()).text(), n));
     }
     List<Measure> runs = new ArrayList<>();
     for (int rep = 0; rep < reps; rep++) {
-      DecodeStats before = lm.decodeStats();
+      DecodeStats before = stats.get();
       long t0 = System.nanoTime();
-      List<GenerationResult> res = lm.generate(rs, cfg);
+      List<GenerationResult> res = gen.apply(rs, cfg);
       double secs = (System.nanoTime() - t0) / 1e9;
-      DecodeStats d = lm.decodeStats().minus(before);
+      DecodeStats d = stats.get().minus(before);
       long toks = res.stream().mapToLong(GenerationResult::completionTokens).sum();
       long firstTokens = (long) rs.size() * n; // sampled from the prefill's logits
-      double decodeSecs = (d.decodeStepNanos() + d.prefillNanos() * (cfg.kvCache() ? 0 : 1)) / 1e9;
+      double decodeSecs = (d.decodeStepNanos() + d.prefillNanos() * (kvCache ? 0 : 1)) / 1e9;
       runs.add(
           new Measure(
               toks,
               secs,
               d.outsideRunShare(),
-              (toks - (cfg.kvCache() ? firstTokens : 0)) / decodeSecs,
+              (toks - (kvCache ? firstTokens : 0)) / decodeSecs,
               (d.decodeStepNanos() - d.decodeRunNanos()) / 1e3 / Math.max(1, d.decodeSteps()),
               d.outsideRunCpuShare()));
     }
@@ -245,9 +289,7 @@ public final class DecodeBenchmark {
     PrefixCacheStats s0 = lm.prefixCacheStats();
     GenerationConfig cfg =
         GenerationConfig.builder()
-            .maxTokens(24)
-            .temperature(1.0)
-            .seed(7)
+            .sampling(SamplingParams.builder().maxTokens(24).temperature(1.0).seed(7).build())
             .prefixReuse(reuse)
             .build();
     List<String> texts = new ArrayList<>();

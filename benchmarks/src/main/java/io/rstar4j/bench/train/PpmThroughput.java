@@ -103,7 +103,7 @@ public final class PpmThroughput {
         Runtime.getRuntime().availableProcessors());
     List<PreferencePair> pairs = pairs(nPairs, 1);
     BackboneSettings settings =
-        BackboneSettings.defaults().withContextLength(context).withBatchSize(batch);
+        BackboneSettings.builder().contextLength(context).batchSize(batch).build();
     try (Backbone backbone =
         ProcessPreferenceModel.openBackbone(backboneDir, Tokenizers::fromFile, settings)) {
       List<String> prompts = new ArrayList<>();
@@ -130,12 +130,13 @@ public final class PpmThroughput {
       }
       for (boolean cacheFeatures : new boolean[] {true, false}) {
         TrainingConfig cfg =
-            TrainingConfig.defaults()
-                .withEpochs(epochs)
-                .withBatchSize(batch)
-                .withHeldOutFraction(0.0)
-                .withPatience(epochs)
-                .withCacheFeatures(cacheFeatures);
+            TrainingConfig.builder()
+                .epochs(epochs)
+                .batchSize(batch)
+                .heldOutFraction(0.0)
+                .patience(epochs)
+                .cacheFeatures(cacheFeatures)
+                .build();
         long t0 = System.nanoTime();
         TrainingResult r = new PpmTrainer(backbone, cfg).train(pairs, null, null);
         double s = (System.nanoTime() - t0) / 1e9;
@@ -154,13 +155,14 @@ public final class PpmThroughput {
       try (Backbone fixed = new RandomFeatures(h)) {
         List<PreferencePair> many = pairs(4096, 2);
         TrainingConfig cfg =
-            TrainingConfig.defaults()
-                .withEpochs(1)
-                .withBatchSize(batch)
-                .withHeldOutFraction(0.0)
-                .withPatience(1);
+            TrainingConfig.builder()
+                .epochs(1)
+                .batchSize(batch)
+                .heldOutFraction(0.0)
+                .patience(1)
+                .build();
         new PpmTrainer(fixed, cfg).train(many, null, null); // warm-up
-        cfg = cfg.withEpochs(5).withPatience(5);
+        cfg = cfg.toBuilder().epochs(5).patience(5).build();
         long t0 = System.nanoTime();
         new PpmTrainer(fixed, cfg).train(many, null, null);
         double s = (System.nanoTime() - t0) / 1e9;

@@ -290,7 +290,7 @@ final class EvalCommand implements RstarCommand {
                   rm,
                   grader,
                   n,
-                  config.maxDepth(),
+                  config.engine().maxDepth(),
                   config.errorsThreshold(),
                   rm == null ? Baselines.Choice.MAJORITY : Baselines.Choice.REWARD_MODEL);
         } else {
@@ -302,7 +302,7 @@ final class EvalCommand implements RstarCommand {
                   rm,
                   beamWidth,
                   n,
-                  config.maxDepth(),
+                  config.engine().maxDepth(),
                   config.errorsThreshold());
         }
         Optional<ScoredAnswer> best = r.answer();

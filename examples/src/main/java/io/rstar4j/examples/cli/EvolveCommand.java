@@ -140,8 +140,8 @@ final class EvolveCommand implements RstarCommand {
     TrainingConfig training;
     BackboneSettings settings;
     try {
-      training = TrainingConfig.defaults().withEpochs(ppmEpochs).withBatchSize(ppmBatch);
-      settings = BackboneSettings.defaults().withContextLength(context);
+      training = TrainingConfig.builder().epochs(ppmEpochs).batchSize(ppmBatch).build();
+      settings = BackboneSettings.builder().contextLength(context).build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -1,5 +1,6 @@
 package io.rstar4j.examples.cli;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.train.data.ExtractionConfig;
 import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.LineError;
@@ -111,7 +112,7 @@ final class ExtractCommand implements RstarCommand {
         Writer unfiltered = open(unfilteredPath)) {
       String source = trees.equals("-") ? "<stdin>" : trees;
       ExtractionSummary s =
-          new TrainingDataExtractor(config)
+          new TrainingDataExtractor(config, AnswerGrader.whitespaceInsensitive())
               .extract(
                   reader,
                   sft,

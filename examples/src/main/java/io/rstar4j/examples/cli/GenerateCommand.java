@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import com.google.gson.JsonObject;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.model.CausalLm;
@@ -104,7 +105,7 @@ public final class GenerateCommand implements RstarCommand {
     if (n < 1) {
       throw new UsageException("--n must be >= 1, was " + n);
     }
-    GenerationConfig.Builder cfg = GenerationConfig.builder();
+    SamplingParams.Builder cfg = SamplingParams.builder();
     List<String> stops = new ArrayList<>();
     try {
       cfg.temperature(temperature).maxTokens(maxTokens).topP(topP).topK(topK);
@@ -134,7 +135,7 @@ public final class GenerateCommand implements RstarCommand {
     long t0 = System.nanoTime();
     try (CausalLm lm = CausalLm.builder(dir).provider(provider).build()) {
       long t1 = System.nanoTime();
-      GenerationResult r = lm.generate(prompt, n, cfg.build());
+      GenerationResult r = lm.generate(prompt, n, GenerationConfig.of(cfg.build()));
       long t2 = System.nanoTime();
       int j = 0;
       for (Completion c : r.completions()) {

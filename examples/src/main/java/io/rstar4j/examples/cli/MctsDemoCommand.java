@@ -90,9 +90,9 @@ public final class MctsDemoCommand implements RstarCommand {
             + ", "
             + config.rollouts()
             + " rollouts, max depth "
-            + config.maxDepth()
+            + config.engine().maxDepth()
             + ", c = "
-            + config.c()
+            + config.engine().rule().explorationConstant().orElse(Double.NaN)
             + ", error threshold "
             + config.errorsThreshold());
     out.println();

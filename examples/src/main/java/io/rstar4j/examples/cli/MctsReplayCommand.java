@@ -2,7 +2,6 @@ package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
-import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchResult;
 import io.rstar4j.mcts.engine.EngineOptions;
 import io.rstar4j.mcts.engine.SelectionRule;
@@ -77,17 +76,18 @@ public final class MctsReplayCommand implements RstarCommand {
       err.println("rstar mcts-replay: " + file + ": " + e.getMessage());
       return 1;
     }
-    SearchConfig.Builder cfg = sp.config().toBuilder();
+    EngineOptions.Builder engine = sp.config().engine().toBuilder();
     if (eagerTerminals) {
-      cfg.terminalMarking(EngineOptions.TerminalMarking.EAGER);
+      engine.terminalMarking(EngineOptions.TerminalMarking.EAGER);
     }
     if (terminateEmpty) {
-      cfg.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
+      engine.emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE);
     }
     if (unvisitedInfinity) {
-      cfg.unvisitedScore(SelectionRule.UnvisitedScore.INFINITY);
+      double c = sp.config().engine().rule().explorationConstant().orElse(2.0);
+      engine.rule(SelectionRule.uct(c, SelectionRule.UnvisitedScore.INFINITY));
     }
-    SearchResult r = sp.replay(cfg.build());
+    SearchResult r = sp.replay(sp.config().toBuilder().engine(engine.build()).build());
     if (json) {
       out.println(GoldenTrees.toJson(r.tree()));
     } else {
@@ -107,31 +107,22 @@ public final class MctsReplayCommand implements RstarCommand {
 
   /** Prints an indented tree: path, N, W, Q, terminal flag, kind and the step's first line. */
   static void printTree(ReasoningTree tree, PrintStream out, boolean fullText) {
-    print(tree.root(), "[]", 0, out, fullText);
-  }
-
-  private static void print(
-      ReasoningNode n, String path, int depth, PrintStream out, boolean fullText) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("  ".repeat(depth))
-        .append(path)
-        .append(
-            String.format(
-                java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
-        .append(n.terminal() ? " terminal" : "")
-        .append(' ')
-        .append(n.kind().jsonName());
-    if (n.answer() != null) {
-      sb.append(" answer=").append(n.answer());
-    }
-    if (!n.text().isEmpty()) {
-      sb.append("  ").append(fullText ? n.text().replace("\n", "\\n") : summary(n.text()));
-    }
-    out.println(sb);
-    for (int i = 0; i < n.children().size(); i++) {
-      String p =
-          path.equals("[]") ? "[" + i + "]" : path.substring(0, path.length() - 1) + ", " + i + "]";
-      print(n.children().get(i), p, depth + 1, out, fullText);
+    for (int i = 0; i < tree.size(); i++) { // pre-order: each node after its parent
+      ReasoningNode n = tree.node(i);
+      StringBuilder sb = new StringBuilder();
+      sb.append("  ".repeat(tree.depth(i)))
+          .append(tree.path(i))
+          .append(
+              String.format(
+                  java.util.Locale.ROOT, " N=%d W=%.4f Q=%.4f", n.visits(), n.valueSum(), n.q()))
+          .append(n.terminal() ? " terminal" : "")
+          .append(' ')
+          .append(n.kind().jsonName());
+      n.answer().ifPresent(a -> sb.append(" answer=").append(a));
+      if (!n.text().isEmpty()) {
+        sb.append("  ").append(fullText ? n.text().replace("\n", "\\n") : summary(n.text()));
+      }
+      out.println(sb);
     }
   }
 

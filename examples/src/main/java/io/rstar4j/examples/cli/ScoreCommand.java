@@ -80,7 +80,8 @@ final class ScoreCommand implements RstarCommand {
     int failures = 0;
     try (reader;
         ProcessPreferenceModel ppm =
-            ProcessPreferenceModel.load(dir, Tokenizers::fromFile, s -> s.withBatchSize(batch))) {
+            ProcessPreferenceModel.load(
+                dir, Tokenizers::fromFile, s -> s.toBuilder().batchSize(batch).build())) {
       List<String> prompts = new ArrayList<>();
       List<Boolean> ok = new ArrayList<>();
       JsonLines.LineReader lines =

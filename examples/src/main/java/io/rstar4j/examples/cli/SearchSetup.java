@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
 import io.rstar4j.core.internal.JsonLines;
@@ -169,25 +170,32 @@ final class SearchSetup {
           throw new UsageException("--provider must be auto, cpu or cuda");
         }
         Path dir = modelDir != null ? modelDir : Path.of(a.model);
-        CausalLm lm = CausalLm.builder(dir).provider(provider).build();
-        OnnxPolicy.Builder b = OnnxPolicy.builder(lm).temperature(temperature).maxTokens(maxTokens);
+        SamplingParams.Builder s =
+            SamplingParams.stepSearch().toBuilder().temperature(temperature).maxTokens(maxTokens);
         if (a.seed != null) {
-          b.seed(a.seed);
+          s.seed(a.seed);
         }
-        return b.build();
+        SamplingParams sampling = s.build();
+        CausalLm lm = CausalLm.builder(dir).provider(provider).build();
+        return OnnxPolicy.builder(lm).sampling(sampling).build();
+      }
+      // the HTTP policy's own default top-p (1), as before
+      SamplingParams.Builder s =
+          SamplingParams.stepSearch().toBuilder()
+              .topP(1.0)
+              .temperature(temperature)
+              .maxTokens(maxTokens);
+      if (a.seed != null) {
+        s.seed(a.seed);
       }
       OpenAiCompatiblePolicy.Builder b =
           OpenAiCompatiblePolicy.builder()
               .baseUrl(a.server)
               .model(a.serverModel)
-              .temperature(temperature)
-              .maxTokens(maxTokens);
+              .sampling(s.build());
       String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
       if (key != null && !key.isBlank()) {
         b.apiKey(key);
-      }
-      if (a.seed != null) {
-        b.seed(a.seed);
       }
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -240,7 +248,7 @@ final class SearchSetup {
         b.candidates(a.n);
       }
       if (a.maxDepth != null) {
-        b.maxDepth(a.maxDepth);
+        b.engine(preset.engine().toBuilder().maxDepth(a.maxDepth).build());
       }
       return b.build();
     } catch (IllegalArgumentException e) {

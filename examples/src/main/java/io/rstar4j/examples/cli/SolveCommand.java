@@ -144,7 +144,6 @@ final class SolveCommand implements RstarCommand {
       try (Progress bar = Progress.search(err, "rstar solve", problems.size())) {
         SearchRunner.builder(sb.build())
             .batchProblems(batch)
-            .grader(grader)
             .onOutcome(
                 o -> {
                   out.println(SearchSetup.outcomeLine(o));

@@ -148,18 +148,19 @@ final class TrainPpmCommand implements RstarCommand {
     BackboneSettings settings;
     try {
       config =
-          TrainingConfig.defaults()
-              .withEpochs(epochs)
-              .withLearningRate(lr)
-              .withBatchSize(batch)
-              .withWeightDecay(weightDecay)
-              .withHeldOutFraction(heldOut)
-              .withPatience(patience)
-              .withSeed(seed)
-              .withCacheFeatures(!noCache)
-              .withResume(!fresh)
-              .withDevice(device);
-      settings = BackboneSettings.defaults().withContextLength(context).withDevice(device);
+          TrainingConfig.builder()
+              .epochs(epochs)
+              .learningRate(lr)
+              .batchSize(batch)
+              .weightDecay(weightDecay)
+              .heldOutFraction(heldOut)
+              .patience(patience)
+              .seed(seed)
+              .cacheFeatures(!noCache)
+              .resume(!fresh)
+              .device(device)
+              .build();
+      settings = BackboneSettings.builder().contextLength(context).device(device).build();
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

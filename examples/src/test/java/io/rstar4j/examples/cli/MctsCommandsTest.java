@@ -61,7 +61,7 @@ class MctsCommandsTest {
     ReasoningTree t = ReasoningTrees.fromJsonLine(lines[0]);
     assertEquals(List.of("89"), t.problem().goldAnswers());
     assertTrue(t.root().visits() > 0);
-    assertEquals(4, t.root().children().size());
+    assertEquals(4, t.childCount(0));
   }
 
   @Test
@@ -109,17 +109,9 @@ class MctsCommandsTest {
     ReasoningTree t =
         ReasoningTrees.fromJsonLine(
             rstar("mcts-demo", "--json", "--script", f.toString()).out().strip());
-    assertEquals(count(t.root()), nodes.size());
+    assertEquals(t.size(), nodes.size());
     JsonElement root = nodes.get(0);
     assertEquals(t.root().visits(), root.getAsJsonObject().get("visits").getAsInt());
-  }
-
-  private static int count(io.rstar4j.core.tree.ReasoningNode n) {
-    int c = 1;
-    for (var k : n.children()) {
-      c += count(k);
-    }
-    return c;
   }
 
   @Test

@@ -8,8 +8,11 @@ import com.google.gson.JsonParser;
 import io.rstar4j.core.Generation;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.PolicyRequest;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.StopReason;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -58,7 +61,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * try (Policy policy = OpenAiCompatiblePolicy.builder()
  *     .baseUrl("http://localhost:8000")
  *     .model("Qwen/Qwen2.5-Math-7B-Instruct")
- *     .temperature(0.7).topP(0.95).maxTokens(1024).seed(1)
+ *     .sampling(SamplingParams.stepSearch().toBuilder().seed(1).build())
  *     .build()) {
  *   List<Generation> candidates = policy.propose(new PolicyRequest(problem, Trajectory.empty(), 8));
  * }
@@ -67,12 +70,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OpenAiCompatiblePolicy implements Policy {
   private static final System.Logger LOG = System.getLogger(OpenAiCompatiblePolicy.class.getName());
 
+  /** The builder's default sampling: {@link SamplingParams#stepSearch()} with top-p 1. */
+  private static final SamplingParams DEFAULT_SAMPLING =
+      SamplingParams.stepSearch().toBuilder().topP(1.0).build();
+
   private final URI endpoint;
   private final String model;
-  private final double temperature;
-  private final double topP;
-  private final int maxTokens;
-  private final Long seed;
+  private final SamplingParams sampling;
   private final List<String> stop;
   private final String apiKey;
   private final Duration timeout;
@@ -91,11 +95,8 @@ public final class OpenAiCompatiblePolicy implements Policy {
   private OpenAiCompatiblePolicy(Builder b) {
     this.endpoint = b.endpoint;
     this.model = b.model;
-    this.temperature = b.temperature;
-    this.topP = b.topP;
-    this.maxTokens = b.maxTokens;
-    this.seed = b.seed;
-    this.stop = b.stop;
+    this.sampling = b.sampling;
+    this.stop = b.sampling.stopStrings();
     this.apiKey = b.apiKey;
     this.timeout = b.timeout;
     this.maxRetries = b.maxRetries;
@@ -123,6 +124,11 @@ public final class OpenAiCompatiblePolicy implements Policy {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** How every call samples. */
+  public SamplingParams sampling() {
+    return sampling;
   }
 
   /** The completions endpoint this policy posts to. */
@@ -166,7 +172,7 @@ public final class OpenAiCompatiblePolicy implements Policy {
         int chunk = 0;
         for (int left = r.n(); left > 0; left -= maxNPerCall, chunk++) {
           int n = Math.min(left, maxNPerCall);
-          Long callSeed = seed == null ? null : seed + chunk;
+          Long callSeed = sampling.seed().isPresent() ? sampling.seed().getAsLong() + chunk : null;
           parts.add(executor.submit(() -> call(prompt, n, callSeed)));
         }
         futures.add(parts);
@@ -217,9 +223,12 @@ public final class OpenAiCompatiblePolicy implements Policy {
     body.addProperty("model", model);
     body.addProperty("prompt", prompt);
     body.addProperty("n", n);
-    body.addProperty("temperature", temperature);
-    body.addProperty("top_p", topP);
-    body.addProperty("max_tokens", maxTokens);
+    body.addProperty("temperature", sampling.temperature());
+    body.addProperty("top_p", sampling.topP());
+    if (sampling.topK() > 0) {
+      body.addProperty("top_k", sampling.topK()); // a vLLM and SGLang extension
+    }
+    body.addProperty("max_tokens", sampling.maxTokens());
     if (callSeed != null) {
       body.addProperty("seed", callSeed);
     }
@@ -497,15 +506,15 @@ public final class OpenAiCompatiblePolicy implements Policy {
 
   // ---------------------------------------------------------------- builder
 
-  /** Builds an {@link OpenAiCompatiblePolicy}; every setter validates at once. */
+  /**
+   * Builds an {@link OpenAiCompatiblePolicy}; every setter validates at once, and setting an option
+   * twice fails ("model was already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private URI endpoint;
     private String model;
-    private double temperature = 0.7;
-    private double topP = 1.0;
-    private int maxTokens = 1024;
-    private Long seed;
-    private List<String> stop = StepFormat.STOP_STRINGS;
+    private SamplingParams sampling = DEFAULT_SAMPLING;
     private String apiKey;
     private Duration timeout = Duration.ofSeconds(120);
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -521,10 +530,13 @@ public final class OpenAiCompatiblePolicy implements Policy {
      * The server: its root ({@code http://localhost:8000}) or its OpenAI base ({@code
      * http://localhost:8000/v1}); the policy posts to {@code .../v1/completions}. Required.
      *
+     * @throws NullPointerException if {@code url} is null
      * @throws IllegalArgumentException if it is not an absolute http(s) URL
+     * @throws IllegalStateException if already set
      */
     public Builder baseUrl(String url) {
       Objects.requireNonNull(url, "url");
+      set.mark("baseUrl");
       URI u;
       try {
         u = URI.create(url.strip());
@@ -548,89 +560,79 @@ public final class OpenAiCompatiblePolicy implements Policy {
       return this;
     }
 
-    /** The served model's name, as the server knows it. Required. */
+    /**
+     * The served model's name, as the server knows it. Required.
+     *
+     * @throws NullPointerException if {@code model} is null
+     * @throws IllegalArgumentException if blank
+     * @throws IllegalStateException if already set
+     */
     public Builder model(String model) {
-      Objects.requireNonNull(model, "model");
-      if (model.isBlank()) {
-        throw new IllegalArgumentException("model must not be blank");
-      }
-      this.model = model;
-      return this;
-    }
-
-    /** Sampling temperature, {@code >= 0} (0 is greedy); default 0.7. */
-    public Builder temperature(double temperature) {
-      if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-        throw new IllegalArgumentException(
-            "temperature must be a finite number >= 0, was " + temperature);
-      }
-      this.temperature = temperature;
-      return this;
-    }
-
-    /** Nucleus sampling mass, in (0, 1]; default 1. */
-    public Builder topP(double topP) {
-      if (!(topP > 0 && topP <= 1)) {
-        throw new IllegalArgumentException("top_p must be in (0, 1], was " + topP);
-      }
-      this.topP = topP;
-      return this;
-    }
-
-    /** Most tokens generated per candidate, {@code >= 1}; default 1024. */
-    public Builder maxTokens(int maxTokens) {
-      if (maxTokens < 1) {
-        throw new IllegalArgumentException("max_tokens must be >= 1, was " + maxTokens);
-      }
-      this.maxTokens = maxTokens;
+      set.mark("model");
+      this.model = Checks.nonBlank("model", model);
       return this;
     }
 
     /**
-     * A sampling seed sent with every call (calls split from one request get seed, seed+1, ...);
-     * default none.
+     * How to sample: {@code temperature}, {@code top_p}, {@code top_k} (sent only when set, a vLLM
+     * and SGLang extension), {@code max_tokens}, {@code seed} (calls split from one request get
+     * seed, seed+1, ...) and {@code stop}. Default: {@link SamplingParams#stepSearch()} with top-p
+     * 1.
+     *
+     * @throws NullPointerException if {@code params} is null
+     * @throws IllegalStateException if already set
      */
-    public Builder seed(long seed) {
-      this.seed = seed;
+    public Builder sampling(SamplingParams params) {
+      set.mark("sampling");
+      this.sampling = Objects.requireNonNull(params, "params");
       return this;
     }
 
-    /** The stop strings; default the step format's ({@link StepFormat#STOP_STRINGS}). */
-    public Builder stop(List<String> stop) {
-      Objects.requireNonNull(stop, "stop");
-      for (String s : stop) {
-        if (s == null || s.isEmpty()) {
-          throw new IllegalArgumentException("stop strings must be non-empty");
-        }
-      }
-      this.stop = List.copyOf(stop);
-      return this;
-    }
-
-    /** A bearer token sent as {@code Authorization}; default none. */
+    /**
+     * A bearer token sent as {@code Authorization}; default none.
+     *
+     * @throws NullPointerException if {@code apiKey} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder apiKey(String apiKey) {
+      set.mark("apiKey");
       this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
       return this;
     }
 
-    /** How long one call may take before it counts as failed (and is retried); default 120 s. */
+    /**
+     * How long one call may take before it counts as failed (and is retried); default 120 s.
+     *
+     * @throws IllegalArgumentException if zero or negative
+     * @throws IllegalStateException if already set
+     */
     public Builder timeout(Duration timeout) {
-      this.timeout = positive(timeout, "timeout");
+      set.mark("timeout");
+      this.timeout = Checks.positive("timeout", timeout);
       return this;
     }
 
-    /** How long connecting may take; default 10 s. */
+    /**
+     * How long connecting may take; default 10 s.
+     *
+     * @throws IllegalArgumentException if zero or negative
+     * @throws IllegalStateException if already set
+     */
     public Builder connectTimeout(Duration connectTimeout) {
-      this.connectTimeout = positive(connectTimeout, "connectTimeout");
+      set.mark("connectTimeout");
+      this.connectTimeout = Checks.positive("connectTimeout", connectTimeout);
       return this;
     }
 
-    /** Retries after a 429, a 5xx, a timeout or a connection error, {@code >= 0}; default 4. */
+    /**
+     * Retries after a 429, a 5xx, a timeout or a connection error, {@code >= 0}; default 4.
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
     public Builder maxRetries(int maxRetries) {
-      if (maxRetries < 0) {
-        throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-      }
-      this.maxRetries = maxRetries;
+      set.mark("maxRetries");
+      this.maxRetries = Checks.atLeast("maxRetries", maxRetries, 0);
       return this;
     }
 
@@ -638,10 +640,14 @@ public final class OpenAiCompatiblePolicy implements Policy {
      * The backoff: the first retry waits about {@code initial}, each next one twice as long (with
      * jitter), never more than {@code max}; a {@code Retry-After} header lengthens the wait up to
      * {@code max}. Defaults 500 ms and 20 s.
+     *
+     * @throws IllegalArgumentException if either is zero or negative, or {@code max < initial}
+     * @throws IllegalStateException if already set
      */
     public Builder backoff(Duration initial, Duration max) {
-      Duration i = positive(initial, "initial backoff");
-      Duration m = positive(max, "max backoff");
+      set.mark("backoff");
+      Duration i = Checks.positive("initial backoff", initial);
+      Duration m = Checks.positive("max backoff", max);
       if (m.compareTo(i) < 0) {
         throw new IllegalArgumentException(
             "max backoff " + m + " is below the initial backoff " + i);
@@ -651,24 +657,28 @@ public final class OpenAiCompatiblePolicy implements Policy {
       return this;
     }
 
-    /** Calls in flight at once, {@code >= 1}; default 32. */
+    /**
+     * Calls in flight at once, {@code >= 1}; default 32.
+     *
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
     public Builder maxConcurrentRequests(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxConcurrentRequests must be >= 1, was " + max);
-      }
-      this.maxConcurrentRequests = max;
+      set.mark("maxConcurrentRequests");
+      this.maxConcurrentRequests = Checks.positive("maxConcurrentRequests", max);
       return this;
     }
 
     /**
      * The largest {@code n} of one call (servers cap it); a request for more candidates is split
      * into several calls. Default: no cap.
+     *
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder maxNPerCall(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxNPerCall must be >= 1, was " + max);
-      }
-      this.maxNPerCall = max;
+      set.mark("maxNPerCall");
+      this.maxNPerCall = Checks.positive("maxNPerCall", max);
       return this;
     }
 
@@ -685,14 +695,6 @@ public final class OpenAiCompatiblePolicy implements Policy {
         throw new IllegalStateException("model is required (the served model's name)");
       }
       return new OpenAiCompatiblePolicy(this);
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + d);
-      }
-      return d;
     }
   }
 }

@@ -78,6 +78,26 @@ public final class Checks {
   }
 
   /**
+   * @throws IllegalArgumentException if {@code v} is outside {@code [lo, hi)} or NaN
+   */
+  public static double inHalfOpenRange(String name, double v, double lo, double hi) {
+    if (!(v >= lo && v < hi)) {
+      throw new IllegalArgumentException(name + " must be in [" + lo + ", " + hi + "), was " + v);
+    }
+    return v;
+  }
+
+  /**
+   * @throws IllegalArgumentException if {@code v} is NaN or infinite
+   */
+  public static double finite(String name, double v) {
+    if (!Double.isFinite(v)) {
+      throw new IllegalArgumentException(name + " must be finite, was " + v);
+    }
+    return v;
+  }
+
+  /**
    * A probability mass in (0, 1], such as top-p.
    *
    * @throws IllegalArgumentException if {@code v} is outside {@code (0, 1]} or NaN

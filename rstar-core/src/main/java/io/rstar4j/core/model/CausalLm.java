@@ -10,6 +10,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,23 +42,25 @@ public final class CausalLm implements AutoCloseable {
   private final OrtSession session;
   private final ExecutionProvider provider;
   private final DecoderLayout layout;
+  private final boolean useCacheBranch;
   private final Tokenizer tokenizer;
-  private final Engine engine;
+  private final Generator generator;
   private boolean closed;
 
   private CausalLm(
       Path directory,
       OrtSession session,
       ExecutionProvider provider,
-      DecoderLayout layout,
+      Inspection inspection,
       Tokenizer tokenizer,
-      Engine engine) {
+      Generator generator) {
     this.directory = directory;
     this.session = session;
     this.provider = provider;
-    this.layout = layout;
+    this.layout = inspection.layout;
+    this.useCacheBranch = inspection.cacheBranch;
     this.tokenizer = tokenizer;
-    this.engine = engine;
+    this.generator = generator;
   }
 
   /**
@@ -64,12 +68,17 @@ public final class CausalLm implements AutoCloseable {
    *
    * @throws IOException if a file is missing or unreadable
    * @throws IllegalArgumentException if the model is not a causal LM export
+   * @throws IllegalStateException if ONNX Runtime is not on the class path
    */
   public static CausalLm load(Path directory) throws IOException {
     return builder(directory).build();
   }
 
-  /** A builder for the export in a directory. */
+  /**
+   * A builder for the export in a directory.
+   *
+   * @throws NullPointerException if {@code directory} is null
+   */
   public static Builder builder(Path directory) {
     return new Builder(Objects.requireNonNull(directory, "directory"));
   }
@@ -98,24 +107,58 @@ public final class CausalLm implements AutoCloseable {
    * Generates continuations for a batch of requests in one batched decode.
    *
    * @return one result per request, in order
-   * @throws IllegalArgumentException if a prompt is empty or leaves no room in the context
+   * @throws IllegalArgumentException if a prompt is empty, leaves no room in the context or holds a
+   *     token id outside the vocabulary
    * @throws IllegalStateException if the model is closed or ONNX Runtime fails
    */
   public synchronized List<GenerationResult> generate(
       List<GenerationRequest> requests, GenerationConfig config) {
-    Objects.requireNonNull(requests, "requests");
     Objects.requireNonNull(config, "config");
+    List<int[]> prompts = promptIds(requests);
+    if (prompts.isEmpty()) {
+      return List.of();
+    }
+    int[] ns = new int[requests.size()];
+    for (int i = 0; i < ns.length; i++) {
+      ns[i] = requests.get(i).n();
+    }
+    try {
+      return generator.generate(prompts, ns, config);
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed while generating: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Convenience: one text prompt, {@code n} samples.
+   *
+   * @throws IllegalArgumentException if the prompt is empty or leaves no room in the context, or
+   *     {@code n} is below 1
+   * @throws IllegalStateException if the model is closed or ONNX Runtime fails
+   */
+  public GenerationResult generate(String prompt, int n, GenerationConfig config) {
+    return generate(List.of(GenerationRequest.ofText(prompt, n)), config).get(0);
+  }
+
+  /**
+   * The checked token ids of every request's prompt.
+   *
+   * @throws IllegalArgumentException if a prompt is empty, leaves no room in the context or holds a
+   *     token id outside the vocabulary
+   * @throws IllegalStateException if the model is closed
+   */
+  synchronized List<int[]> promptIds(List<GenerationRequest> requests) {
+    Objects.requireNonNull(requests, "requests");
     if (closed) {
       throw new IllegalStateException("model is closed");
     }
-    if (requests.isEmpty()) {
-      return List.of();
-    }
     List<int[]> prompts = new ArrayList<>(requests.size());
-    int[] ns = new int[requests.size()];
     for (int i = 0; i < requests.size(); i++) {
       GenerationRequest r = requests.get(i);
-      int[] ids = r.prompt() != null ? tokenizer.encode(r.prompt()) : r.tokensUnsafe();
+      int[] ids =
+          r.prompt() instanceof Prompt.Text t
+              ? tokenizer.encode(t.text())
+              : ((Prompt.Tokens) r.prompt()).idsUnsafe();
       if (ids.length == 0) {
         throw new IllegalArgumentException("request " + i + ": the prompt is empty");
       }
@@ -142,46 +185,50 @@ public final class CausalLm implements AutoCloseable {
         }
       }
       prompts.add(ids);
-      ns[i] = r.n();
     }
-    try {
-      return engine.generate(prompts, ns, config);
-    } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed while generating: " + e.getMessage(), e);
-    }
+    return prompts;
   }
 
-  /** Convenience: one text prompt, {@code n} samples. */
-  public GenerationResult generate(String prompt, int n, GenerationConfig config) {
-    return generate(List.of(GenerationRequest.ofText(prompt, n)), config).get(0);
+  /** The session, for a test-only reference decoder over the same graph. */
+  OrtSession session() {
+    return session;
+  }
+
+  /** Whether the graph takes {@code use_cache_branch} (an Optimum merged decoder). */
+  boolean usesCacheBranch() {
+    return useCacheBranch;
   }
 
   /** For tests: sample rows in parallel from this much rows x vocabulary work on. */
   synchronized void parallelSamplingWork(long work) {
-    engine.parallelSamplingWork(work);
+    generator.parallelSamplingWork(work);
   }
 
   /** The prefix cache's counters and memory. */
   public synchronized PrefixCacheStats prefixCacheStats() {
-    return engine.cacheStats();
+    return generator.cacheStats();
   }
 
   /** Empties the prefix cache (counters are kept). */
   public synchronized void clearPrefixCache() {
-    engine.clearCache();
+    generator.clearCache();
   }
 
   /** Cumulative timing of model runs (see {@link DecodeStats#outsideRunShare()}). */
   public synchronized DecodeStats decodeStats() {
-    return engine.stats();
+    return generator.stats();
   }
 
-  /** Releases the session. Idempotent. */
+  /**
+   * Releases the session. Idempotent.
+   *
+   * @throws IllegalStateException if ONNX Runtime fails to close the session
+   */
   @Override
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      engine.close();
+      generator.close();
       try {
         session.close();
       } catch (OrtException e) {
@@ -190,8 +237,12 @@ public final class CausalLm implements AutoCloseable {
     }
   }
 
-  /** Options for loading; every setter validates at once. */
+  /**
+   * Options for loading; every setter validates at once and may be called once ("provider was
+   * already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private final Path directory;
     private String modelFile;
     private ProviderChoice providerChoice = ProviderChoice.AUTO;
@@ -210,17 +261,24 @@ public final class CausalLm implements AutoCloseable {
     /**
      * The model file inside the directory (default: {@code model.onnx}, else the Optimum merged
      * decoder {@code decoder_model_merged.onnx}).
+     *
+     * @throws IllegalArgumentException if blank
+     * @throws IllegalStateException if already set
      */
     public Builder modelFile(String fileName) {
-      if (fileName.isBlank()) {
-        throw new IllegalArgumentException("model file name must not be blank");
-      }
-      this.modelFile = fileName;
+      set.mark("modelFile");
+      this.modelFile = Checks.nonBlank("model file name", fileName);
       return this;
     }
 
-    /** Which execution provider to use (default {@link ProviderChoice#AUTO}). */
+    /**
+     * Which execution provider to use (default {@link ProviderChoice#AUTO}).
+     *
+     * @throws NullPointerException if {@code choice} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder provider(ProviderChoice choice) {
+      set.mark("provider");
       this.providerChoice = Objects.requireNonNull(choice, "choice");
       return this;
     }
@@ -229,21 +287,23 @@ public final class CausalLm implements AutoCloseable {
      * The CUDA device id (default 0).
      *
      * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
      */
     public Builder cudaDevice(int device) {
-      if (device < 0) {
-        throw new IllegalArgumentException("CUDA device must be >= 0, was " + device);
-      }
-      this.cudaDevice = device;
+      set.mark("cudaDevice");
+      this.cudaDevice = Checks.atLeast("CUDA device", device, 0);
       return this;
     }
 
-    /** Threads for one operator (0: ONNX Runtime's default). */
+    /**
+     * Threads for one operator (0: ONNX Runtime's default).
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
     public Builder intraOpThreads(int threads) {
-      if (threads < 0) {
-        throw new IllegalArgumentException("threads must be >= 0, was " + threads);
-      }
-      this.intraOpThreads = threads;
+      set.mark("intraOpThreads");
+      this.intraOpThreads = Checks.atLeast("intra-op threads", threads, 0);
       return this;
     }
 
@@ -251,8 +311,11 @@ public final class CausalLm implements AutoCloseable {
      * Whether ONNX Runtime's worker threads spin between runs (default true, ONNX Runtime's
      * default). Spinning lowers latency on an idle machine but takes cores from the Java work
      * between decode steps when cores are scarce.
+     *
+     * @throws IllegalStateException if already set
      */
     public Builder spinning(boolean spin) {
+      set.mark("spinning");
       this.spinning = spin;
       return this;
     }
@@ -261,14 +324,23 @@ public final class CausalLm implements AutoCloseable {
      * Whether to measure the generating thread's CPU time inside and outside {@code OrtSession.run}
      * in every decode step (default false; costs three clock reads per step). See {@link
      * DecodeStats#outsideRunCpuShare()}.
+     *
+     * @throws IllegalStateException if already set
      */
     public Builder measureCpuTime(boolean on) {
+      set.mark("measureCpuTime");
       this.measureCpuTime = on;
       return this;
     }
 
-    /** The prefix KV cache budget in bytes; 0 disables the cache. Default 256 MiB. */
+    /**
+     * The prefix KV cache budget in bytes; 0 disables the cache. Default 256 MiB.
+     *
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
     public Builder prefixCacheBytes(long bytes) {
+      set.mark("prefixCacheBytes");
       if (bytes < 0) {
         throw new IllegalArgumentException("prefix cache bytes must be >= 0, was " + bytes);
       }
@@ -276,17 +348,26 @@ public final class CausalLm implements AutoCloseable {
       return this;
     }
 
-    /** Longest prompt piece computed in one model run (bounds the logits buffer). Default 256. */
+    /**
+     * Longest prompt piece computed in one model run (bounds the logits buffer). Default 256.
+     *
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
     public Builder prefillChunk(int tokens) {
-      if (tokens < 1) {
-        throw new IllegalArgumentException("prefill chunk must be >= 1, was " + tokens);
-      }
-      this.prefillChunk = tokens;
+      set.mark("prefillChunk");
+      this.prefillChunk = Checks.positive("prefill chunk", tokens);
       return this;
     }
 
-    /** Uses this tokenizer instead of the directory's {@code tokenizer.json}. */
+    /**
+     * Uses this tokenizer instead of the directory's {@code tokenizer.json}.
+     *
+     * @throws NullPointerException if {@code tokenizer} is null
+     * @throws IllegalStateException if already set
+     */
     public Builder tokenizer(Tokenizer tokenizer) {
+      set.mark("tokenizer");
       this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
       return this;
     }
@@ -296,7 +377,8 @@ public final class CausalLm implements AutoCloseable {
      *
      * @throws IOException if the directory or a needed file is missing or unreadable
      * @throws IllegalArgumentException if the model is not a causal LM export
-     * @throws IllegalStateException if CUDA was required and is not usable
+     * @throws IllegalStateException if ONNX Runtime is not on the class path, or CUDA was required
+     *     and is not usable
      */
     public CausalLm build() throws IOException {
       if (!Files.isDirectory(directory)) {
@@ -320,20 +402,24 @@ public final class CausalLm implements AutoCloseable {
         }
         tok = TokenizerFiles.load(tokFile);
       }
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
-      Providers.Opened opened;
+      OrtEnvironment env = OnnxSessions.environment();
+      String path = model.toString();
+      OnnxSessions.Opened opened;
       try {
         opened =
-            Providers.open(
-                env, model.toString(), providerChoice, cudaDevice, intraOpThreads, spinning);
+            OnnxSessions.open(
+                env,
+                (e, so) -> e.createSession(path, so),
+                path,
+                new SessionSettings(providerChoice, cudaDevice, intraOpThreads, spinning));
       } catch (OrtException e) {
         throw new IllegalArgumentException(
             model + " could not be loaded by ONNX Runtime: " + e.getMessage(), e);
       }
       try {
         Inspection ins = inspect(opened.session(), model, config, genConfig, tok);
-        Engine engine =
-            new Engine(
+        Generator generator =
+            new Generator(
                 env,
                 opened.session(),
                 ins.layout,
@@ -342,8 +428,7 @@ public final class CausalLm implements AutoCloseable {
                 prefillChunk,
                 ins.cacheBranch,
                 measureCpuTime);
-        return new CausalLm(
-            directory, opened.session(), opened.provider(), ins.layout, tok, engine);
+        return new CausalLm(directory, opened.session(), opened.provider(), ins, tok, generator);
       } catch (RuntimeException | OrtException e) {
         try {
           opened.session().close();

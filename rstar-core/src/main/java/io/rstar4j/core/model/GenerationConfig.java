@@ -1,179 +1,95 @@
 package io.rstar4j.core.model;
 
-import java.util.List;
+import io.rstar4j.core.SamplingParams;
+import io.rstar4j.core.internal.SetOnce;
 import java.util.Objects;
-import java.util.OptionalLong;
 
 /**
- * How to sample: temperature (0 = greedy), top-p, top-k, seed, token budget, stop strings, and
- * whether to use the KV cache and the prefix cache. Build with {@link #builder()}.
+ * How a {@link CausalLm} generates: the {@link SamplingParams} (validated there, once) and the
+ * knobs only the local runtime has. Build with {@link #builder()} or a preset.
  *
- * @param maxTokens most tokens generated per sample
- * @param temperature 0 for greedy (argmax, ties to the lowest id), else the softmax temperature
- * @param topP nucleus mass in (0, 1]; 1 disables
- * @param topK keep only the k most likely tokens; 0 disables
- * @param seed the sampling seed: sample j of a prompt draws from a generator seeded by (seed,
- *     prompt tokens, j), so results do not depend on what else is in the batch; empty for fresh
- *     randomness
- * @param stopStrings generation stops once the decoded text contains one; the text is cut after it
- * @param kvCache reuse keys and values between steps (false recomputes the whole sequence each
- *     step: a reference path for tests and benchmarks)
- * @param prefixReuse look up and store prompt prefixes in the model's prefix cache
+ * <p>Sample {@code j} of a prompt draws from a generator seeded by (the seed, the prompt's tokens,
+ * {@code j}), so with a seed the results do not depend on what else is in the batch.
+ *
+ * @param sampling how tokens are sampled and when a sample stops
+ * @param prefixReuse look up and store prompt prefixes in the model's prefix KV cache
  */
-public record GenerationConfig(
-    int maxTokens,
-    double temperature,
-    double topP,
-    int topK,
-    OptionalLong seed,
-    List<String> stopStrings,
-    boolean kvCache,
-    boolean prefixReuse) {
-
+public record GenerationConfig(SamplingParams sampling, boolean prefixReuse) {
+  /**
+   * @throws NullPointerException if {@code sampling} is null
+   */
   public GenerationConfig {
-    if (maxTokens < 1) {
-      throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
-    }
-    if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-      throw new IllegalArgumentException("temperature must be finite and >= 0, was " + temperature);
-    }
-    if (!(topP > 0 && topP <= 1)) {
-      throw new IllegalArgumentException("topP must be in (0, 1], was " + topP);
-    }
-    if (topK < 0) {
-      throw new IllegalArgumentException("topK must be >= 0, was " + topK);
-    }
-    Objects.requireNonNull(seed, "seed");
-    stopStrings = List.copyOf(stopStrings);
-    for (String s : stopStrings) {
-      if (s.isEmpty()) {
-        throw new IllegalArgumentException("stop strings must not be empty");
-      }
-    }
+    Objects.requireNonNull(sampling, "sampling");
   }
 
-  /** Greedy decoding of up to {@code maxTokens} tokens, no stop strings. */
+  /**
+   * These sampling parameters with prefix reuse on.
+   *
+   * @throws NullPointerException if {@code sampling} is null
+   */
+  public static GenerationConfig of(SamplingParams sampling) {
+    return builder().sampling(sampling).build();
+  }
+
+  /**
+   * Greedy decoding of up to {@code maxTokens} tokens, no stop strings, prefix reuse on.
+   *
+   * @throws IllegalArgumentException if {@code maxTokens} is below 1
+   */
   public static GenerationConfig greedy(int maxTokens) {
-    return builder().maxTokens(maxTokens).temperature(0).build();
+    return builder().sampling(SamplingParams.greedy(maxTokens)).build();
   }
 
-  /** A builder with defaults: 256 tokens, temperature 1, top-p 1, top-k off, no seed. */
+  /** A builder with defaults: {@link SamplingParams#builder()}'s defaults, prefix reuse on. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from this configuration. */
+  /** A builder starting from this configuration (none of its values counts as set). */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.maxTokens = maxTokens;
-    b.temperature = temperature;
-    b.topP = topP;
-    b.topK = topK;
-    b.seed = seed;
-    b.stopStrings = stopStrings;
-    b.kvCache = kvCache;
+    b.sampling = sampling;
     b.prefixReuse = prefixReuse;
     return b;
   }
 
-  /** Builder of {@link GenerationConfig}; every setter validates at once. */
+  /**
+   * Builder of {@link GenerationConfig}; setting an option twice fails ("sampling was already
+   * set").
+   */
   public static final class Builder {
-    private int maxTokens = 256;
-    private double temperature = 1.0;
-    private double topP = 1.0;
-    private int topK = 0;
-    private OptionalLong seed = OptionalLong.empty();
-    private List<String> stopStrings = List.of();
-    private boolean kvCache = true;
+    private final SetOnce set = new SetOnce();
+    private SamplingParams sampling = SamplingParams.builder().build();
     private boolean prefixReuse = true;
 
     private Builder() {}
 
     /**
-     * @throws IllegalArgumentException if below 1
+     * How to sample.
+     *
+     * @throws NullPointerException if {@code params} is null
+     * @throws IllegalStateException if already set
      */
-    public Builder maxTokens(int v) {
-      if (v < 1) {
-        throw new IllegalArgumentException("maxTokens must be >= 1, was " + v);
-      }
-      maxTokens = v;
+    public Builder sampling(SamplingParams params) {
+      set.mark("sampling");
+      sampling = Objects.requireNonNull(params, "params");
       return this;
     }
 
     /**
-     * @throws IllegalArgumentException if negative or not finite
+     * Whether to use the model's prefix cache (default true).
+     *
+     * @throws IllegalStateException if already set
      */
-    public Builder temperature(double v) {
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("temperature must be finite and >= 0, was " + v);
-      }
-      temperature = v;
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException if not in (0, 1]
-     */
-    public Builder topP(double v) {
-      if (!(v > 0 && v <= 1)) {
-        throw new IllegalArgumentException("topP must be in (0, 1], was " + v);
-      }
-      topP = v;
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder topK(int v) {
-      if (v < 0) {
-        throw new IllegalArgumentException("topK must be >= 0, was " + v);
-      }
-      topK = v;
-      return this;
-    }
-
-    /** Seeds sampling: same seed and prompt, same samples. */
-    public Builder seed(long v) {
-      seed = OptionalLong.of(v);
-      return this;
-    }
-
-    /** Fresh randomness on every call (the default). */
-    public Builder noSeed() {
-      seed = OptionalLong.empty();
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException if a stop string is empty
-     */
-    public Builder stopStrings(List<String> v) {
-      for (String s : v) {
-        if (s.isEmpty()) {
-          throw new IllegalArgumentException("stop strings must not be empty");
-        }
-      }
-      stopStrings = List.copyOf(v);
-      return this;
-    }
-
-    /** Whether to keep keys and values between steps (default true). */
-    public Builder kvCache(boolean v) {
-      kvCache = v;
-      return this;
-    }
-
-    /** Whether to use the model's prefix cache (default true). */
-    public Builder prefixReuse(boolean v) {
-      prefixReuse = v;
+    public Builder prefixReuse(boolean on) {
+      set.mark("prefixReuse");
+      prefixReuse = on;
       return this;
     }
 
     /** The configuration. */
     public GenerationConfig build() {
-      return new GenerationConfig(
-          maxTokens, temperature, topP, topK, seed, stopStrings, kvCache, prefixReuse);
+      return new GenerationConfig(sampling, prefixReuse);
     }
   }
 }

@@ -3,7 +3,9 @@ package io.rstar4j.core.model;
 import io.rstar4j.core.Generation;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.PolicyRequest;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StepFormat;
+import io.rstar4j.core.internal.SetOnce;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import java.util.Objects;
  * StepFormat#STOP_STRINGS}), which is kept.
  *
  * <pre>{@code
- * try (OnnxPolicy policy = OnnxPolicy.builder(CausalLm.load(dir)).temperature(0.7).build()) {
+ * SamplingParams sampling = SamplingParams.stepSearch().toBuilder().seed(1).build();
+ * try (OnnxPolicy policy = OnnxPolicy.builder(CausalLm.load(dir)).sampling(sampling).build()) {
  *   List<List<Generation>> steps = policy.propose(requests);
  * }
  * }</pre>
@@ -36,9 +39,12 @@ public final class OnnxPolicy implements Policy {
   }
 
   /**
-   * A builder over a loaded model. Defaults: temperature 0.7, top-p 0.95, top-k off, 1024 tokens,
-   * no seed, the step format's stop strings, KV cache and prefix reuse on; the policy closes the
-   * model when closed unless {@link Builder#ownsModel(boolean)} says otherwise.
+   * A builder over a loaded model. Defaults: {@link SamplingParams#stepSearch()} (temperature 0.7,
+   * top-p 0.95, top-k off, 1024 tokens, no seed, the step format's stop strings), prefix reuse on;
+   * the policy closes the model when closed unless {@link Builder#ownsModel(boolean)} says
+   * otherwise.
+   *
+   * @throws NullPointerException if {@code model} is null
    */
   public static Builder builder(CausalLm model) {
     return new Builder(Objects.requireNonNull(model, "model"));
@@ -48,14 +54,21 @@ public final class OnnxPolicy implements Policy {
    * A policy with default settings over the export in a directory.
    *
    * @throws IOException if a file is missing or unreadable
+   * @throws IllegalArgumentException if the model is not a causal LM export
+   * @throws IllegalStateException if ONNX Runtime is not on the class path
    */
   public static OnnxPolicy load(Path directory) throws IOException {
     return builder(CausalLm.load(directory)).build();
   }
 
-  /** The sampling configuration every call uses. */
+  /** The generation configuration every call uses. */
   public GenerationConfig config() {
     return config;
+  }
+
+  /** How every call samples. */
+  public SamplingParams sampling() {
+    return config.sampling();
   }
 
   /** The model. */
@@ -93,15 +106,12 @@ public final class OnnxPolicy implements Policy {
     }
   }
 
-  /** Builder of {@link OnnxPolicy}; setters validate at once. */
+  /** Builder of {@link OnnxPolicy}; setting an option twice fails ("sampling was already set"). */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private final CausalLm model;
-    private final GenerationConfig.Builder cfg =
-        GenerationConfig.builder()
-            .temperature(0.7)
-            .topP(0.95)
-            .maxTokens(1024)
-            .stopStrings(StepFormat.STOP_STRINGS);
+    private SamplingParams sampling = SamplingParams.stepSearch();
+    private boolean prefixReuse = true;
     private boolean ownsModel = true;
 
     private Builder(CausalLm model) {
@@ -109,68 +119,44 @@ public final class OnnxPolicy implements Policy {
     }
 
     /**
-     * @throws IllegalArgumentException if negative or not finite
-     */
-    public Builder temperature(double t) {
-      cfg.temperature(t);
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException if not in (0, 1]
-     */
-    public Builder topP(double p) {
-      cfg.topP(p);
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException if negative
-     */
-    public Builder topK(int k) {
-      cfg.topK(k);
-      return this;
-    }
-
-    /**
-     * @throws IllegalArgumentException if below 1
-     */
-    public Builder maxTokens(int n) {
-      cfg.maxTokens(n);
-      return this;
-    }
-
-    /** Seeds sampling: same seed and prompt, same proposals. */
-    public Builder seed(long seed) {
-      cfg.seed(seed);
-      return this;
-    }
-
-    /**
-     * Replaces the stop strings (default {@link StepFormat#STOP_STRINGS}).
+     * How to sample (default {@link SamplingParams#stepSearch()}).
      *
-     * @throws IllegalArgumentException if one is empty
+     * @throws NullPointerException if {@code params} is null
+     * @throws IllegalStateException if already set
      */
-    public Builder stopStrings(List<String> stops) {
-      cfg.stopStrings(stops);
+    public Builder sampling(SamplingParams params) {
+      set.mark("sampling");
+      this.sampling = Objects.requireNonNull(params, "params");
       return this;
     }
 
-    /** Turns prefix KV reuse across calls on or off (default on). */
+    /**
+     * Turns prefix KV reuse across calls on or off (default on).
+     *
+     * @throws IllegalStateException if already set
+     */
     public Builder prefixReuse(boolean on) {
-      cfg.prefixReuse(on);
+      set.mark("prefixReuse");
+      this.prefixReuse = on;
       return this;
     }
 
-    /** Whether closing the policy closes the model (default true). */
+    /**
+     * Whether closing the policy closes the model (default true).
+     *
+     * @throws IllegalStateException if already set
+     */
     public Builder ownsModel(boolean owns) {
+      set.mark("ownsModel");
       this.ownsModel = owns;
       return this;
     }
 
     /** The policy. */
     public OnnxPolicy build() {
-      return new OnnxPolicy(model, cfg.build(), ownsModel);
+      GenerationConfig config =
+          GenerationConfig.builder().sampling(sampling).prefixReuse(prefixReuse).build();
+      return new OnnxPolicy(model, config, ownsModel);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.rstar4j.core.model;
 
+import io.rstar4j.core.SamplingParams;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -44,7 +45,7 @@ final class Sampler {
    *
    * @param logits buffer holding the row at absolute positions {@code offset .. offset+vocab}
    */
-  int sample(FloatBuffer logits, int offset, GenerationConfig cfg, SplittableRandom rnd) {
+  int sample(FloatBuffer logits, int offset, SamplingParams cfg, SplittableRandom rnd) {
     if (cfg.temperature() == 0) {
       return argmax(logits, offset);
     }

@@ -1,6 +1,7 @@
 package io.rstar4j.core.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -16,6 +17,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.rstar4j.core.Generation;
 import io.rstar4j.core.PolicyRequest;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.StopReason;
 import io.rstar4j.core.Trajectory;
@@ -148,7 +150,16 @@ class OpenAiCompatiblePolicyTest {
   @Test
   void sendsTheProtocolFieldsAndPutsTheStopStringBack() {
     try (OpenAiCompatiblePolicy p =
-        policy().temperature(0.6).topP(0.95).maxTokens(256).seed(42).apiKey("k").build()) {
+        policy()
+            .sampling(
+                SamplingParams.stepSearch().toBuilder()
+                    .temperature(0.6)
+                    .topP(0.95)
+                    .maxTokens(256)
+                    .seed(42)
+                    .build())
+            .apiKey("k")
+            .build()) {
       PolicyRequest r = request("What is 1+1?", 3);
       List<Generation> gens = p.propose(r);
       assertEquals(3, gens.size());
@@ -160,6 +171,7 @@ class OpenAiCompatiblePolicyTest {
       assertEquals(0.95, req.get("top_p").getAsDouble());
       assertEquals(256, req.get("max_tokens").getAsInt());
       assertEquals(42, req.get("seed").getAsLong());
+      assertFalse(req.has("top_k"), "top_k is sent only when set");
       List<String> stops = new ArrayList<>();
       req.getAsJsonArray("stop").forEach(e -> stops.add(e.getAsString()));
       assertEquals(StepFormat.STOP_STRINGS, stops);
@@ -172,6 +184,28 @@ class OpenAiCompatiblePolicyTest {
         assertEquals(5, g.completionTokens());
       }
       assertEquals(new OpenAiCompatiblePolicy.Stats(1, 0, 17, 15), p.stats());
+    }
+  }
+
+  @Test
+  void theDefaultSamplingAndTopKWhenSet() {
+    try (OpenAiCompatiblePolicy p = policy().build()) {
+      assertEquals(SamplingParams.stepSearch().toBuilder().topP(1.0).build(), p.sampling());
+      p.propose(request("q", 1));
+      JsonObject req = received.get(0);
+      assertEquals(0.7, req.get("temperature").getAsDouble());
+      assertEquals(1.0, req.get("top_p").getAsDouble());
+      assertEquals(1024, req.get("max_tokens").getAsInt());
+      assertFalse(req.has("seed"));
+    }
+    received.clear();
+    try (OpenAiCompatiblePolicy p =
+        policy().sampling(SamplingParams.builder().topK(20).temperature(0).build()).build()) {
+      p.propose(request("q", 1));
+      JsonObject req = received.get(0);
+      assertEquals(20, req.get("top_k").getAsInt());
+      assertEquals(0.0, req.get("temperature").getAsDouble());
+      assertFalse(req.has("stop"), "no stop strings asked for, none sent");
     }
   }
 
@@ -238,7 +272,11 @@ class OpenAiCompatiblePolicyTest {
 
   @Test
   void largeNIsSplitOverCallsWithDistinctSeeds() {
-    try (OpenAiCompatiblePolicy p = policy().maxNPerCall(2).seed(7).build()) {
+    try (OpenAiCompatiblePolicy p =
+        policy()
+            .maxNPerCall(2)
+            .sampling(SamplingParams.stepSearch().toBuilder().seed(7).build())
+            .build()) {
       List<Generation> gens = p.propose(request("q", 5));
       assertEquals(5, gens.size());
       List<Integer> ns = new ArrayList<>();
@@ -408,19 +446,27 @@ class OpenAiCompatiblePolicyTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> OpenAiCompatiblePolicy.builder().baseUrl("ftp://h/x"));
+    // the sampling knobs are checked once, in SamplingParams (see SamplingParamsTest)
+    assertThrows(IllegalArgumentException.class, () -> SamplingParams.builder().temperature(-0.1));
     assertThrows(
-        IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().temperature(-0.1));
-    assertThrows(
-        IllegalArgumentException.class,
-        () -> OpenAiCompatiblePolicy.builder().temperature(Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().topP(0));
-    assertThrows(IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().topP(1.5));
-    assertThrows(
-        IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().maxTokens(0));
+        IllegalArgumentException.class, () -> SamplingParams.builder().temperature(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> SamplingParams.builder().topP(0));
+    assertThrows(IllegalArgumentException.class, () -> SamplingParams.builder().topP(1.5));
+    assertThrows(IllegalArgumentException.class, () -> SamplingParams.builder().maxTokens(0));
     assertThrows(
         IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().maxRetries(-1));
     assertThrows(
-        IllegalArgumentException.class, () -> OpenAiCompatiblePolicy.builder().stop(List.of("")));
+        IllegalArgumentException.class, () -> SamplingParams.builder().stopStrings(List.of("")));
+    assertThrows(
+        IllegalStateException.class,
+        () -> OpenAiCompatiblePolicy.builder().model("m").model("n"),
+        "an option set twice");
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            OpenAiCompatiblePolicy.builder()
+                .sampling(SamplingParams.greedy(8))
+                .sampling(SamplingParams.greedy(9)));
     assertThrows(
         IllegalArgumentException.class,
         () -> OpenAiCompatiblePolicy.builder().timeout(Duration.ZERO));

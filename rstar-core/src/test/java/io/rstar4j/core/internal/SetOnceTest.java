@@ -43,5 +43,20 @@ class SetOnceTest {
     assertThrows(IllegalArgumentException.class, () -> Checks.positive("timeout", Duration.ZERO));
     assertThrows(IllegalArgumentException.class, () -> Checks.inRange("k", 9, 1, 8));
     assertThrows(IllegalArgumentException.class, () -> Checks.nonBlank("name", " "));
+    assertEquals(0.0, Checks.inHalfOpenRange("beta1", 0.0, 0, 1));
+    assertEquals(
+        "beta1 must be in [0.0, 1.0), was 1.0",
+        assertThrows(
+                IllegalArgumentException.class, () -> Checks.inHalfOpenRange("beta1", 1.0, 0, 1))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> Checks.inHalfOpenRange("f", Double.NaN, 0, 1));
+    assertEquals(-3.5, Checks.finite("margin", -3.5));
+    assertEquals(
+        "margin must be finite, was Infinity",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Checks.finite("margin", Double.POSITIVE_INFINITY))
+            .getMessage());
   }
 }

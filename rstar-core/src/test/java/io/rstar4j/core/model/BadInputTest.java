@@ -3,6 +3,7 @@ package io.rstar4j.core.model;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.onnx.ElementType;
 import io.rstar4j.core.onnx.OnnxGraphBuilder;
 import java.nio.file.Files;
@@ -134,11 +135,16 @@ class BadInputTest {
   void invalidOptionsFailAtOnce() {
     assertThrows(IllegalArgumentException.class, () -> CausalLm.builder(good).prefillChunk(0));
     assertThrows(IllegalArgumentException.class, () -> CausalLm.builder(good).prefixCacheBytes(-1));
-    assertThrows(IllegalArgumentException.class, () -> GenerationConfig.builder().topP(0));
-    assertThrows(IllegalArgumentException.class, () -> GenerationConfig.builder().temperature(-1));
-    assertThrows(IllegalArgumentException.class, () -> GenerationConfig.builder().maxTokens(0));
+    assertThrows(IllegalArgumentException.class, () -> SamplingParams.builder().topP(0));
+    assertThrows(IllegalArgumentException.class, () -> SamplingParams.builder().temperature(-1));
+    assertThrows(IllegalArgumentException.class, () -> SamplingParams.builder().maxTokens(0));
     assertThrows(
-        IllegalArgumentException.class, () -> GenerationConfig.builder().stopStrings(List.of("")));
+        IllegalArgumentException.class, () -> SamplingParams.builder().stopStrings(List.of("")));
+    assertThrows(IllegalArgumentException.class, () -> GenerationConfig.greedy(0));
+    assertThrows(
+        IllegalStateException.class, () -> CausalLm.builder(good).prefillChunk(8).prefillChunk(9));
+    assertThrows(
+        IllegalArgumentException.class, () -> GenerationRequest.ofTokens(new int[] {1}, 0));
     assertThrows(IllegalArgumentException.class, () -> GenerationRequest.ofText("x", 0));
   }
 }

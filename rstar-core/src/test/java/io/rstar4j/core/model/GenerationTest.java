@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StopReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GenerationTest {
   @TempDir static Path dir;
   static CausalLm lm;
+  static ReferenceDecoder reference;
 
   static final List<String> PROMPTS =
       List.of("Hello world", "x = 3\nprint(x)", "The quick brown fox jumps over", "é∑ 猫");
@@ -26,10 +28,12 @@ class GenerationTest {
   static void load() throws Exception {
     TinyQwen2.writeExport(TinyQwen2.Config.tiny(), dir);
     lm = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).build();
+    reference = new ReferenceDecoder(lm);
   }
 
   @AfterAll
   static void close() {
+    reference.close();
     lm.close();
   }
 
@@ -52,11 +56,10 @@ class GenerationTest {
 
   @Test
   void greedyWithCacheEqualsGreedyWithout() {
-    GenerationConfig cached = GenerationConfig.greedy(40);
-    GenerationConfig uncached = cached.toBuilder().kvCache(false).build();
+    GenerationConfig cfg = GenerationConfig.greedy(40);
     for (String p : PROMPTS) {
-      GenerationResult a = lm.generate(p, 1, cached);
-      GenerationResult b = lm.generate(p, 1, uncached);
+      GenerationResult a = lm.generate(p, 1, cfg);
+      GenerationResult b = reference.generate(p, 1, cfg);
       assertEquals(tokens(b, 0), tokens(a, 0), p);
       assertEquals(b.completions().get(0).text(), a.completions().get(0).text());
       assertTrue(tokens(a, 0).size() >= 10, "generation too short to compare: " + tokens(a, 0));
@@ -65,15 +68,15 @@ class GenerationTest {
 
   @Test
   void longGenerationsGrowTheKvBuffersWithoutChangingResults() throws Exception {
-    try (CausalLm fresh = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).build()) {
+    try (CausalLm fresh = CausalLm.builder(dir).tokenizer(new ByteTestTokenizer()).build();
+        ReferenceDecoder uncachedDecoder = new ReferenceDecoder(fresh)) {
       List<GenerationRequest> reqs =
           List.of(
               GenerationRequest.ofText("a", 2),
               GenerationRequest.ofText("a much longer prompt than the other", 1));
       GenerationConfig cfg = GenerationConfig.greedy(150);
       List<GenerationResult> cached = fresh.generate(reqs, cfg);
-      List<GenerationResult> uncached =
-          fresh.generate(reqs, cfg.toBuilder().kvCache(false).build());
+      List<GenerationResult> uncached = uncachedDecoder.generate(reqs, cfg);
       for (int i = 0; i < reqs.size(); i++) {
         for (int j = 0; j < reqs.get(i).n(); j++) {
           assertEquals(tokens(uncached.get(i), j), tokens(cached.get(i), j));
@@ -89,11 +92,14 @@ class GenerationTest {
         List.of(
             GenerationConfig.greedy(30),
             GenerationConfig.builder()
-                .maxTokens(30)
-                .temperature(0.9)
-                .topP(0.95)
-                .topK(50)
-                .seed(7)
+                .sampling(
+                    SamplingParams.builder()
+                        .maxTokens(30)
+                        .temperature(0.9)
+                        .topP(0.95)
+                        .topK(50)
+                        .seed(7)
+                        .build())
                 .prefixReuse(false)
                 .build())) {
       List<GenerationRequest> reqs = new ArrayList<>();
@@ -101,8 +107,7 @@ class GenerationTest {
         reqs.add(GenerationRequest.ofText(p, 3));
       }
       List<GenerationResult> batched = lm.generate(reqs, cfg);
-      List<GenerationResult> batchedNoCache =
-          lm.generate(reqs, cfg.toBuilder().kvCache(false).build());
+      List<GenerationResult> batchedNoCache = reference.generate(reqs, cfg);
       for (int i = 0; i < PROMPTS.size(); i++) {
         GenerationResult alone = lm.generate(PROMPTS.get(i), 3, cfg);
         for (int j = 0; j < 3; j++) {
@@ -115,11 +120,14 @@ class GenerationTest {
 
   @Test
   void sameSeedSameSamplesOtherSeedOtherSamples() {
-    GenerationConfig cfg =
-        GenerationConfig.builder().maxTokens(24).temperature(1.0).seed(123).build();
+    SamplingParams sampling =
+        SamplingParams.builder().maxTokens(24).temperature(1.0).seed(123).build();
+    GenerationConfig cfg = GenerationConfig.of(sampling);
     GenerationResult a = lm.generate("Once upon a time", 4, cfg);
     GenerationResult b = lm.generate("Once upon a time", 4, cfg);
-    GenerationResult c = lm.generate("Once upon a time", 4, cfg.toBuilder().seed(124).build());
+    GenerationResult c =
+        lm.generate(
+            "Once upon a time", 4, GenerationConfig.of(sampling.toBuilder().seed(124).build()));
     for (int j = 0; j < 4; j++) {
       assertEquals(tokens(a, j), tokens(b, j));
     }
@@ -131,13 +139,14 @@ class GenerationTest {
   @Test
   void parallelSamplingGivesTheSameSamples() throws Exception {
     GenerationConfig cfg =
-        GenerationConfig.builder()
-            .maxTokens(20)
-            .temperature(1.0)
-            .topP(0.9)
-            .topK(100)
-            .seed(5)
-            .build();
+        GenerationConfig.of(
+            SamplingParams.builder()
+                .maxTokens(20)
+                .temperature(1.0)
+                .topP(0.9)
+                .topK(100)
+                .seed(5)
+                .build());
     List<GenerationRequest> reqs =
         List.of(
             GenerationRequest.ofText("parallel", 8),
@@ -159,9 +168,7 @@ class GenerationTest {
         lm.generate(
                 List.of(GenerationRequest.ofText("shared prefill", 8)),
                 GenerationConfig.builder()
-                    .maxTokens(5)
-                    .temperature(1)
-                    .seed(1)
+                    .sampling(SamplingParams.builder().maxTokens(5).temperature(1).seed(1).build())
                     .prefixReuse(false)
                     .build())
             .get(0);
@@ -226,9 +233,10 @@ class GenerationTest {
         lm.generate(
             "The quick brown fox jumps over",
             1,
-            GenerationConfig.greedy(40).toBuilder()
-                .stopStrings(List.of("never-there", stop))
-                .build());
+            GenerationConfig.of(
+                SamplingParams.greedy(40).toBuilder()
+                    .stopStrings(List.of("never-there", stop))
+                    .build()));
     Completion c = cut.completions().get(0);
     assertEquals(StopReason.STOP_STRING, c.stopReason());
     assertEquals(text.substring(0, at + 3), c.text());

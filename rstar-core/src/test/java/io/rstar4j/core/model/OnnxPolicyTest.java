@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rstar4j.core.Generation;
 import io.rstar4j.core.PolicyRequest;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.StopReason;
@@ -42,15 +43,23 @@ class OnnxPolicyTest {
   @Test
   void defaultsFollowTheStepFormat() {
     OnnxPolicy p = OnnxPolicy.builder(lm).ownsModel(false).build();
-    assertEquals(StepFormat.STOP_STRINGS, p.config().stopStrings());
-    assertTrue(p.config().kvCache() && p.config().prefixReuse());
+    assertEquals(StepFormat.STOP_STRINGS, p.config().sampling().stopStrings());
+    assertEquals(SamplingParams.stepSearch(), p.sampling());
+    assertEquals(0.7, p.sampling().temperature());
+    assertEquals(0.95, p.sampling().topP());
+    assertEquals(1024, p.sampling().maxTokens());
+    assertTrue(p.config().prefixReuse());
     p.close();
     lm.generate("still open", 1, GenerationConfig.greedy(1)); // not closed by the policy
   }
 
   @Test
   void proposesNPerRequestWithAccountingAndMatchesTheModel() {
-    OnnxPolicy p = OnnxPolicy.builder(lm).ownsModel(false).seed(3).maxTokens(16).build();
+    OnnxPolicy p =
+        OnnxPolicy.builder(lm)
+            .ownsModel(false)
+            .sampling(SamplingParams.stepSearch().toBuilder().seed(3).maxTokens(16).build())
+            .build();
     List<List<Generation>> out = p.propose(REQUESTS);
     assertEquals(2, out.size());
     assertEquals(3, out.get(0).size());
@@ -76,7 +85,15 @@ class OnnxPolicyTest {
   void generationsAreCutAtTheFirstStopStringWhichIsKept() {
     List<String> stops = List.of("e", "t", "<end_of_step>");
     OnnxPolicy p =
-        OnnxPolicy.builder(lm).ownsModel(false).seed(11).maxTokens(40).stopStrings(stops).build();
+        OnnxPolicy.builder(lm)
+            .ownsModel(false)
+            .sampling(
+                SamplingParams.stepSearch().toBuilder()
+                    .seed(11)
+                    .maxTokens(40)
+                    .stopStrings(stops)
+                    .build())
+            .build();
     int stopped = 0;
     for (List<Generation> gens : p.propose(REQUESTS)) {
       for (Generation g : gens) {

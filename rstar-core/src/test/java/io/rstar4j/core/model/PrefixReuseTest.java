@@ -3,6 +3,7 @@ package io.rstar4j.core.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstar4j.core.SamplingParams;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,13 @@ class PrefixReuseTest {
     for (GenerationConfig cfg :
         List.of(
             GenerationConfig.greedy(12),
-            GenerationConfig.builder().maxTokens(12).temperature(1.0).topP(0.9).seed(99).build())) {
+            GenerationConfig.of(
+                SamplingParams.builder()
+                    .maxTokens(12)
+                    .temperature(1.0)
+                    .topP(0.9)
+                    .seed(99)
+                    .build()))) {
       List<String> on;
       List<String> off;
       List<String> tight;
@@ -88,7 +95,8 @@ class PrefixReuseTest {
       assertTrue(stats.hits() > 0 && stats.reusedTokens() > 0, stats.toString());
       assertTrue(stats.hitRate() > 0.5, stats.toString());
       assertTrue(stats.bytes() > 0 && stats.bytes() <= stats.capacityBytes());
-      if (cfg.temperature() > 0) { // distinct siblings: entries that are not prefixes of others
+      if (cfg.sampling().temperature()
+          > 0) { // distinct siblings: entries that are not prefixes of others
         assertTrue(tightStats.evictions() > 0, tightStats.toString());
       }
       assertTrue(tightStats.bytes() <= budget);

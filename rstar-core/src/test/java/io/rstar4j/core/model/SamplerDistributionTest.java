@@ -3,6 +3,7 @@ package io.rstar4j.core.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstar4j.core.SamplingParams;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class SamplerDistributionTest {
   private static void assertFollowsSoftmax(float[] l, double t, long seed) {
     double[] p = softmax(l, t);
     Sampler s = new Sampler(l.length);
-    GenerationConfig cfg = GenerationConfig.builder().temperature(t).build();
+    SamplingParams cfg = SamplingParams.builder().temperature(t).build();
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] counts = new int[l.length];
     for (int i = 0; i < DRAWS; i++) {

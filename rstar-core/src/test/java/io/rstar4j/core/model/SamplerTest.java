@@ -6,6 +6,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import io.rstar4j.core.SamplingParams;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Random;
@@ -39,7 +40,7 @@ class SamplerTest {
             (seed, k, vocab) -> {
               float[] l = logits(seed, vocab);
               Sampler s = new Sampler(vocab);
-              GenerationConfig cfg = GenerationConfig.builder().temperature(1.5).topK(k).build();
+              SamplingParams cfg = SamplingParams.builder().temperature(1.5).topK(k).build();
               SplittableRandom rnd = new SplittableRandom(seed);
               for (int i = 0; i < 20; i++) {
                 int t = s.sample(FloatBuffer.wrap(l), 0, cfg, rnd);
@@ -75,7 +76,7 @@ class SamplerTest {
                 c += probs[order[size++]];
               }
               Sampler s = new Sampler(vocab);
-              GenerationConfig cfg = GenerationConfig.builder().temperature(1.0).topP(p).build();
+              SamplingParams cfg = SamplingParams.builder().temperature(1.0).topP(p).build();
               SplittableRandom rnd = new SplittableRandom(seed);
               for (int i = 0; i < 20; i++) {
                 int t = s.sample(FloatBuffer.wrap(l), 0, cfg, rnd);
@@ -89,10 +90,10 @@ class SamplerTest {
     float[] l = {0f, (float) Math.log(3), 0f, -50f};
     Sampler s = new Sampler(4);
     assertEquals(
-        1, s.sample(FloatBuffer.wrap(l), 0, GenerationConfig.greedy(1), new SplittableRandom(1)));
+        1, s.sample(FloatBuffer.wrap(l), 0, SamplingParams.greedy(1), new SplittableRandom(1)));
     int[] counts = new int[4];
     SplittableRandom rnd = new SplittableRandom(5);
-    GenerationConfig cfg = GenerationConfig.builder().temperature(1).build();
+    SamplingParams cfg = SamplingParams.builder().temperature(1).build();
     for (int i = 0; i < 20000; i++) {
       counts[s.sample(FloatBuffer.wrap(l), 0, cfg, rnd)]++;
     }
@@ -102,7 +103,7 @@ class SamplerTest {
     // Offsets into a batch buffer are honoured.
     float[] batch = new float[8];
     System.arraycopy(l, 0, batch, 4, 4);
-    assertEquals(1, s.sample(FloatBuffer.wrap(batch), 4, GenerationConfig.greedy(1), rnd));
+    assertEquals(1, s.sample(FloatBuffer.wrap(batch), 4, SamplingParams.greedy(1), rnd));
   }
 
   private static double[] toDouble(float[] f) {

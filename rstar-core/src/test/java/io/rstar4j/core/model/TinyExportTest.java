@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import java.nio.file.Files;
@@ -55,7 +56,10 @@ class TinyExportTest {
     assertTrue(Files.readString(dir.resolve("config.json")).contains("\"model_type\": \"qwen2\""));
     try (CausalLm lm = CausalLm.load(dir)) {
       GenerationResult r =
-          lm.generate("the cat", 2, GenerationConfig.builder().maxTokens(8).seed(1).build());
+          lm.generate(
+              "the cat",
+              2,
+              GenerationConfig.of(SamplingParams.builder().maxTokens(8).seed(1).build()));
       assertEquals(2, r.completions().size());
       assertEquals(lm.tokenizer().encode("the cat").length, r.promptTokens());
       for (Completion c : r.completions()) {

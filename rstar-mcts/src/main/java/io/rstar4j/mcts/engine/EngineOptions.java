@@ -1,5 +1,7 @@
 package io.rstar4j.mcts.engine;
 
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import java.util.Objects;
 
 /**
@@ -72,133 +74,180 @@ public record EngineOptions(
    * @throws NullPointerException if any enum or the rule is null
    */
   public EngineOptions {
-    if (maxDepth < 1) {
-      throw new IllegalArgumentException("maxDepth must be >= 1, was " + maxDepth);
-    }
+    maxDepth = checkMaxDepth(maxDepth);
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(terminalMarking, "terminalMarking");
     Objects.requireNonNull(emptyExpansion, "emptyExpansion");
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(backup, "backup");
-    if (!(virtualLoss >= 0) || Double.isInfinite(virtualLoss)) {
-      throw new IllegalArgumentException("virtualLoss must be finite and >= 0, was " + virtualLoss);
-    }
-  }
-
-  /** The reference's behaviour: UCT with the given c, unvisited = 0, lazy marking, freezing. */
-  public static EngineOptions reference(double c, int maxDepth) {
-    return new EngineOptions(
-        maxDepth,
-        SelectionRule.uct(c),
-        TerminalMarking.LAZY,
-        EmptyExpansion.FREEZE,
-        RolloutShape.DEEP,
-        false,
-        Backup.SINGLE_AGENT,
-        0.0,
-        false,
-        0L);
-  }
-
-  /** A builder starting from these options. */
-  public Builder toBuilder() {
-    return new Builder(this);
+    virtualLoss = checkVirtualLoss(virtualLoss);
   }
 
   /**
-   * Builds options from {@link #reference(double, int) reference(2.0, 16)}; setters validate at
-   * once.
+   * The reference's behaviour: UCT with the given c, unvisited = 0, lazy marking, freezing.
+   *
+   * @throws IllegalArgumentException if c is negative or not finite, or maxDepth is below 1
    */
-  public static Builder builder() {
-    return new Builder(reference(2.0, 16));
+  public static EngineOptions reference(double c, int maxDepth) {
+    return builder().rule(SelectionRule.uct(c)).maxDepth(maxDepth).build();
   }
 
-  /** Builder for {@link EngineOptions}. Every setter validates its argument immediately. */
+  /**
+   * A builder with the reference's values: depth 16, UCT with c = 2 (unvisited children score 0),
+   * lazy terminal marking, freezing empty expansions, deep rollouts, terminals skipped,
+   * single-agent backup, no virtual loss, ties to the first child.
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options (none of them counts as set). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.maxDepth = maxDepth;
+    b.rule = rule;
+    b.terminalMarking = terminalMarking;
+    b.emptyExpansion = emptyExpansion;
+    b.shape = shape;
+    b.revisitTerminals = revisitTerminals;
+    b.backup = backup;
+    b.virtualLoss = virtualLoss;
+    b.randomTies = randomTies;
+    b.seed = seed;
+    return b;
+  }
+
+  // Each check is written once: the setters fail fast with it and the constructor applies it.
+
+  private static int checkMaxDepth(int v) {
+    return Checks.positive("maxDepth", v);
+  }
+
+  private static double checkVirtualLoss(double v) {
+    return Checks.finiteNonNegative("virtualLoss", v);
+  }
+
+  /**
+   * Builder of {@link EngineOptions}: every setter validates at once, and setting an option twice
+   * fails ("maxDepth was already set").
+   */
   public static final class Builder {
-    private int maxDepth;
-    private SelectionRule rule;
-    private TerminalMarking terminalMarking;
-    private EmptyExpansion emptyExpansion;
-    private RolloutShape shape;
+    private final SetOnce set = new SetOnce();
+    private int maxDepth = 16;
+    private SelectionRule rule = SelectionRule.uct(2.0);
+    private TerminalMarking terminalMarking = TerminalMarking.LAZY;
+    private EmptyExpansion emptyExpansion = EmptyExpansion.FREEZE;
+    private RolloutShape shape = RolloutShape.DEEP;
     private boolean revisitTerminals;
-    private Backup backup;
+    private Backup backup = Backup.SINGLE_AGENT;
     private double virtualLoss;
     private boolean randomTies;
     private long seed;
 
-    private Builder(EngineOptions o) {
-      maxDepth = o.maxDepth;
-      rule = o.rule;
-      terminalMarking = o.terminalMarking;
-      emptyExpansion = o.emptyExpansion;
-      shape = o.shape;
-      revisitTerminals = o.revisitTerminals;
-      backup = o.backup;
-      virtualLoss = o.virtualLoss;
-      randomTies = o.randomTies;
-      seed = o.seed;
-    }
+    private Builder() {}
 
     /**
+     * How many levels one rollout may go down.
+     *
      * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder maxDepth(int v) {
-      if (v < 1) {
-        throw new IllegalArgumentException("maxDepth must be >= 1, was " + v);
-      }
-      maxDepth = v;
+      set.mark("maxDepth");
+      maxDepth = checkMaxDepth(v);
       return this;
     }
 
-    /** The selection rule. */
+    /**
+     * The selection rule.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder rule(SelectionRule v) {
+      set.mark("rule");
       rule = Objects.requireNonNull(v, "rule");
       return this;
     }
 
-    /** When all-terminal parents become terminal. */
+    /**
+     * When all-terminal parents become terminal.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder terminalMarking(TerminalMarking v) {
+      set.mark("terminalMarking");
       terminalMarking = Objects.requireNonNull(v, "terminalMarking");
       return this;
     }
 
-    /** What an empty expansion does. */
+    /**
+     * What an empty expansion does.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder emptyExpansion(EmptyExpansion v) {
+      set.mark("emptyExpansion");
       emptyExpansion = Objects.requireNonNull(v, "emptyExpansion");
       return this;
     }
 
-    /** How far a rollout goes. */
+    /**
+     * How far a rollout goes.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder shape(RolloutShape v) {
+      set.mark("shape");
       shape = Objects.requireNonNull(v, "shape");
       return this;
     }
 
-    /** Whether terminal children stay selectable. */
+    /**
+     * Whether terminal children stay selectable.
+     *
+     * @throws IllegalStateException if already set
+     */
     public Builder revisitTerminals(boolean v) {
+      set.mark("revisitTerminals");
       revisitTerminals = v;
       return this;
     }
 
-    /** Single-agent or negamax backup. */
+    /**
+     * Single-agent or negamax backup.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder backup(Backup v) {
+      set.mark("backup");
       backup = Objects.requireNonNull(v, "backup");
       return this;
     }
 
     /**
+     * The virtual loss per in-flight rollout through a node (0 = off).
+     *
      * @throws IllegalArgumentException if negative or not finite
+     * @throws IllegalStateException if already set
      */
     public Builder virtualLoss(double v) {
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException("virtualLoss must be finite and >= 0, was " + v);
-      }
-      virtualLoss = v;
+      set.mark("virtualLoss");
+      virtualLoss = checkVirtualLoss(v);
       return this;
     }
 
-    /** Random (seeded) tie-breaking instead of the first child. */
+    /**
+     * Random (seeded) tie-breaking instead of the first child.
+     *
+     * @throws IllegalStateException if already set
+     */
     public Builder randomTies(boolean v, long seed) {
+      set.mark("randomTies");
       randomTies = v;
       this.seed = seed;
       return this;

@@ -1,5 +1,7 @@
 package io.rstar4j.mcts.engine;
 
+import java.util.OptionalDouble;
+
 /**
  * How a child is scored for selection: a small pure function of the parent's and the child's
  * statistics. The engine picks, among a node's selectable children in creation order, the first one
@@ -18,6 +20,14 @@ public interface SelectionRule {
    * @return the score; higher is selected first
    */
   double score(double parentVisits, double childVisits, double childValueSum, double prior);
+
+  /**
+   * The exploration constant c of a stock rule ({@link #uct}, {@link #puct}), for reports; empty
+   * for a rule of one's own.
+   */
+  default OptionalDouble explorationConstant() {
+    return OptionalDouble.empty();
+  }
 
   /** What an unvisited child scores under UCT. */
   enum UnvisitedScore {
@@ -56,7 +66,22 @@ public interface SelectionRule {
    */
   static SelectionRule puct(double c) {
     checkC(c);
-    return (np, nc, w, prior) -> Selection.puct(c, np, nc, w, prior);
+    return new SelectionRule() {
+      @Override
+      public double score(double np, double nc, double w, double prior) {
+        return Selection.puct(c, np, nc, w, prior);
+      }
+
+      @Override
+      public OptionalDouble explorationConstant() {
+        return OptionalDouble.of(c);
+      }
+
+      @Override
+      public String toString() {
+        return "puct(c=" + c + ")";
+      }
+    };
   }
 
   private static void checkC(double c) {

@@ -34,6 +34,11 @@ final class Uct implements SelectionRule {
   }
 
   @Override
+  public java.util.OptionalDouble explorationConstant() {
+    return java.util.OptionalDouble.of(c);
+  }
+
+  @Override
   public String toString() {
     return "uct(c=" + c + (unvisitedInfinity ? ", unvisited=+inf)" : ")");
   }

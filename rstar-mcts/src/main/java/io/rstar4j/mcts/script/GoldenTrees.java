@@ -24,18 +24,12 @@ public final class GoldenTrees {
 
   /** The nodes of a tree in depth-first pre-order (which is the sorted path order). */
   public static List<Entry> entries(ReasoningTree tree) {
-    List<Entry> out = new ArrayList<>();
-    walk(tree.root(), new ArrayList<>(), out);
-    return out;
-  }
-
-  private static void walk(ReasoningNode n, List<Integer> path, List<Entry> out) {
-    out.add(new Entry(path, n.visits(), n.valueSum(), n.terminal()));
-    for (int i = 0; i < n.children().size(); i++) {
-      path.add(i);
-      walk(n.children().get(i), path, out);
-      path.remove(path.size() - 1);
+    List<Entry> out = new ArrayList<>(tree.size());
+    for (int i = 0; i < tree.size(); i++) {
+      ReasoningNode n = tree.node(i);
+      out.add(new Entry(tree.path(i), n.visits(), n.valueSum(), n.terminal()));
     }
+    return out;
   }
 
   /** The node list as a JSON object. */

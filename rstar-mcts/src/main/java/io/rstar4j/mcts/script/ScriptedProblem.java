@@ -19,6 +19,8 @@ import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.mcts.SearchResult;
+import io.rstar4j.mcts.engine.EngineOptions;
+import io.rstar4j.mcts.engine.SelectionRule;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -130,12 +132,14 @@ public final class ScriptedProblem {
       if (cfg.has("rollouts")) {
         b.rollouts(cfg.get("rollouts").getAsInt());
       }
+      EngineOptions.Builder engine = base.engine().toBuilder();
       if (cfg.has("maxDepth")) {
-        b.maxDepth(cfg.get("maxDepth").getAsInt());
+        engine.maxDepth(cfg.get("maxDepth").getAsInt());
       }
       if (cfg.has("c")) {
-        b.c(cfg.get("c").getAsDouble());
+        engine.rule(SelectionRule.uct(cfg.get("c").getAsDouble()));
       }
+      b.engine(engine.build());
       if (cfg.has("errorsThreshold")) {
         b.errorsThreshold(cfg.get("errorsThreshold").getAsInt());
       }

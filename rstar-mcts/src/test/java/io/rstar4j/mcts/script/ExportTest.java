@@ -26,16 +26,11 @@ class ExportTest {
         ScriptedProblem.parse(GoldenReplayTest.resource(name + ".script.json")));
   }
 
-  static void texts(ReasoningNode n, Set<String> out) {
-    out.add(n.text());
-    n.children().forEach(c -> texts(c, out));
-  }
-
   @Test
   void stepTextsOfTheReferencePairsAreNodeTexts() throws IOException {
     SearchResult r = replay("example-1-terminal-guided");
     Set<String> texts = new HashSet<>();
-    texts(r.tree().root(), texts);
+    r.tree().nodes().forEach(n -> texts.add(n.text()));
     List<String> solutions = new ArrayList<>();
     for (ScoredTrajectory t : r.trajectories()) {
       solutions.add(t.solutionText());
@@ -87,13 +82,11 @@ class ExportTest {
     assertEquals(NodeKind.ROOT, t.root().kind());
     assertEquals("", t.root().text());
     Set<NodeKind> kinds = new HashSet<>();
-    List<ReasoningNode> all = new ArrayList<>();
-    collect(t.root(), all);
-    for (ReasoningNode n : all) {
+    for (ReasoningNode n : t.nodes()) {
       kinds.add(n.kind());
       if (n.kind() == NodeKind.ANSWER) {
         assertTrue(n.terminal());
-        assertTrue(n.text().contains("\\boxed{" + n.answer() + "}"), n.text());
+        assertTrue(n.text().contains("\\boxed{" + n.answer().orElseThrow() + "}"), n.text());
       }
       if (n.kind() == NodeKind.CODE_ERROR) {
         assertTrue(n.terminal());
@@ -106,19 +99,24 @@ class ExportTest {
     assertEquals(t, back);
     assertEquals(List.of("\\frac{7}{11}"), t.problem().goldAnswers());
     // trajectories: Q of every step equals the node's W / N
-    for (ScoredTrajectory tr : r.trajectories()) {
-      ReasoningNode n = t.root();
-      for (int i = 0; i < tr.steps().size(); i++) {
-        final String text = tr.texts().get(i);
-        n = n.children().stream().filter(c -> c.text().equals(text)).findFirst().orElseThrow();
+    // the exported tree is in pre-order, so its leaves come in the trajectories' order
+    List<Integer> leaves = new ArrayList<>();
+    for (int i = 1; i < t.size(); i++) {
+      if (t.isLeaf(i)) {
+        leaves.add(i);
+      }
+    }
+    assertEquals(leaves.size(), r.trajectories().size());
+    for (int k = 0; k < leaves.size(); k++) {
+      ScoredTrajectory tr = r.trajectories().get(k);
+      List<Integer> lineage = t.lineage(leaves.get(k));
+      assertEquals(lineage.size(), tr.steps().size());
+      for (int i = 0; i < lineage.size(); i++) {
+        ReasoningNode n = t.node(lineage.get(i));
+        assertEquals(n.text(), tr.texts().get(i));
         assertEquals(n.q(), tr.q().get(i), 0.0);
       }
-      assertEquals(n.kind(), tr.leafKind());
+      assertEquals(t.node(leaves.get(k)).kind(), tr.leafKind());
     }
-  }
-
-  static void collect(ReasoningNode n, List<ReasoningNode> out) {
-    out.add(n);
-    n.children().forEach(c -> collect(c, out));
   }
 }

@@ -15,12 +15,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
+import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchResult;
 import io.rstar4j.mcts.engine.EngineOptions;
 import io.rstar4j.mcts.engine.SelectionRule;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** One small script per rule of the golden-tree README. */
@@ -74,7 +76,12 @@ class ReferenceRulesTest {
             step(0, answer("42", 0)));
     ScriptedProblem p = sp(s);
     SearchConfig cfg =
-        p.config().toBuilder().unvisitedScore(SelectionRule.UnvisitedScore.INFINITY).build();
+        p.config().toBuilder()
+            .engine(
+                p.config().engine().toBuilder()
+                    .rule(SelectionRule.uct(2.0, SelectionRule.UnvisitedScore.INFINITY))
+                    .build())
+            .build();
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(p, cfg, new Scripts.Calls()));
     assertNode(m, List.of(1), 1, 1.0, true);
     assertNode(m, List.of(1, 0), 1, 1.0, true);
@@ -95,10 +102,10 @@ class ReferenceRulesTest {
             text("<code>\nx = 6\n<end_of_step>", 0),
             text(body + "<end_of_step>", 0));
     SearchResult r = run(sp(s));
-    List<ReasoningNode> kids = r.tree().root().children();
-    assertEquals(2, kids.size());
-    assertEquals(body + "<end_of_step>", kids.get(0).text());
-    assertEquals("<code>\nx = 6\n<end_of_step>", kids.get(1).text());
+    ReasoningTree t = r.tree();
+    assertEquals(2, t.childCount(0));
+    assertEquals(body + "<end_of_step>", t.node(t.child(0, 0)).text());
+    assertEquals("<code>\nx = 6\n<end_of_step>", t.node(t.child(0, 1)).text());
   }
 
   @Test
@@ -119,8 +126,9 @@ class ReferenceRulesTest {
     assertEquals(2, m.size());
     assertNode(m, List.of(0), 1, -1.0, true);
     assertNode(m, List.of(), 1, -1.0, true); // every child terminal: root terminal at once
-    assertEquals(NodeKind.ANSWER, r.tree().root().children().get(0).kind());
-    assertEquals("41", r.tree().root().children().get(0).answer());
+    ReasoningNode first = r.tree().node(r.tree().child(0, 0));
+    assertEquals(NodeKind.ANSWER, first.kind());
+    assertEquals(Optional.of("41"), first.answer());
     assertEquals(1, calls.policyCalls.get(), "a terminal root ends every later rollout at once");
   }
 
@@ -131,7 +139,7 @@ class ReferenceRulesTest {
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(r);
     assertNode(m, List.of(0), 1, -1.0, true);
     assertNode(m, List.of(), 0, 0.0, false);
-    ReasoningNode err = r.tree().root().children().get(0);
+    ReasoningNode err = at(r, 0);
     assertEquals(NodeKind.CODE_ERROR, err.kind());
     assertTrue(
         err.text()
@@ -154,15 +162,15 @@ class ReferenceRulesTest {
             error(0, error(0, answer("42", 0)), codeEnd("5", 0, error(0, answer("42", 0)))));
     SearchResult r = run(sp(s));
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(r);
-    ReasoningNode first = r.tree().root().children().get(0);
+    ReasoningNode first = at(r, 0);
     assertEquals(NodeKind.STEP, first.kind());
     assertFalse(first.text().contains("<output>"), "no output after <end_of_step>");
-    assertEquals(NodeKind.CODE_ERROR, first.children().get(0).kind());
+    assertEquals(NodeKind.CODE_ERROR, at(r, 0, 0).kind());
     assertNode(m, List.of(0, 0), 1, -1.0, true);
-    ReasoningNode second = first.children().get(1);
+    ReasoningNode second = at(r, 0, 1);
     assertEquals(NodeKind.STEP, second.kind());
     assertTrue(second.text().endsWith("\n<output>5<end_of_output>"));
-    assertEquals(NodeKind.STEP, second.children().get(0).kind(), "the count restarted after 5");
+    assertEquals(NodeKind.STEP, at(r, 0, 1, 0).kind(), "the count restarted after 5");
   }
 
   @Test
@@ -174,7 +182,7 @@ class ReferenceRulesTest {
             1,
             1,
             Scripts.node("<code>\nv = w + 1\nprint(v)\n<end_of_code>", "", true, 0));
-    ReasoningNode n = run(sp(s)).tree().root().children().get(0);
+    ReasoningNode n = at(run(sp(s)), 0);
     assertEquals(
         "<code>\nv = w + 1\nprint(v)\n<end_of_code>\n<output><output>"
             + ScriptedProblem.ERROR_TEXT
@@ -192,9 +200,7 @@ class ReferenceRulesTest {
     assertNode(m, List.of(0, 0), 0, 0.0, true);
     assertNode(m, List.of(0), 0, 0.0, false);
     assertNode(m, List.of(), 0, 0.0, false);
-    assertEquals(
-        NodeKind.TOO_DEEP,
-        r.tree().root().children().get(0).children().get(0).children().get(0).kind());
+    assertEquals(NodeKind.TOO_DEEP, at(r, 0, 0, 0).kind());
   }
 
   @Test
@@ -210,7 +216,12 @@ class ReferenceRulesTest {
     assertEquals(3, m.size());
 
     SearchConfig better =
-        p.config().toBuilder().emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE).build();
+        p.config().toBuilder()
+            .engine(
+                p.config().engine().toBuilder()
+                    .emptyExpansion(EngineOptions.EmptyExpansion.TERMINATE)
+                    .build())
+            .build();
     Map<List<Integer>, GoldenTrees.Entry> m2 = byPath(run(p, better, new Scripts.Calls()));
     assertNode(m2, List.of(0), 0, 0.0, true);
     assertNode(m2, List.of(1, 0), 1, 1.0, true);
@@ -224,7 +235,12 @@ class ReferenceRulesTest {
     assertNode(lazy, List.of(0), 1, 1.0, true);
     assertNode(lazy, List.of(), 1, 1.0, false);
     SearchConfig eager =
-        p.config().toBuilder().terminalMarking(EngineOptions.TerminalMarking.EAGER).build();
+        p.config().toBuilder()
+            .engine(
+                p.config().engine().toBuilder()
+                    .terminalMarking(EngineOptions.TerminalMarking.EAGER)
+                    .build())
+            .build();
     Map<List<Integer>, GoldenTrees.Entry> m = byPath(run(p, eager, new Scripts.Calls()));
     assertNode(m, List.of(), 1, 1.0, true);
   }
@@ -292,8 +308,18 @@ class ReferenceRulesTest {
     assertEquals(2, m.size());
     assertNode(m, List.of(0), 1, 0.25, false);
     assertNode(m, List.of(), 0, 0.0, false);
-    assertEquals(NodeKind.STEP, r.tree().root().children().get(0).kind());
-    assertEquals("<answer>I give up<end_of_answer>", r.tree().root().children().get(0).text());
+    assertEquals(NodeKind.STEP, at(r, 0).kind());
+    assertEquals("<answer>I give up<end_of_answer>", at(r, 0).text());
     assertEquals(3 + 3, calls.policyCalls.get(), "root + 2 re-expansions, then 3 in rollout 2");
+  }
+
+  /** The node at a path of child positions. */
+  static ReasoningNode at(SearchResult r, int... path) {
+    ReasoningTree t = r.tree();
+    int n = 0;
+    for (int k : path) {
+      n = t.child(n, k);
+    }
+    return t.node(n);
   }
 }

@@ -35,7 +35,7 @@ class ScriptedProblemTest {
     ExecutionOutcome o = sp.verifier().executeStep(Trajectory.empty(), s0);
     assertInstanceOf(ExecutionOutcome.Error.class, o);
     assertEquals(ScriptedProblem.ERROR_TEXT, o.text());
-    Trajectory t = Trajectory.of(s0.withExecution(o));
+    Trajectory t = Trajectory.of(((Step.Code) s0).withOutcome(o));
     Step s00 = sp.policy().propose(new PolicyRequest(sp.problem(), t, 1)).get(0).toStep();
     ExecutionOutcome ok = sp.verifier().executeStep(t, s00);
     assertEquals("24", ok.text());

@@ -19,6 +19,8 @@ import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.ScoredAnswer;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.mcts.engine.EngineOptions;
+import io.rstar4j.mcts.engine.SelectionRule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,19 +33,31 @@ class SearchApiTest {
     assertEquals(8, b.rollouts());
     assertEquals(5, b.candidates());
     assertEquals(2, b.errorsThreshold());
-    assertEquals(16, b.maxDepth());
-    assertEquals(2.0, b.c());
+    assertEquals(16, b.engine().maxDepth());
+    assertEquals(java.util.OptionalDouble.of(2.0), b.engine().rule().explorationConstant());
+    assertEquals(EngineOptions.reference(2.0, 16).terminalMarking(), b.engine().terminalMarking());
     assertEquals(SearchMode.PPM_AUGMENTED, SearchConfig.ppmAugmentedRound().mode());
     assertEquals(1, SearchConfig.ppmAugmentedRound().errorsThreshold());
     assertEquals(SearchMode.TEST_TIME, SearchConfig.testTime().mode());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> b.toBuilder().rollouts(0));
     assertTrue(e.getMessage().contains("rollouts"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> b.toBuilder().c(-1));
-    assertThrows(IllegalArgumentException.class, () -> b.toBuilder().c(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> SelectionRule.uct(-1));
+    assertThrows(IllegalArgumentException.class, () -> SelectionRule.uct(Double.NaN));
     assertThrows(IllegalArgumentException.class, () -> b.toBuilder().errorsThreshold(0));
-    assertThrows(IllegalArgumentException.class, () -> b.toBuilder().maxDepth(0));
+    assertThrows(IllegalArgumentException.class, () -> b.engine().toBuilder().maxDepth(0));
     assertThrows(IllegalArgumentException.class, () -> b.toBuilder().candidates(0));
+    // one idiom: a setter given twice is refused; toBuilder() copies without marking
+    IllegalStateException twice =
+        assertThrows(
+            IllegalStateException.class, () -> SearchConfig.builder().rollouts(1).rollouts(2));
+    assertEquals("rollouts was already set", twice.getMessage());
+    assertEquals(3, b.toBuilder().rollouts(3).build().rollouts());
+    assertEquals(
+        "mode is required",
+        assertThrows(IllegalStateException.class, () -> SearchConfig.builder().build())
+            .getMessage());
+    assertEquals(b, b.toBuilder().build());
     assertThrows(IllegalArgumentException.class, () -> SearchMode.parse("greedy"));
   }
 
@@ -210,7 +224,11 @@ class SearchApiTest {
                 step(0.1, step(0.2, answer("6", 0.3))),
                 step(0.1, step(0.2, answer("7", 0.3))),
                 step(0.1, step(0.2, answer("8", 0.3)))));
-    SearchConfig cfg = sp.config().toBuilder().rolloutsInFlight(4).virtualLoss(3).build();
+    SearchConfig cfg =
+        sp.config().toBuilder()
+            .rolloutsInFlight(4)
+            .engine(sp.config().engine().toBuilder().virtualLoss(3).build())
+            .build();
     ReasoningSearch s =
         ReasoningSearch.builder(sp.policy(), sp.verifier())
             .config(cfg)
@@ -224,6 +242,6 @@ class SearchApiTest {
     assertEquals(4, root.visits(), "one propagated answer per rollout, no virtual loss left");
     assertEquals(1.2, root.valueSum(), 1e-12);
     assertThrows(IllegalArgumentException.class, () -> cfg.toBuilder().rolloutsInFlight(0));
-    assertThrows(IllegalArgumentException.class, () -> cfg.toBuilder().virtualLoss(-1));
+    assertThrows(IllegalArgumentException.class, () -> cfg.engine().toBuilder().virtualLoss(-1));
   }
 }

@@ -1,24 +1,28 @@
 package io.rstar4j.train.data;
 
-import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.PromptTemplate;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import java.util.Objects;
 
 /**
  * The numbers and choices of SFT selection and preference-pair extraction. {@link #reference()}
  * reproduces the reference's scripts ({@code sample_sft_data.py} with n = 2, {@code
- * sample_rm_data.py} with margin 0.5 and edit distance 20).
+ * sample_rm_data.py} with margin 0.5 and edit distance 20). The answer grader of SFT selection is
+ * not part of these rules: the extraction entry points take it ({@link
+ * TrainingDataExtractor#TrainingDataExtractor(ExtractionConfig, io.rstar4j.core.AnswerGrader)},
+ * {@link SftSelection#select}), and the self-evolution loop passes its own.
  *
  * @param sftPerProblem how many correct traces per problem are kept, best first, before the {@code
- *     excludedSubstring} filter (which does not replace dropped traces)
- * @param excludedSubstring a kept SFT response containing this (lower-cased) is dropped
- * @param pairsPerSide how many chosen and how many rejected children a node contributes
+ *     excludedSubstring} filter (which does not replace dropped traces), >= 0
+ * @param excludedSubstring a kept SFT response containing this (lower-cased) is dropped; empty
+ *     drops none
+ * @param pairsPerSide how many chosen and how many rejected children a node contributes, >= 1
  * @param pairsPerSideWhenOtherSingle how many of one side are taken when the other side has a
- *     single child
- * @param minStepMargin the filter keeps a pair whose Q margin is at least this
+ *     single child, >= 1
+ * @param minStepMargin the filter keeps a pair whose Q margin is at least this; finite
  * @param minEditDistance the filter keeps a pair whose two steps are at least this many character
- *     edits apart
- * @param grader decides whether an answer leaf is correct for SFT selection
+ *     edits apart, >= 0
  * @param template the prompt head put before the steps in pair prompts
  */
 public record ExtractionConfig(
@@ -28,44 +32,39 @@ public record ExtractionConfig(
     int pairsPerSideWhenOtherSingle,
     double minStepMargin,
     int minEditDistance,
-    AnswerGrader grader,
     PromptTemplate template) {
 
   /**
    * Validates.
    *
-   * @throws IllegalArgumentException on a negative count or a non-finite margin
-   * @throws NullPointerException on a null grader, template or substring
+   * @throws IllegalArgumentException on a count out of range or a non-finite margin
+   * @throws NullPointerException on a null template or substring
    */
   public ExtractionConfig {
+    sftPerProblem = checkSftPerProblem(sftPerProblem);
     Objects.requireNonNull(excludedSubstring, "excludedSubstring");
-    Objects.requireNonNull(grader, "grader");
+    pairsPerSide = checkPairsPerSide(pairsPerSide);
+    pairsPerSideWhenOtherSingle = checkPairsPerSideWhenOtherSingle(pairsPerSideWhenOtherSingle);
+    minStepMargin = checkMinStepMargin(minStepMargin);
+    minEditDistance = checkMinEditDistance(minEditDistance);
     Objects.requireNonNull(template, "template");
-    if (sftPerProblem < 0) {
-      throw new IllegalArgumentException("sftPerProblem must be >= 0, was " + sftPerProblem);
-    }
-    if (pairsPerSide < 1 || pairsPerSideWhenOtherSingle < 1) {
-      throw new IllegalArgumentException("pairs per side must be >= 1");
-    }
-    if (!Double.isFinite(minStepMargin)) {
-      throw new IllegalArgumentException("minStepMargin must be finite, was " + minStepMargin);
-    }
-    if (minEditDistance < 0) {
-      throw new IllegalArgumentException("minEditDistance must be >= 0, was " + minEditDistance);
-    }
   }
 
-  /** The reference's settings with whitespace-insensitive answer equality. */
+  /** The reference's settings. */
   public static ExtractionConfig reference() {
     return builder().build();
   }
 
-  /** A builder starting from the reference's settings. */
+  /**
+   * A builder starting from the reference's settings: 2 SFT traces per problem, {@code error}
+   * excluded, 2 pairs per side (4 when the other side has one child), margin 0.5, edit distance 20,
+   * the training prompt template.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from this configuration. */
+  /** A builder starting from this configuration (none of its values counts as set). */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.sftPerProblem = sftPerProblem;
@@ -74,90 +73,118 @@ public record ExtractionConfig(
     b.pairsPerSideWhenOtherSingle = pairsPerSideWhenOtherSingle;
     b.minStepMargin = minStepMargin;
     b.minEditDistance = minEditDistance;
-    b.grader = grader;
     b.template = template;
     return b;
   }
 
-  /** Builds an {@link ExtractionConfig}; each setter validates at once. */
+  // Each check is written once: the setters fail fast with it and the constructor applies it.
+
+  private static int checkSftPerProblem(int v) {
+    return Checks.atLeast("sftPerProblem", v, 0);
+  }
+
+  private static int checkPairsPerSide(int v) {
+    return Checks.positive("pairsPerSide", v);
+  }
+
+  private static int checkPairsPerSideWhenOtherSingle(int v) {
+    return Checks.positive("pairsPerSideWhenOtherSingle", v);
+  }
+
+  private static double checkMinStepMargin(double v) {
+    return Checks.finite("minStepMargin", v);
+  }
+
+  private static int checkMinEditDistance(int v) {
+    return Checks.atLeast("minEditDistance", v, 0);
+  }
+
+  /**
+   * Builder of {@link ExtractionConfig}: every setter validates at once, and setting an option
+   * twice fails ("minStepMargin was already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private int sftPerProblem = 2;
     private String excludedSubstring = "error";
     private int pairsPerSide = 2;
     private int pairsPerSideWhenOtherSingle = 4;
     private double minStepMargin = 0.5;
     private int minEditDistance = 20;
-    private AnswerGrader grader = AnswerGrader.whitespaceInsensitive();
     private PromptTemplate template = PromptTemplate.TRAINING;
 
     private Builder() {}
 
     /**
+     * Correct traces kept per problem.
+     *
      * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
      */
     public Builder sftPerProblem(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("sftPerProblem must be >= 0, was " + n);
-      }
-      this.sftPerProblem = n;
+      set.mark("sftPerProblem");
+      sftPerProblem = checkSftPerProblem(n);
       return this;
     }
 
     /**
+     * The substring that drops a kept SFT response; empty drops none.
+     *
      * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
      */
     public Builder excludedSubstring(String s) {
-      this.excludedSubstring = Objects.requireNonNull(s, "excludedSubstring");
+      set.mark("excludedSubstring");
+      excludedSubstring = Objects.requireNonNull(s, "excludedSubstring");
       return this;
     }
 
     /**
-     * @throws IllegalArgumentException if below 1
+     * Chosen and rejected children per node, and how many when the other side has one.
+     *
+     * @throws IllegalArgumentException if either is below 1
+     * @throws IllegalStateException if already set
      */
     public Builder pairsPerSide(int n, int whenOtherSingle) {
-      if (n < 1 || whenOtherSingle < 1) {
-        throw new IllegalArgumentException("pairs per side must be >= 1");
-      }
-      this.pairsPerSide = n;
-      this.pairsPerSideWhenOtherSingle = whenOtherSingle;
+      set.mark("pairsPerSide");
+      pairsPerSide = checkPairsPerSide(n);
+      pairsPerSideWhenOtherSingle = checkPairsPerSideWhenOtherSingle(whenOtherSingle);
       return this;
     }
 
     /**
+     * The filter's least Q margin.
+     *
      * @throws IllegalArgumentException if not finite
+     * @throws IllegalStateException if already set
      */
     public Builder minStepMargin(double m) {
-      if (!Double.isFinite(m)) {
-        throw new IllegalArgumentException("minStepMargin must be finite, was " + m);
-      }
-      this.minStepMargin = m;
+      set.mark("minStepMargin");
+      minStepMargin = checkMinStepMargin(m);
       return this;
     }
 
     /**
+     * The filter's least edit distance between the two steps.
+     *
      * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
      */
     public Builder minEditDistance(int d) {
-      if (d < 0) {
-        throw new IllegalArgumentException("minEditDistance must be >= 0, was " + d);
-      }
-      this.minEditDistance = d;
+      set.mark("minEditDistance");
+      minEditDistance = checkMinEditDistance(d);
       return this;
     }
 
     /**
+     * The prompt head of pair prompts.
+     *
      * @throws NullPointerException if null
-     */
-    public Builder grader(AnswerGrader g) {
-      this.grader = Objects.requireNonNull(g, "grader");
-      return this;
-    }
-
-    /**
-     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
      */
     public Builder template(PromptTemplate t) {
-      this.template = Objects.requireNonNull(t, "template");
+      set.mark("template");
+      template = Objects.requireNonNull(t, "template");
       return this;
     }
 
@@ -170,7 +197,6 @@ public record ExtractionConfig(
           pairsPerSideWhenOtherSingle,
           minStepMargin,
           minEditDistance,
-          grader,
           template);
     }
   }

@@ -1,5 +1,7 @@
 package io.rstar4j.train.data;
 
+import io.rstar4j.core.tree.NodeKind;
+import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ public final class PreferencePairs {
   public static List<CandidatePair> candidates(ReasoningTree tree, ExtractionConfig config) {
     Objects.requireNonNull(tree, "tree");
     Objects.requireNonNull(config, "config");
-    IndexedTree t = new IndexedTree(tree.root());
+    Counts t = new Counts(tree);
     String head = config.template().head(tree.problem().question());
     List<CandidatePair> out = new ArrayList<>();
     if (t.correctBelow[0] == 0 || t.wrongBelow[0] == 0) {
@@ -38,7 +40,7 @@ public final class PreferencePairs {
     queue.add(0);
     while (!queue.isEmpty()) {
       int s = queue.poll();
-      int[] ch = t.children.get(s);
+      List<Integer> ch = tree.children(s);
       List<Integer> chosen = new ArrayList<>();
       List<Integer> rejected = new ArrayList<>();
       for (int c : ch) {
@@ -70,7 +72,7 @@ public final class PreferencePairs {
             Chain down = greedy(t, b, false);
             if (margin > 0 && up.mean() > down.mean()) {
               if (prefix == null) {
-                prefix = prefix(t, head, s);
+                prefix = head + tree.textTo(s);
               }
               out.add(
                   new CandidatePair(
@@ -122,7 +124,48 @@ public final class PreferencePairs {
 
   private record Chain(String text, double mean) {}
 
-  private static Chain greedy(IndexedTree t, int x, boolean up) {
+  /**
+   * The tree with the pair stage's counts: a correct leaf is an answer leaf with Q exactly 1, a
+   * wrong leaf one with Q exactly -1; c(n) and w(n) count them in n's subtree, n included.
+   */
+  private static final class Counts {
+    final ReasoningTree tree;
+    final int[] correctBelow;
+    final int[] wrongBelow;
+
+    Counts(ReasoningTree tree) {
+      this.tree = tree;
+      int n = tree.size();
+      correctBelow = new int[n];
+      wrongBelow = new int[n];
+      // pre-order: every child has a larger index than its parent, so a reverse sweep sums subtrees
+      for (int i = n - 1; i >= 0; i--) {
+        ReasoningNode node = tree.node(i);
+        if (tree.isLeaf(i) && node.kind() == NodeKind.ANSWER) {
+          if (node.q() == 1.0) {
+            correctBelow[i]++;
+          } else if (node.q() == -1.0) {
+            wrongBelow[i]++;
+          }
+        }
+        int p = node.parent();
+        if (p >= 0) {
+          correctBelow[p] += correctBelow[i];
+          wrongBelow[p] += wrongBelow[i];
+        }
+      }
+    }
+
+    double q(int i) {
+      return tree.node(i).q();
+    }
+
+    String text(int i) {
+      return tree.node(i).text();
+    }
+  }
+
+  private static Chain greedy(Counts t, int x, boolean up) {
     StringBuilder sb = new StringBuilder();
     double sum = 0.0;
     int len = 0;
@@ -132,7 +175,7 @@ public final class PreferencePairs {
       sum += t.q(cur);
       len++;
       int next = -1;
-      for (int c : t.children.get(cur)) {
+      for (int c : t.tree.children(cur)) {
         if ((up ? t.correctBelow[c] : t.wrongBelow[c]) <= 0) {
           continue;
         }
@@ -146,14 +189,6 @@ public final class PreferencePairs {
       cur = next;
     }
     return new Chain(sb.toString(), sum / len);
-  }
-
-  private static String prefix(IndexedTree t, String head, int node) {
-    StringBuilder sb = new StringBuilder(head);
-    for (int n : SftSelection.pathTo(t, node)) {
-      sb.append(t.text(n));
-    }
-    return sb.toString();
   }
 
   private static List<Integer> head(List<Integer> list, int n) {

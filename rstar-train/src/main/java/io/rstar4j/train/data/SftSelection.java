@@ -1,5 +1,6 @@
 package io.rstar4j.train.data;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
@@ -19,31 +20,34 @@ public final class SftSelection {
   /**
    * The SFT records of one tree, best first.
    *
+   * @param grader decides whether an answer leaf matches a gold answer (the golden-tree scripts'
+   *     rule is {@link AnswerGrader#whitespaceInsensitive()}; pass the grader the search used)
    * @throws NullPointerException if an argument is null
    */
-  public static List<SftRecord> select(ReasoningTree tree, ExtractionConfig config) {
+  public static List<SftRecord> select(
+      ReasoningTree tree, ExtractionConfig config, AnswerGrader grader) {
     Objects.requireNonNull(tree, "tree");
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(grader, "grader");
     if (!tree.problem().hasGold() || config.sftPerProblem() == 0) {
       return List.of();
     }
-    IndexedTree t = new IndexedTree(tree.root());
     record Scored(int leaf, double mean, double min) {}
     List<Scored> correct = new ArrayList<>();
-    for (int i = 1; i < t.size(); i++) { // pre-order: leaves come in depth-first path order
-      if (!t.isLeaf(i)) {
+    for (int i = 1; i < tree.size(); i++) { // pre-order: leaves come in depth-first path order
+      if (!tree.isLeaf(i)) {
         continue;
       }
-      ReasoningNode leaf = t.nodes.get(i);
+      ReasoningNode leaf = tree.node(i);
       if (leaf.kind() != NodeKind.ANSWER
-          || !config.grader().matchesAny(leaf.answer(), tree.problem().goldAnswers())) {
+          || !grader.matchesAny(leaf.answer().orElseThrow(), tree.problem().goldAnswers())) {
         continue;
       }
-      List<Integer> path = pathTo(t, i);
+      List<Integer> path = tree.lineage(i);
       double sum = 0.0;
       double min = Double.POSITIVE_INFINITY;
       for (int s : path) {
-        double q = t.q(s);
+        double q = tree.node(s).q();
         sum += q;
         if (q < min) {
           min = q;
@@ -64,29 +68,12 @@ public final class SftSelection {
     String excluded = config.excludedSubstring().toLowerCase(Locale.ROOT);
     List<SftRecord> out = new ArrayList<>();
     for (Scored s : correct.subList(0, Math.min(config.sftPerProblem(), correct.size()))) {
-      StringBuilder sb = new StringBuilder();
-      for (int n : pathTo(t, s.leaf())) {
-        sb.append(t.text(n));
-      }
-      String response = TextOps.pythonStrip(sb.toString());
+      String response = TextOps.pythonStrip(tree.textTo(s.leaf()));
       if (!excluded.isEmpty() && response.toLowerCase(Locale.ROOT).contains(excluded)) {
         continue;
       }
       out.add(new SftRecord(tree.problem().question(), response));
     }
     return out;
-  }
-
-  /** Node indices from the root (excluded) down to {@code node} (included). */
-  static List<Integer> pathTo(IndexedTree t, int node) {
-    List<Integer> rev = new ArrayList<>();
-    for (int i = node; i > 0; i = t.parent.get(i)) {
-      rev.add(i);
-    }
-    List<Integer> path = new ArrayList<>(rev.size());
-    for (int k = rev.size() - 1; k >= 0; k--) {
-      path.add(rev.get(k));
-    }
-    return path;
   }
 }

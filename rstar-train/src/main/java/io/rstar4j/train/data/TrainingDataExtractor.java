@@ -1,5 +1,6 @@
 package io.rstar4j.train.data;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.core.tree.ReasoningTrees;
 import java.io.BufferedReader;
@@ -21,15 +22,29 @@ public final class TrainingDataExtractor {
   private static final System.Logger LOG = System.getLogger(TrainingDataExtractor.class.getName());
 
   private final ExtractionConfig config;
+  private final AnswerGrader grader;
 
-  /** An extractor with the given rules. */
-  public TrainingDataExtractor(ExtractionConfig config) {
+  /**
+   * An extractor with the given rules and answer grader: the one place extraction's grader is set.
+   *
+   * @param grader decides whether an answer leaf matches a gold answer in SFT selection ({@link
+   *     AnswerGrader#whitespaceInsensitive()} is the golden-tree scripts' rule; pass the grader the
+   *     search used)
+   * @throws NullPointerException if an argument is null
+   */
+  public TrainingDataExtractor(ExtractionConfig config, AnswerGrader grader) {
     this.config = Objects.requireNonNull(config, "config");
+    this.grader = Objects.requireNonNull(grader, "grader");
   }
 
   /** The rules in use. */
   public ExtractionConfig config() {
     return config;
+  }
+
+  /** The answer grader in use. */
+  public AnswerGrader grader() {
+    return grader;
   }
 
   /**
@@ -77,7 +92,7 @@ public final class TrainingDataExtractor {
         }
         nTrees++;
         if (sft != null) {
-          for (SftRecord r : SftSelection.select(tree, config)) {
+          for (SftRecord r : SftSelection.select(tree, config, grader)) {
             sft.write(r.toJsonLine());
             sft.write('\n');
             nSft++;

@@ -2,6 +2,8 @@ package io.rstar4j.train.evolve;
 
 import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
@@ -29,13 +31,14 @@ import java.util.function.Consumer;
  * Runs a {@link ReasoningSearch} over many problems, a lock-step group of {@code batchProblems} at
  * a time, and streams each finished tree to a JSON-lines file ({@link ReasoningTrees#toJsonLine},
  * one tree per problem, flushed after each group): the file feeds {@code TrainingDataExtractor}
- * directly.
+ * directly. The chosen answers are graded with the search's own grader ({@link
+ * ReasoningSearch#grader()}).
  *
  * <p>Resumable: problems whose trees the file already holds are not searched again; their outcomes
  * are read back from the saved trees. A torn last line (an interrupted write) is dropped.
  *
  * <pre>{@code
- * SearchRunner runner = SearchRunner.builder(search).batchProblems(8).grader(MathGrader.standard())
+ * SearchRunner runner = SearchRunner.builder(search).batchProblems(8)
  *     .onOutcome(o -> System.out.println(o)).build();
  * List<SolveOutcome> outcomes = runner.run(problems, Path.of("trees.jsonl"));
  * }</pre>
@@ -52,7 +55,7 @@ public final class SearchRunner {
   private SearchRunner(Builder b) {
     this.search = b.search;
     this.batchProblems = b.batchProblems;
-    this.grader = b.grader;
+    this.grader = b.search.grader();
     this.onOutcome = b.onOutcome;
     this.onProgress = b.onProgress;
   }
@@ -174,21 +177,14 @@ public final class SearchRunner {
    * SearchResult#bestAnswer()} picks it.
    */
   static Optional<ScoredAnswer> bestAnswer(ReasoningTree tree) {
-    ScoredAnswer[] best = new ScoredAnswer[1];
-    walk(tree.root(), best);
-    return Optional.ofNullable(best[0]);
-  }
-
-  private static void walk(ReasoningNode n, ScoredAnswer[] best) {
-    if (n.isLeaf()) {
-      if (n.kind() == NodeKind.ANSWER && (best[0] == null || n.q() > best[0].score())) {
-        best[0] = new ScoredAnswer(n.answer(), n.q());
+    ScoredAnswer best = null;
+    for (int i = 0; i < tree.size(); i++) { // pre-order: leaves in depth-first path order
+      ReasoningNode n = tree.node(i);
+      if (tree.isLeaf(i) && n.kind() == NodeKind.ANSWER && (best == null || n.q() > best.score())) {
+        best = new ScoredAnswer(n.answer().orElseThrow(), n.q());
       }
-      return;
     }
-    for (ReasoningNode c : n.children()) {
-      walk(c, best);
-    }
+    return Optional.ofNullable(best);
   }
 
   /**
@@ -264,11 +260,14 @@ public final class SearchRunner {
     }
   }
 
-  /** Builder of {@link SearchRunner}; setters validate at once. */
+  /**
+   * Builder of {@link SearchRunner}: every setter validates at once, and setting an option twice
+   * fails ("batchProblems was already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private final ReasoningSearch search;
     private int batchProblems = 16;
-    private AnswerGrader grader = AnswerGrader.whitespaceInsensitive();
     private Consumer<SolveOutcome> onOutcome;
     private Consumer<SolveProgress> onProgress;
 
@@ -280,29 +279,34 @@ public final class SearchRunner {
      * Problems searched together in one lock-step group (default 16).
      *
      * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder batchProblems(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("batchProblems must be >= 1, was " + n);
-      }
-      batchProblems = n;
+      set.mark("batchProblems");
+      batchProblems = Checks.positive("batchProblems", n);
       return this;
     }
 
-    /** Grades the chosen answers against the gold answers (default: whitespace-insensitive). */
-    public Builder grader(AnswerGrader g) {
-      grader = Objects.requireNonNull(g, "grader");
-      return this;
-    }
-
-    /** Told of each outcome, in the problems' order, as its group finishes. */
+    /**
+     * Told of each outcome, in the problems' order, as its group finishes.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder onOutcome(Consumer<SolveOutcome> c) {
+      set.mark("onOutcome");
       onOutcome = Objects.requireNonNull(c, "onOutcome");
       return this;
     }
 
-    /** Told of the progress after each group. */
+    /**
+     * Told of the progress after each group.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder onProgress(Consumer<SolveProgress> c) {
+      set.mark("onProgress");
       onProgress = Objects.requireNonNull(c, "onProgress");
       return this;
     }

@@ -1,22 +1,21 @@
 package io.rstar4j.train.evolve;
 
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
-import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.data.ExtractionConfig;
 import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.PairFile;
 import io.rstar4j.train.data.TrainingDataExtractor;
+import io.rstar4j.train.evolve.RoundStatus.Stage;
 import io.rstar4j.train.ppm.Backbone;
 import io.rstar4j.train.ppm.BackboneSettings;
 import io.rstar4j.train.ppm.PpmTrainer;
@@ -34,11 +33,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * rStar-Math's self-evolution loop, round by round, resumable.
@@ -64,23 +66,23 @@ import java.util.function.IntFunction;
  * checkpoint. A round run on another problem set (ids differ) is reopened: the new problems are
  * searched (saved trees are kept) and the later stages redone.
  *
- * <p>{@code round.json} holds {@code round}, {@code stage} ({@code started}, {@code searched},
- * {@code hard}, {@code extracted}, {@code ppm}, {@code done}), {@code complete}, {@code mode},
- * {@code config} (rollouts, candidates, max_depth, c, errors_threshold), {@code problem_set},
- * {@code problems}, {@code solved}, {@code unsolved} (ids after the first search), {@code
- * hard_problems}, {@code hard_rollouts}, {@code hard_solved}, {@code trees}, {@code sft_records},
- * {@code pairs}, {@code ppm} (the trained PPM's directory relative to the round's, or null), {@code
- * ppm_used} (the PPM the search used, relative to the output directory, or {@code untrained}) and
- * {@code policy_update}.
+ * <p>A round is a stage machine over a typed status: each stage takes the status of the last
+ * completed stage and returns the next one, which is written to {@code round.json} before the next
+ * stage starts. {@code round.json} holds {@code round}, {@code stage} ({@code started}, {@code
+ * searched}, {@code hard}, {@code extracted}, {@code ppm}, {@code done}), {@code complete}, {@code
+ * problem_set}, {@code mode}, {@code config} (rollouts, candidates, max_depth, c,
+ * errors_threshold), {@code ppm_used} (the PPM the search used, relative to the output directory,
+ * or {@code untrained}), {@code problems}, {@code solved}, {@code unsolved} (ids after the first
+ * search), {@code hard_problems}, {@code hard_rollouts}, {@code hard_solved}, {@code trees}, {@code
+ * sft_records}, {@code pairs}, {@code ppm} (the trained PPM's directory relative to the round's, or
+ * null) and {@code policy_update}; the keys of the stages not reached are left out. The files of
+ * runs finished by earlier versions are read as they are.
  */
 public final class SelfEvolution {
   private static final System.Logger LOG = System.getLogger(SelfEvolution.class.getName());
 
   /** The status file of a round directory. */
-  public static final String STATUS_FILE = "round.json";
-
-  private static final List<String> STAGES =
-      List.of("started", "searched", "hard", "extracted", "ppm", "done");
+  public static final String STATUS_FILE = RoundStatusFile.NAME;
 
   private final PolicySource policies;
   private final boolean closePolicies;
@@ -93,7 +95,7 @@ public final class SelfEvolution {
   private final IntFunction<SearchConfig> roundConfigs;
   private final PolicyTrainer policyTrainer;
   private final int batchProblems;
-  private final java.util.function.IntUnaryOperator hardRollouts;
+  private final IntUnaryOperator hardRollouts;
   private final Function<Path, Tokenizer> tokenizers;
   private final Listener listener;
 
@@ -135,7 +137,7 @@ public final class SelfEvolution {
   }
 
   /** The reference's rollouts for unsolved problems: 64 in round 3, 128 from round 4, else none. */
-  public static java.util.function.IntUnaryOperator referenceHardRollouts() {
+  public static IntUnaryOperator referenceHardRollouts() {
     return round -> round == 3 ? 64 : round >= 4 ? 128 : 0;
   }
 
@@ -185,141 +187,170 @@ public final class SelfEvolution {
     return out;
   }
 
-  private RoundSummary runRound(List<Problem> problems, int round, Path outDir) throws IOException {
-    Path dir = roundDir(outDir, round);
-    Files.createDirectories(dir);
-    SearchConfig config = roundConfigs.apply(round);
-    JsonObject status = readStatus(dir);
+  /** One round being run: its number, its search configuration and its files. */
+  private record Round(int number, SearchConfig config, Path outDir, Path dir) {
+    Path trees() {
+      return dir.resolve("trees.jsonl");
+    }
+
+    Path hardTrees() {
+      return dir.resolve("trees-hard.jsonl");
+    }
+
+    Path sft() {
+      return dir.resolve("sft.jsonl");
+    }
+
+    Path pairs() {
+      return dir.resolve("pairs.jsonl");
+    }
+
+    Path ppmDir() {
+      return dir.resolve("ppm");
+    }
+  }
+
+  /**
+   * Runs one round as a stage machine over its typed status: each stage takes the status of the
+   * last completed stage, does its work and returns the next status, which is written to {@code
+   * round.json} before the next stage starts.
+   */
+  private RoundSummary runRound(List<Problem> problems, int number, Path outDir)
+      throws IOException {
+    Round round = new Round(number, roundConfigs.apply(number), outDir, roundDir(outDir, number));
+    Files.createDirectories(round.dir());
     String problemSet = problemSet(problems);
-    if (status != null
-        && status.has("problem_set")
-        && !problemSet.equals(status.get("problem_set").getAsString())
-        && !before(status, "searched")) {
+    Optional<RoundStatus> saved = RoundStatusFile.read(round.dir());
+    RoundStatus status = saved.orElse(RoundStatus.started(number, problemSet, round.config()));
+    if (!status.problemSet().isEmpty()
+        && !status.problemSet().equals(problemSet)
+        && status.stage().reached(Stage.SEARCHED)) {
       LOG.log(
           System.Logger.Level.INFO,
           "round {0}: the problem set changed since the round ran:"
               + " searching the new problems and redoing its later stages",
-          round);
-      status.addProperty("stage", "started");
+          number);
+      status = status.reopened();
       // the pairs will differ: a PPM checkpoint of the old ones cannot be resumed
-      Files.deleteIfExists(dir.resolve("ppm").resolve("checkpoint.json"));
+      Files.deleteIfExists(round.ppmDir().resolve("checkpoint.json"));
     }
-    if (status != null && "done".equals(status.get("stage").getAsString())) {
-      return summary(round, config.mode(), dir, status, true);
+    if (status.isDone()) {
+      return summary(round, status, true);
     }
-    if (status == null) {
-      status = new JsonObject();
-      status.addProperty("round", round);
-      status.addProperty("stage", "started");
+    status = status.reconfigured(problemSet, round.config());
+    RoundStatusFile.write(round.dir(), status);
+    while (!status.isDone()) {
+      status =
+          switch (status.stage()) {
+            case STARTED -> search(problems, round, status);
+            case SEARCHED -> searchHard(problems, round, status);
+            case HARD -> extract(round, status);
+            case EXTRACTED -> trainPpm(round, status);
+            case PPM -> status.done(trainPolicy(round));
+            case DONE -> throw new IllegalStateException("round " + number + " is done");
+          };
+      RoundStatusFile.write(round.dir(), status);
     }
-    status.addProperty("problem_set", problemSet);
-    status.addProperty("mode", config.mode().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    status.add("config", configJson(config));
-    writeStatus(dir, status);
-    Path trees = dir.resolve("trees.jsonl");
-    Path sft = dir.resolve("sft.jsonl");
-    Path pairs = dir.resolve("pairs.jsonl");
-    Path ppmDir = dir.resolve("ppm");
-
-    if (before(status, "searched")) {
-      listener.onRoundStart(round, config);
-      List<SolveOutcome> outcomes = search(problems, round, config, outDir, trees, status);
-      int solved = 0;
-      com.google.gson.JsonArray unsolved = new com.google.gson.JsonArray();
-      for (SolveOutcome o : outcomes) {
-        if (Boolean.TRUE.equals(o.correct())) {
-          solved++;
-        } else {
-          unsolved.add(o.id());
-        }
-      }
-      status.addProperty("problems", outcomes.size());
-      status.addProperty("solved", solved);
-      status.add("unsolved", unsolved);
-      advance(dir, status, "searched");
-    }
-    Path hardTrees = dir.resolve("trees-hard.jsonl");
-    if (before(status, "hard")) {
-      int hard = hardRollouts.applyAsInt(round);
-      java.util.Set<String> ids = new java.util.HashSet<>();
-      if (status.has("unsolved")) {
-        status.getAsJsonArray("unsolved").forEach(e -> ids.add(e.getAsString()));
-      }
-      List<Problem> todo = new ArrayList<>();
-      for (Problem p : problems) {
-        if (ids.contains(p.id())) {
-          todo.add(p);
-        }
-      }
-      if (hard > config.rollouts() && !todo.isEmpty()) {
-        SearchConfig hardConfig = config.toBuilder().rollouts(hard).build();
-        LOG.log(
-            System.Logger.Level.INFO,
-            "round {0}: searching the {1} unsolved problems again" + " with {2} rollouts",
-            round,
-            todo.size(),
-            hard);
-        listener.onRoundStart(round, hardConfig);
-        int solvedNow = 0;
-        for (SolveOutcome o : search(todo, round, hardConfig, outDir, hardTrees, status)) {
-          if (Boolean.TRUE.equals(o.correct())) {
-            solvedNow++;
-          }
-        }
-        status.addProperty("hard_problems", todo.size());
-        status.addProperty("hard_rollouts", hard);
-        status.addProperty("hard_solved", solvedNow);
-        status.addProperty("solved", status.get("solved").getAsInt() + solvedNow);
-      }
-      advance(dir, status, "hard");
-    }
-    if (before(status, "extracted")) {
-      ExtractionSummary es = extract(trees, hardTrees, sft, pairs);
-      status.addProperty("trees", es.trees());
-      status.addProperty("sft_records", es.sftRecords());
-      status.addProperty("pairs", es.pairs());
-      advance(dir, status, "extracted");
-    }
-    if (before(status, "ppm")) {
-      Path trained = trainPpm(round, pairs, ppmDir);
-      status.add(
-          "ppm",
-          trained == null
-              ? JsonNull.INSTANCE
-              : new com.google.gson.JsonPrimitive(dir.relativize(trained).toString()));
-      advance(dir, status, "ppm");
-    }
-    String update = policyTrainer.train(round, sft, dir);
-    status.addProperty("policy_update", update == null ? "" : update);
-    advance(dir, status, "done");
-    return summary(round, config.mode(), dir, status, false);
+    return summary(round, status, false);
   }
 
-  private List<SolveOutcome> search(
-      List<Problem> problems,
-      int round,
-      SearchConfig config,
-      Path outDir,
-      Path trees,
-      JsonObject status)
+  /** Stage 1: the search over every problem. */
+  private RoundStatus search(List<Problem> problems, Round round, RoundStatus status)
+      throws IOException {
+    listener.onRoundStart(round.number(), round.config());
+    Searched searched = searchWith(problems, round, round.config(), round.trees());
+    int solved = 0;
+    List<String> unsolved = new ArrayList<>();
+    for (SolveOutcome o : searched.outcomes()) {
+      if (Boolean.TRUE.equals(o.correct())) {
+        solved++;
+      } else {
+        unsolved.add(o.id());
+      }
+    }
+    return status.searched(
+        new RoundStatus.Searched(searched.outcomes().size(), solved, unsolved), searched.ppm());
+  }
+
+  /** Stage 2: a second search, with more rollouts, of the problems the first left unsolved. */
+  private RoundStatus searchHard(List<Problem> problems, Round round, RoundStatus status)
+      throws IOException {
+    int hard = hardRollouts.applyAsInt(round.number());
+    Set<String> ids = new HashSet<>(status.searched().orElseThrow().unsolved());
+    List<Problem> todo = new ArrayList<>();
+    for (Problem p : problems) {
+      if (ids.contains(p.id())) {
+        todo.add(p);
+      }
+    }
+    if (hard <= round.config().rollouts() || todo.isEmpty()) {
+      return status.hardSearched(Optional.empty(), Optional.empty());
+    }
+    SearchConfig hardConfig = round.config().toBuilder().rollouts(hard).build();
+    LOG.log(
+        System.Logger.Level.INFO,
+        "round {0}: searching the {1} unsolved problems again with {2} rollouts",
+        round.number(),
+        todo.size(),
+        hard);
+    listener.onRoundStart(round.number(), hardConfig);
+    Searched searched = searchWith(todo, round, hardConfig, round.hardTrees());
+    int solved = 0;
+    for (SolveOutcome o : searched.outcomes()) {
+      if (Boolean.TRUE.equals(o.correct())) {
+        solved++;
+      }
+    }
+    return status.hardSearched(
+        Optional.of(new RoundStatus.HardSearch(todo.size(), hard, solved)), searched.ppm());
+  }
+
+  /** Stage 3: SFT records and preference pairs from the round's trees. */
+  private RoundStatus extract(Round round, RoundStatus status) throws IOException {
+    ExtractionSummary es = extract(round.trees(), round.hardTrees(), round.sft(), round.pairs());
+    return status.extracted(new RoundStatus.Extracted(es.trees(), es.sftRecords(), es.pairs()));
+  }
+
+  /** Stage 4: the PPM trained on the round's pairs, when there is a backbone and pairs. */
+  private RoundStatus trainPpm(Round round, RoundStatus status) throws IOException {
+    Path trained = trainPpm(round.number(), round.pairs(), round.ppmDir());
+    return status.ppmTrained(
+        trained == null
+            ? new RoundStatus.PpmResult.NotTrained()
+            : new RoundStatus.PpmResult.Trained(round.dir().relativize(trained).toString()));
+  }
+
+  /** Stage 5: the policy trainer on the round's SFT records; what it reports. */
+  private String trainPolicy(Round round) throws IOException {
+    String update = policyTrainer.train(round.number(), round.sft(), round.dir());
+    return update == null ? "" : update;
+  }
+
+  /** What a search of the round found, and the PPM it used. */
+  private record Searched(List<SolveOutcome> outcomes, Optional<RoundStatus.PpmUsed> ppm) {}
+
+  private Searched searchWith(List<Problem> problems, Round round, SearchConfig config, Path trees)
       throws IOException {
     RewardModel rm = null;
-    Policy policy = policies.open(round);
+    Optional<RoundStatus.PpmUsed> used = Optional.empty();
+    Policy policy = policies.open(round.number());
     try {
       ReasoningSearch.Builder sb =
           ReasoningSearch.builder(policy, verifier).grader(grader).config(config);
       if (config.mode().usesRewardModel()) {
-        Path prev = latestPpm(outDir, round);
+        Path prev = latestPpm(round.outDir(), round.number());
         if (prev != null) {
-          status.addProperty("ppm_used", outDir.relativize(prev).toString());
+          used =
+              Optional.of(
+                  new RoundStatus.PpmUsed.Trained(round.outDir().relativize(prev).toString()));
           rm = ProcessPreferenceModel.load(prev, tokenizers, null);
         } else {
           LOG.log(
               System.Logger.Level.WARNING,
               "round {0}: no earlier round trained a PPM (no"
                   + " preference pairs): searching with an untrained value head, every score 0",
-              round);
-          status.addProperty("ppm_used", "untrained");
+              round.number());
+          used = Optional.of(new RoundStatus.PpmUsed.Untrained());
           Backbone b =
               ProcessPreferenceModel.openBackbone(backboneDir, tokenizers, backboneSettings);
           try {
@@ -338,10 +369,9 @@ public final class SelfEvolution {
       SearchRunner runner =
           SearchRunner.builder(sb.build())
               .batchProblems(batchProblems)
-              .grader(grader)
-              .onProgress(p -> listener.onProgress(round, p))
+              .onProgress(p -> listener.onProgress(round.number(), p))
               .build();
-      return runner.run(problems, trees);
+      return new Searched(runner.run(problems, trees), used);
     } finally {
       if (rm != null) {
         closeQuietly(rm);
@@ -370,9 +400,9 @@ public final class SelfEvolution {
   private static Path latestPpm(Path outDir, int round) throws IOException {
     for (int r = round - 1; r >= 1; r--) {
       Path dir = roundDir(outDir, r);
-      JsonObject s = readStatus(dir);
-      if (s != null && s.has("ppm") && !s.get("ppm").isJsonNull()) {
-        return dir.resolve(s.get("ppm").getAsString());
+      Optional<RoundStatus.PpmResult> ppm = RoundStatusFile.read(dir).flatMap(RoundStatus::ppm);
+      if (ppm.isPresent() && ppm.get() instanceof RoundStatus.PpmResult.Trained t) {
+        return dir.resolve(t.dir());
       }
     }
     return null;
@@ -420,7 +450,7 @@ public final class SelfEvolution {
     try (BufferedReader in = Files.newBufferedReader(trees, StandardCharsets.UTF_8);
         Writer sw = new BufferedWriter(Files.newBufferedWriter(sftTmp, StandardCharsets.UTF_8));
         Writer pw = new BufferedWriter(Files.newBufferedWriter(pairsTmp, StandardCharsets.UTF_8))) {
-      s = new TrainingDataExtractor(extraction).extract(in, sw, pw, null, null);
+      s = new TrainingDataExtractor(extraction, grader).extract(in, sw, pw, null, null);
     }
     Files.move(sftTmp, sft, StandardCopyOption.REPLACE_EXISTING);
     Files.move(pairsTmp, pairs, StandardCopyOption.REPLACE_EXISTING);
@@ -460,78 +490,24 @@ public final class SelfEvolution {
     return ppmDir;
   }
 
-  private static RoundSummary summary(
-      int round, SearchMode mode, Path dir, JsonObject s, boolean resumed) {
+  private static RoundSummary summary(Round round, RoundStatus s, boolean resumed) {
+    Optional<RoundStatus.Searched> searched = s.searched();
+    Optional<RoundStatus.Extracted> extracted = s.extracted();
     Path ppm =
-        s.has("ppm") && !s.get("ppm").isJsonNull() ? dir.resolve(s.get("ppm").getAsString()) : null;
+        s.ppm().orElse(null) instanceof RoundStatus.PpmResult.Trained t
+            ? round.dir().resolve(t.dir())
+            : null;
     return new RoundSummary(
-        round,
-        mode,
-        dir,
-        intOf(s, "problems"),
-        intOf(s, "solved"),
-        longOf(s, "sft_records"),
-        longOf(s, "pairs"),
+        round.number(),
+        round.config().mode(),
+        round.dir(),
+        searched.map(RoundStatus.Searched::problems).orElse(0),
+        searched.map(RoundStatus.Searched::solved).orElse(0),
+        extracted.map(RoundStatus.Extracted::sftRecords).orElse(0L),
+        extracted.map(RoundStatus.Extracted::pairs).orElse(0L),
         ppm,
-        s.has("policy_update") ? s.get("policy_update").getAsString() : "",
+        s.policyUpdate().orElse(""),
         resumed);
-  }
-
-  private static int intOf(JsonObject o, String k) {
-    return o.has(k) ? o.get(k).getAsInt() : 0;
-  }
-
-  private static long longOf(JsonObject o, String k) {
-    return o.has(k) ? o.get(k).getAsLong() : 0;
-  }
-
-  private static boolean before(JsonObject status, String stage) {
-    return STAGES.indexOf(status.get("stage").getAsString()) < STAGES.indexOf(stage);
-  }
-
-  private static void advance(Path dir, JsonObject status, String stage) throws IOException {
-    status.addProperty("stage", stage);
-    status.addProperty("complete", stage.equals("done"));
-    writeStatus(dir, status);
-  }
-
-  private static JsonObject configJson(SearchConfig c) {
-    JsonObject o = new JsonObject();
-    o.addProperty("rollouts", c.rollouts());
-    o.addProperty("candidates", c.candidates());
-    o.addProperty("max_depth", c.maxDepth());
-    o.addProperty("c", c.c());
-    o.addProperty("errors_threshold", c.errorsThreshold());
-    return o;
-  }
-
-  /**
-   * A round directory's status, or null when it has none.
-   *
-   * @throws IOException when it cannot be read or is malformed
-   */
-  static JsonObject readStatus(Path dir) throws IOException {
-    Path f = dir.resolve(STATUS_FILE);
-    if (!Files.exists(f)) {
-      return null;
-    }
-    try {
-      JsonObject o =
-          JsonParser.parseString(Files.readString(f, StandardCharsets.UTF_8)).getAsJsonObject();
-      if (!o.has("stage") || !STAGES.contains(o.get("stage").getAsString())) {
-        throw new IOException(f + ": no valid \"stage\"");
-      }
-      return o;
-    } catch (RuntimeException e) {
-      throw new IOException(f + ": malformed round status: " + e.getMessage(), e);
-    }
-  }
-
-  private static void writeStatus(Path dir, JsonObject status) throws IOException {
-    Path f = dir.resolve(STATUS_FILE);
-    Path tmp = dir.resolve(STATUS_FILE + ".tmp");
-    Files.writeString(tmp, status.toString() + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static void closeQuietly(AutoCloseable c) {
@@ -559,8 +535,12 @@ public final class SelfEvolution {
     default void onRoundDone(RoundSummary summary) {}
   }
 
-  /** Builder of {@link SelfEvolution}; setters validate at once. */
+  /**
+   * Builder of {@link SelfEvolution}: every setter validates at once, setting an option twice fails
+   * ("grader was already set"), and {@link #policy} and {@link #policies} exclude each other.
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private PolicySource policies;
     private boolean closePolicies;
     private Verifier verifier;
@@ -572,35 +552,62 @@ public final class SelfEvolution {
     private IntFunction<SearchConfig> roundConfigs = SelfEvolution::presetFor;
     private PolicyTrainer policyTrainer = PolicyTrainer.unchanged();
     private int batchProblems = 16;
-    private java.util.function.IntUnaryOperator hardRollouts = round -> 0;
+    private IntUnaryOperator hardRollouts = round -> 0;
     private Function<Path, Tokenizer> tokenizers = Tokenizers::fromFile;
     private Listener listener = new Listener() {};
 
     private Builder() {}
 
-    /** One policy for every round (not closed by the loop). */
+    /**
+     * One policy for every round (not closed by the loop).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if a policy or a policy source was already set
+     */
     public Builder policy(Policy p) {
+      set.markExclusive("policy", "policies");
       Objects.requireNonNull(p, "policy");
       policies = round -> p;
       closePolicies = false;
       return this;
     }
 
-    /** Opens each round's policy (closed by the loop after the round's search). */
+    /**
+     * Opens each round's policy (closed by the loop after the round's search).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if a policy or a policy source was already set
+     */
     public Builder policies(PolicySource s) {
+      set.markExclusive("policies", "policy");
       policies = Objects.requireNonNull(s, "policies");
       closePolicies = true;
       return this;
     }
 
-    /** Runs the code steps (required; not closed by the loop). */
+    /**
+     * Runs the code steps (required; not closed by the loop).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder verifier(Verifier v) {
+      set.mark("verifier");
       verifier = Objects.requireNonNull(v, "verifier");
       return this;
     }
 
-    /** Grades answers against the gold answers (default: whitespace-insensitive equality). */
+    /**
+     * Grades answers against the gold answers: the loop's one grader, passed to every round's
+     * search (its +1/-1 annotation and its solved count) and to the round's SFT selection. Default
+     * {@link AnswerGrader#whitespaceInsensitive()}, the golden-tree scripts' rule; real data wants
+     * a math grader.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder grader(AnswerGrader g) {
+      set.mark("grader");
       grader = Objects.requireNonNull(g, "grader");
       return this;
     }
@@ -610,8 +617,11 @@ public final class SelfEvolution {
      * round trains a value head on it. Required for PPM-augmented rounds.
      *
      * @throws IllegalArgumentException if it is not a directory
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if already set
      */
     public Builder ppmBackbone(Path dir, BackboneSettings settings) {
+      set.mark("ppmBackbone");
       if (!Files.isDirectory(dir)) {
         throw new IllegalArgumentException("no such PPM backbone directory: " + dir);
       }
@@ -620,26 +630,51 @@ public final class SelfEvolution {
       return this;
     }
 
-    /** PPM training settings (default {@link TrainingConfig#defaults()}). */
+    /**
+     * PPM training settings (default {@link TrainingConfig#defaults()}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder ppmTraining(TrainingConfig c) {
+      set.mark("ppmTraining");
       training = Objects.requireNonNull(c, "training");
       return this;
     }
 
-    /** Extraction rules (default {@link ExtractionConfig#reference()}). */
+    /**
+     * Extraction rules (default {@link ExtractionConfig#reference()}); the answers are graded with
+     * {@link #grader}.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder extraction(ExtractionConfig c) {
+      set.mark("extraction");
       extraction = Objects.requireNonNull(c, "extraction");
       return this;
     }
 
-    /** Each round's search configuration (default {@link SelfEvolution#presetFor(int)}). */
+    /**
+     * Each round's search configuration (default {@link SelfEvolution#presetFor(int)}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder roundConfigs(IntFunction<SearchConfig> f) {
+      set.mark("roundConfigs");
       roundConfigs = Objects.requireNonNull(f, "roundConfigs");
       return this;
     }
 
-    /** The policy fine-tuning hook (default {@link PolicyTrainer#unchanged()}). */
+    /**
+     * The policy fine-tuning hook (default {@link PolicyTrainer#unchanged()}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder policyTrainer(PolicyTrainer t) {
+      set.mark("policyTrainer");
       policyTrainer = Objects.requireNonNull(t, "policyTrainer");
       return this;
     }
@@ -648,12 +683,11 @@ public final class SelfEvolution {
      * Problems per lock-step group (default 16).
      *
      * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
      */
     public Builder batchProblems(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("batchProblems must be >= 1, was " + n);
-      }
-      batchProblems = n;
+      set.mark("batchProblems");
+      batchProblems = Checks.positive("batchProblems", n);
       return this;
     }
 
@@ -662,20 +696,36 @@ public final class SelfEvolution {
      * above the round's rollouts means none (default: none). The reference gives hard problems 64
      * rollouts in round 3 and 128 in round 4: {@link SelfEvolution#referenceHardRollouts()}. The
      * second search's tree replaces the first in the round's extraction.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
      */
-    public Builder hardProblemRollouts(java.util.function.IntUnaryOperator f) {
+    public Builder hardProblemRollouts(IntUnaryOperator f) {
+      set.mark("hardProblemRollouts");
       hardRollouts = Objects.requireNonNull(f, "hardProblemRollouts");
       return this;
     }
 
-    /** Loads the PPM backbone's tokenizer (default {@link Tokenizers#fromFile}). */
+    /**
+     * Loads the PPM backbone's tokenizer (default {@link Tokenizers#fromFile}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder tokenizers(Function<Path, Tokenizer> t) {
+      set.mark("tokenizers");
       tokenizers = Objects.requireNonNull(t, "tokenizers");
       return this;
     }
 
-    /** Told of the progress. */
+    /**
+     * Told of the progress.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder listener(Listener l) {
+      set.mark("listener");
       listener = Objects.requireNonNull(l, "listener");
       return this;
     }

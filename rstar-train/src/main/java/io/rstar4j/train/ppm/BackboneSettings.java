@@ -3,6 +3,8 @@ package io.rstar4j.train.ppm;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,52 +33,148 @@ public record BackboneSettings(
     String device) {
 
   /**
-   * Validates.
+   * Validates and copies.
    *
    * @throws IllegalArgumentException on a context below 4, a batch below 1 or an unknown device
+   * @throws NullPointerException if device is null
    */
   public BackboneSettings {
-    if (contextLength < 4) {
-      throw new IllegalArgumentException("contextLength must be >= 4, was " + contextLength);
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
-    }
+    contextLength = checkContextLength(contextLength);
+    batchSize = checkBatchSize(batchSize);
     prefixTokens = prefixTokens == null ? null : List.copyOf(prefixTokens);
     suffixTokens = suffixTokens == null ? null : List.copyOf(suffixTokens);
-    Objects.requireNonNull(device, "device");
-    if (!device.equals("cpu") && !device.equals("cuda")) {
-      throw new IllegalArgumentException("device must be cpu or cuda, was " + device);
-    }
+    device = TrainingConfig.checkDevice(device);
   }
 
   /** Context 512, batch 16, everything else chosen from the model, CPU. */
   public static BackboneSettings defaults() {
-    return new BackboneSettings(512, 16, null, null, null, null, "cpu");
+    return builder().build();
   }
 
-  /** These settings with another context length. */
-  public BackboneSettings withContextLength(int n) {
-    return new BackboneSettings(
-        n, batchSize, prefixTokens, suffixTokens, padToken, hiddenOutput, device);
+  /** A builder starting from {@link #defaults()}. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** These settings with another batch size. */
-  public BackboneSettings withBatchSize(int n) {
-    return new BackboneSettings(
-        contextLength, n, prefixTokens, suffixTokens, padToken, hiddenOutput, device);
+  /** A builder starting from these settings (none of them counts as set). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.contextLength = contextLength;
+    b.batchSize = batchSize;
+    b.prefixTokens = prefixTokens;
+    b.suffixTokens = suffixTokens;
+    b.padToken = padToken;
+    b.hiddenOutput = hiddenOutput;
+    b.device = device;
+    return b;
   }
 
-  /** These settings on another device. */
-  public BackboneSettings withDevice(String d) {
-    return new BackboneSettings(
-        contextLength, batchSize, prefixTokens, suffixTokens, padToken, hiddenOutput, d);
+  // Each check is written once: the setters fail fast with it and the constructor applies it.
+
+  private static int checkContextLength(int v) {
+    return Checks.atLeast("contextLength", v, 4);
   }
 
-  /** These settings with explicit special tokens around every text. */
-  public BackboneSettings withSpecialTokens(List<String> prefix, List<String> suffix) {
-    return new BackboneSettings(
-        contextLength, batchSize, prefix, suffix, padToken, hiddenOutput, device);
+  private static int checkBatchSize(int v) {
+    return Checks.positive("batchSize", v);
+  }
+
+  /**
+   * Builder of {@link BackboneSettings}, starting from {@link #defaults()}: every setter validates
+   * at once, and setting an option twice fails ("contextLength was already set").
+   */
+  public static final class Builder {
+    private final SetOnce set = new SetOnce();
+    private int contextLength = 512;
+    private int batchSize = 16;
+    private List<String> prefixTokens;
+    private List<String> suffixTokens;
+    private String padToken;
+    private String hiddenOutput;
+    private String device = "cpu";
+
+    private Builder() {}
+
+    /**
+     * The most tokens per text, special tokens included.
+     *
+     * @throws IllegalArgumentException if below 4
+     * @throws IllegalStateException if already set
+     */
+    public Builder contextLength(int v) {
+      set.mark("contextLength");
+      contextLength = checkContextLength(v);
+      return this;
+    }
+
+    /**
+     * How many texts one model call takes.
+     *
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder batchSize(int v) {
+      set.mark("batchSize");
+      batchSize = checkBatchSize(v);
+      return this;
+    }
+
+    /**
+     * Explicit special tokens put before and after every text (instead of choosing them from the
+     * model).
+     *
+     * @throws NullPointerException if a list or a token is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder specialTokens(List<String> prefix, List<String> suffix) {
+      set.mark("specialTokens");
+      prefixTokens = List.copyOf(prefix);
+      suffixTokens = List.copyOf(suffix);
+      return this;
+    }
+
+    /**
+     * The padding token (instead of {@code [PAD]}, {@code <|endoftext|>} or id 0).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
+    public Builder padToken(String v) {
+      set.mark("padToken");
+      padToken = Objects.requireNonNull(v, "padToken");
+      return this;
+    }
+
+    /**
+     * The model output holding the hidden states (instead of choosing it from the model).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
+    public Builder hiddenOutput(String v) {
+      set.mark("hiddenOutput");
+      hiddenOutput = Objects.requireNonNull(v, "hiddenOutput");
+      return this;
+    }
+
+    /**
+     * {@code cpu} or {@code cuda}.
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalArgumentException if neither
+     * @throws IllegalStateException if already set
+     */
+    public Builder device(String v) {
+      set.mark("device");
+      device = TrainingConfig.checkDevice(v);
+      return this;
+    }
+
+    /** The settings. */
+    public BackboneSettings build() {
+      return new BackboneSettings(
+          contextLength, batchSize, prefixTokens, suffixTokens, padToken, hiddenOutput, device);
+    }
   }
 
   JsonObject toJson() {

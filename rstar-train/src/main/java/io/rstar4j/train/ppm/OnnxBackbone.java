@@ -1,16 +1,10 @@
 package io.rstar4j.train.ppm;
 
-import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
+import io.rstar4j.core.model.GraphSession;
+import io.rstar4j.core.model.Tensor;
 import io.rstar4j.core.tokenizer.Tokenizer;
+import java.io.IOException;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class OnnxBackbone implements Backbone {
   private static final System.Logger LOG = System.getLogger(OnnxBackbone.class.getName());
 
-  private final OrtEnvironment env;
-  private final OrtSession session;
+  private final GraphSession session;
   private final Tokenizer tokenizer;
   private final BackboneSettings settings;
   private final int[] prefix;
@@ -36,13 +29,17 @@ final class OnnxBackbone implements Backbone {
   private final AtomicLong truncated = new AtomicLong();
 
   OnnxBackbone(Path model, Tokenizer tokenizer, BackboneSettings settings) {
-    this.env = OrtEnvironment.getEnvironment();
     this.tokenizer = tokenizer;
     this.settings = settings;
     try {
-      this.session = Sessions.create(env, model, settings.device());
-      Map<String, NodeInfo> inputs = session.getInputInfo();
-      Map<String, NodeInfo> outputs = session.getOutputInfo();
+      this.session =
+          GraphSession.builder().provider(Devices.provider(settings.device())).open(model);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalStateException(model + ": cannot load the backbone: " + e.getMessage(), e);
+    }
+    try {
+      Map<String, GraphSession.Port> inputs = session.inputs();
+      Map<String, GraphSession.Port> outputs = session.outputs();
       if (!inputs.containsKey("input_ids")) {
         throw new IllegalArgumentException(
             model + ": a backbone needs an input named input_ids, has " + inputs.keySet());
@@ -91,8 +88,9 @@ final class OnnxBackbone implements Backbone {
               + hiddenSize
               + ", context "
               + settings.contextLength());
-    } catch (OrtException e) {
-      throw new IllegalStateException(model + ": cannot load the backbone: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
     }
   }
 
@@ -130,7 +128,8 @@ final class OnnxBackbone implements Backbone {
     return 0;
   }
 
-  private static String chooseOutput(Path model, Map<String, NodeInfo> outputs, String wanted) {
+  private static String chooseOutput(
+      Path model, Map<String, GraphSession.Port> outputs, String wanted) {
     if (wanted != null) {
       if (!outputs.containsKey(wanted)) {
         throw new IllegalArgumentException(
@@ -151,9 +150,9 @@ final class OnnxBackbone implements Backbone {
             + "); export the model with its hidden states or name the output in the settings");
   }
 
-  private int probeHiddenSize(NodeInfo info) {
-    if (info.getInfo() instanceof TensorInfo ti) {
-      long[] shape = ti.getShape();
+  private int probeHiddenSize(GraphSession.Port info) {
+    if (info.type() != null) {
+      long[] shape = info.shape();
       if (shape.length < 2 || shape.length > 3) {
         throw new IllegalArgumentException(
             "output "
@@ -247,73 +246,67 @@ final class OnnxBackbone implements Backbone {
         positions[i * len + j] = j;
       }
     }
-    Map<String, OnnxTensor> in = new HashMap<>();
-    try {
-      for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
-        String name = e.getKey();
-        TensorInfo ti = (TensorInfo) e.getValue().getInfo();
-        long[] shape = {b, len};
-        if (name.equals("input_ids")) {
-          in.put(name, ints(ti, inputIds, shape));
-        } else if (name.equals("attention_mask")) {
-          in.put(name, ints(ti, mask, shape));
-        } else if (name.equals("token_type_ids")) {
-          in.put(name, ints(ti, new long[b * len], shape));
-        } else if (name.equals("position_ids")) {
-          in.put(name, ints(ti, positions, shape));
-        } else {
-          long[] s = ti.getShape().clone();
-          if (s.length != 4) {
-            throw new IllegalArgumentException("past input " + name + " must have rank 4");
-          }
-          s[0] = b;
-          s[2] = 0;
-          in.put(name, OnnxTensor.createTensor(env, FloatBuffer.allocate(0), s));
+    Map<String, Tensor> in = new HashMap<>();
+    for (Map.Entry<String, GraphSession.Port> e : session.inputs().entrySet()) {
+      String name = e.getKey();
+      GraphSession.Port ti = e.getValue();
+      long[] shape = {b, len};
+      if (name.equals("input_ids")) {
+        in.put(name, ints(ti, inputIds, shape));
+      } else if (name.equals("attention_mask")) {
+        in.put(name, ints(ti, mask, shape));
+      } else if (name.equals("token_type_ids")) {
+        in.put(name, ints(ti, new long[b * len], shape));
+      } else if (name.equals("position_ids")) {
+        in.put(name, ints(ti, positions, shape));
+      } else {
+        long[] s = ti.shape();
+        if (s.length != 4) {
+          throw new IllegalArgumentException("past input " + name + " must have rank 4");
         }
-      }
-      try (OrtSession.Result r = session.run(in, java.util.Set.of(hiddenOutput))) {
-        OnnxTensor t = (OnnxTensor) r.get(hiddenOutput).orElseThrow();
-        long[] shape = t.getInfo().getShape();
-        FloatBuffer fb = t.getFloatBuffer();
-        int h = (int) shape[shape.length - 1];
-        float[][] rows = new float[b][h];
-        for (int i = 0; i < b; i++) {
-          int offset;
-          if (shape.length == 3) {
-            int last = batch.get(i).length - 1; // right padding: the last real token
-            offset = (int) ((i * shape[1] + last) * h);
-          } else {
-            offset = i * h;
-          }
-          fb.get(offset, rows[i]);
+        s[0] = b;
+        s[2] = 0;
+        if (s[1] < 0 || s[3] < 0) {
+          throw new IllegalStateException(
+              "backbone failed: past input " + name + " has symbolic heads or head size");
         }
-        return rows;
-      }
-    } catch (OrtException e) {
-      throw new IllegalStateException("backbone failed: " + e.getMessage(), e);
-    } finally {
-      for (OnnxTensor t : in.values()) {
-        t.close();
+        in.put(name, Tensor.of(new float[0], s));
       }
     }
+    Tensor t = session.run(in, java.util.Set.of(hiddenOutput)).get(hiddenOutput);
+    long[] shape = t.shape();
+    FloatBuffer fb = t.floatBuffer();
+    int h = (int) shape[shape.length - 1];
+    float[][] rows = new float[b][h];
+    for (int i = 0; i < b; i++) {
+      int offset;
+      if (shape.length == 3) {
+        int last = batch.get(i).length - 1; // right padding: the last real token
+        offset = (int) ((i * shape[1] + last) * h);
+      } else {
+        offset = i * h;
+      }
+      fb.get(offset, rows[i]);
+    }
+    return rows;
   }
 
-  private OnnxTensor ints(TensorInfo ti, long[] values, long[] shape) throws OrtException {
-    if (ti.type == OnnxJavaType.INT32) {
+  private static Tensor ints(GraphSession.Port ti, long[] values, long[] shape) {
+    if (ti.type() == Tensor.Type.INT32) {
       int[] v = new int[values.length];
       for (int i = 0; i < v.length; i++) {
         v[i] = (int) values[i];
       }
-      return OnnxTensor.createTensor(env, IntBuffer.wrap(v), shape);
+      return Tensor.of(v, shape);
     }
-    return OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape);
+    return Tensor.of(values, shape);
   }
 
   @Override
   public void close() {
     try {
       session.close();
-    } catch (OrtException e) {
+    } catch (IllegalStateException e) {
       // nothing to do
     }
   }

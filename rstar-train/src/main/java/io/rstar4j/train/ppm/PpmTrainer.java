@@ -1,7 +1,5 @@
 package io.rstar4j.train.ppm;
 
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.train.data.PreferencePair;
 import java.io.IOException;
@@ -114,12 +112,10 @@ public final class PpmTrainer {
         }
       }
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
     List<EpochReport> reports = new ArrayList<>();
     try (HeadOptimizer opt =
         new HeadOptimizer(
-            env,
-            Sessions.options(config.device()),
+            Devices.provider(config.device()),
             initial.weight(),
             config.beta1(),
             config.beta2(),
@@ -217,8 +213,6 @@ public final class PpmTrainer {
           resumed == null ? 0 : resumed.epoch(),
           cache.misses(),
           cache.hits());
-    } catch (OrtException e) {
-      throw new IllegalStateException("training step failed: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -238,8 +232,7 @@ public final class PpmTrainer {
     }
     try (HeadOptimizer opt =
         new HeadOptimizer(
-            OrtEnvironment.getEnvironment(),
-            Sessions.options(config.device()),
+            Devices.provider(config.device()),
             head.weight(),
             config.beta1(),
             config.beta2(),
@@ -254,8 +247,6 @@ public final class PpmTrainer {
           new float[config.batchSize() * h],
           new float[config.batchSize() * h],
           new float[config.batchSize()]);
-    } catch (OrtException e) {
-      throw new IllegalStateException("evaluation failed: " + e.getMessage(), e);
     }
   }
 
@@ -267,8 +258,7 @@ public final class PpmTrainer {
       int h,
       float[] xp,
       float[] xn,
-      float[] wt)
-      throws OrtException {
+      float[] wt) {
     if (idx.isEmpty()) {
       return new double[] {Double.NaN, Double.NaN};
     }

@@ -6,7 +6,10 @@ import io.rstar4j.core.Problem;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
+import io.rstar4j.core.SpiException;
 import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import java.io.IOException;
@@ -76,7 +79,11 @@ public final class ProcessPreferenceModel implements RewardModel {
     return template.head(question) + solutionText;
   }
 
-  /** {@inheritDoc} Scores are {@code tanh(r / 5)} of the raw head outputs. */
+  /**
+   * {@inheritDoc} Scores are {@code tanh(r / 5)} of the raw head outputs.
+   *
+   * @throws SpiException when the backbone fails to run
+   */
   @Override
   public double[] score(List<RewardRequest> batch) {
     List<String> prompts = new ArrayList<>(batch.size());
@@ -86,7 +93,11 @@ public final class ProcessPreferenceModel implements RewardModel {
     return scoreTexts(prompts);
   }
 
-  /** {@code tanh(r / 5)} of each full prompt text. */
+  /**
+   * {@code tanh(r / 5)} of each full prompt text.
+   *
+   * @throws SpiException when the backbone fails to run
+   */
   public double[] scoreTexts(List<String> prompts) {
     double[] raw = rawScores(prompts);
     for (int i = 0; i < raw.length; i++) {
@@ -95,12 +106,22 @@ public final class ProcessPreferenceModel implements RewardModel {
     return raw;
   }
 
-  /** The raw head outputs {@code r} of each full prompt text. */
+  /**
+   * The raw head outputs {@code r} of each full prompt text.
+   *
+   * @throws SpiException when the backbone fails to run
+   */
   public double[] rawScores(List<String> prompts) {
     if (prompts.isEmpty()) {
       return new double[0];
     }
-    float[][] f = cache.features(prompts);
+    float[][] f;
+    try {
+      f = cache.features(prompts);
+    } catch (IllegalStateException e) { // the backbone's failure to run (Backbone's contract)
+      throw new SpiException(
+          "the PPM could not score " + prompts.size() + " texts: " + e.getMessage(), e);
+    }
     double[] out = new double[f.length];
     for (int i = 0; i < f.length; i++) {
       out[i] = head.raw(f[i]);
@@ -284,8 +305,12 @@ public final class ProcessPreferenceModel implements RewardModel {
     MergedGraph.write(backboneModel, hiddenOutput, head, out);
   }
 
-  /** Builds a {@link ProcessPreferenceModel}; setters validate at once. */
+  /**
+   * Builder of {@link ProcessPreferenceModel}: every setter validates at once, and setting an
+   * option twice fails ("head was already set").
+   */
   public static final class Builder {
+    private final SetOnce set = new SetOnce();
     private Backbone backbone;
     private ValueHead head;
     private PromptTemplate template = PromptTemplate.TRAINING;
@@ -294,20 +319,38 @@ public final class ProcessPreferenceModel implements RewardModel {
 
     private Builder() {}
 
-    /** The backbone (required). */
+    /**
+     * The backbone (required).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder backbone(Backbone b) {
+      set.mark("backbone");
       this.backbone = Objects.requireNonNull(b, "backbone");
       return this;
     }
 
-    /** The value head (required). */
+    /**
+     * The value head (required).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder head(ValueHead h) {
+      set.mark("head");
       this.head = Objects.requireNonNull(h, "head");
       return this;
     }
 
-    /** The prompt template (default {@link PromptTemplate#TRAINING}, as the pairs are built). */
+    /**
+     * The prompt template (default {@link PromptTemplate#TRAINING}, as the pairs are built).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
     public Builder template(PromptTemplate t) {
+      set.mark("template");
       this.template = Objects.requireNonNull(t, "template");
       return this;
     }
@@ -316,12 +359,11 @@ public final class ProcessPreferenceModel implements RewardModel {
      * The divisor in {@code tanh(r / scale)} (default 5).
      *
      * @throws IllegalArgumentException unless positive and finite
+     * @throws IllegalStateException if already set
      */
     public Builder scale(double s) {
-      if (!(s > 0) || Double.isInfinite(s)) {
-        throw new IllegalArgumentException("scale must be positive, was " + s);
-      }
-      this.scale = s;
+      set.mark("scale");
+      this.scale = Checks.finitePositive("scale", s);
       return this;
     }
 
@@ -329,12 +371,11 @@ public final class ProcessPreferenceModel implements RewardModel {
      * How many prompts' features are kept (default 4096; 0: none).
      *
      * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
      */
     public Builder cacheSize(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("cacheSize must be >= 0, was " + n);
-      }
-      this.cacheSize = n;
+      set.mark("cacheSize");
+      this.cacheSize = Checks.atLeast("cacheSize", n, 0);
       return this;
     }
 

@@ -7,6 +7,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.PromptTemplate;
 import io.rstar4j.core.tree.NodeKind;
@@ -20,17 +21,31 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Properties of extraction on random trees. */
 class ExtractionPropertiesTest {
 
-  /** Random trees with unique node texts, so that records can be traced back to their nodes. */
+  /**
+   * Random trees with unique node texts, so that records can be traced back to their nodes. Built
+   * recursively as nested nodes, then flattened in pre-order (children in order).
+   */
   static final class RandomTree {
     final Random rnd;
     int next;
     final String tag;
+
+    /** A node under construction: its fields and its children. */
+    record Nested(
+        String text,
+        NodeKind kind,
+        String answer,
+        int visits,
+        double valueSum,
+        boolean terminal,
+        List<Nested> children) {}
 
     RandomTree(long seed, String tag) {
       this.rnd = new Random(seed);
@@ -38,8 +53,26 @@ class ExtractionPropertiesTest {
     }
 
     ReasoningTree build(String question) {
-      ReasoningNode root = node(0, true);
-      return new ReasoningTree(Problem.of(tag, question, "1"), root);
+      Nested root = node(0, true);
+      List<ReasoningNode> nodes = new ArrayList<>();
+      flatten(root, -1, nodes);
+      return ReasoningTree.of(Problem.of(tag, question, "1"), nodes);
+    }
+
+    private static void flatten(Nested n, int parent, List<ReasoningNode> out) {
+      int index = out.size();
+      out.add(
+          new ReasoningNode(
+              parent,
+              n.text(),
+              n.kind(),
+              Optional.ofNullable(n.answer()),
+              n.visits(),
+              n.valueSum(),
+              n.terminal()));
+      for (Nested c : n.children()) {
+        flatten(c, index, out);
+      }
     }
 
     private String text(String kind) {
@@ -54,16 +87,16 @@ class ExtractionPropertiesTest {
       return sb.toString();
     }
 
-    private ReasoningNode node(int depth, boolean root) {
+    private Nested node(int depth, boolean root) {
       int nChildren = root ? 1 + rnd.nextInt(4) : depth >= 5 ? 0 : rnd.nextInt(4);
       if (!root && nChildren == 0) {
         return leaf();
       }
-      List<ReasoningNode> ch = new ArrayList<>();
+      List<Nested> ch = new ArrayList<>();
       int visits = 0;
       double w = 0;
       for (int i = 0; i < nChildren; i++) {
-        ReasoningNode c = node(depth + 1, false);
+        Nested c = node(depth + 1, false);
         ch.add(c);
         visits += c.visits();
         w += c.valueSum();
@@ -71,7 +104,7 @@ class ExtractionPropertiesTest {
       int extra = rnd.nextInt(3);
       visits += extra;
       w += extra * (rnd.nextDouble() * 2 - 1);
-      return new ReasoningNode(
+      return new Nested(
           root ? "" : text("step"),
           root ? NodeKind.ROOT : NodeKind.STEP,
           null,
@@ -81,64 +114,71 @@ class ExtractionPropertiesTest {
           ch);
     }
 
-    private ReasoningNode leaf() {
+    private Nested leaf() {
       switch (rnd.nextInt(6)) {
         case 0, 1 -> {
-          return new ReasoningNode(
+          return new Nested(
               text("answer") + "\\boxed{1}", NodeKind.ANSWER, " 1 ", 1, 1.0, true, List.of());
         }
         case 2, 3 -> {
-          return new ReasoningNode(
+          return new Nested(
               text("answer") + "\\boxed{2}", NodeKind.ANSWER, "2", 1, -1.0, true, List.of());
         }
         case 4 -> {
-          return new ReasoningNode(
-              text("error"), NodeKind.CODE_ERROR, null, 1, -1.0, true, List.of());
+          return new Nested(text("error"), NodeKind.CODE_ERROR, null, 1, -1.0, true, List.of());
         }
         default -> {
           int n = rnd.nextInt(2);
-          return new ReasoningNode(text("open"), NodeKind.STEP, null, n, n * 0.3, false, List.of());
+          return new Nested(text("open"), NodeKind.STEP, null, n, n * 0.3, false, List.of());
         }
       }
     }
   }
 
-  /** Node by its (unique) text, with parent links. */
+  /** Node index by its (unique) text. */
   static final class Index {
-    final Map<String, ReasoningNode> byText = new HashMap<>();
-    final Map<ReasoningNode, ReasoningNode> parent = new java.util.IdentityHashMap<>();
+    final ReasoningTree tree;
+    final Map<String, Integer> byText = new HashMap<>();
 
-    Index(ReasoningNode root) {
-      walk(root);
-    }
-
-    private void walk(ReasoningNode n) {
-      byText.put(n.text(), n);
-      for (ReasoningNode c : n.children()) {
-        parent.put(c, n);
-        walk(c);
+    Index(ReasoningTree tree) {
+      this.tree = tree;
+      for (int i = 0; i < tree.size(); i++) {
+        byText.put(tree.node(i).text(), i);
       }
     }
 
-    String prefix(String head, ReasoningNode n) {
+    ReasoningNode node(String text) {
+      Integer i = byText.get(text);
+      return i == null ? null : tree.node(i);
+    }
+
+    int parent(String text) {
+      return tree.parent(byText.get(text));
+    }
+
+    String prefix(String head, int n) {
       List<String> texts = new ArrayList<>();
-      for (ReasoningNode x = n; x != null; x = parent.get(x)) {
-        texts.add(0, x.text());
+      for (int x = n; x >= 0; x = tree.parent(x)) {
+        texts.add(0, tree.node(x).text());
       }
       return head + String.join("", texts);
     }
-  }
 
-  static boolean hasLeaf(ReasoningNode n, double q) {
-    if (n.isLeaf()) {
-      return n.kind() == NodeKind.ANSWER && n.q() == q;
+    boolean hasLeaf(String text, double q) {
+      return hasLeaf(byText.get(text), q);
     }
-    for (ReasoningNode c : n.children()) {
-      if (hasLeaf(c, q)) {
-        return true;
+
+    boolean hasLeaf(int n, double q) {
+      if (tree.isLeaf(n)) {
+        return tree.node(n).kind() == NodeKind.ANSWER && tree.node(n).q() == q;
       }
+      for (int c : tree.children(n)) {
+        if (hasLeaf(c, q)) {
+          return true;
+        }
+      }
+      return false;
     }
-    return false;
   }
 
   @Test
@@ -148,18 +188,20 @@ class ExtractionPropertiesTest {
         .checkAssert(
             seed -> {
               ReasoningTree tree = new RandomTree(seed, "t").build("What is 1?");
-              Index idx = new Index(tree.root());
+              Index idx = new Index(tree);
               String head = PromptTemplate.TRAINING.head("What is 1?");
               for (CandidatePair c :
                   PreferencePairs.candidates(tree, ExtractionConfig.reference())) {
-                ReasoningNode a = idx.byText.get(c.chosenStep());
-                ReasoningNode b = idx.byText.get(c.rejectedStep());
+                ReasoningNode a = idx.node(c.chosenStep());
+                ReasoningNode b = idx.node(c.rejectedStep());
                 assertNotNull(a);
                 assertNotNull(b);
-                assertTrue(hasLeaf(a, 1.0), "chosen step has a correct leaf below");
-                assertTrue(hasLeaf(b, -1.0), "rejected step has a wrong leaf below");
-                assertTrue(idx.parent.get(a) == idx.parent.get(b), "siblings");
-                assertEquals(idx.prefix(head, idx.parent.get(a)), c.prefix());
+                assertTrue(
+                    idx.hasLeaf(c.chosenStep(), 1.0), "chosen step has a correct leaf below");
+                assertTrue(
+                    idx.hasLeaf(c.rejectedStep(), -1.0), "rejected step has a wrong leaf below");
+                assertEquals(idx.parent(c.chosenStep()), idx.parent(c.rejectedStep()), "siblings");
+                assertEquals(idx.prefix(head, idx.parent(c.chosenStep())), c.prefix());
                 assertTrue(c.chosenSteps().startsWith(c.chosenStep()));
                 assertTrue(c.rejectedSteps().startsWith(c.rejectedStep()));
                 assertTrue(c.stepMargin() > 0 && c.stepsMargin() > 0);
@@ -184,7 +226,7 @@ class ExtractionPropertiesTest {
               ReasoningTree tree = new RandomTree(seed, "t").build("What is 1?");
               List<CandidatePair> cands = PreferencePairs.candidates(tree, cfg);
               List<PreferencePair> pairs = PreferencePairs.filter(cands, cfg);
-              Index idx = new Index(tree.root());
+              Index idx = new Index(tree);
               int kept = 0;
               for (CandidatePair c : cands) {
                 boolean ok =
@@ -196,7 +238,7 @@ class ExtractionPropertiesTest {
               }
               assertEquals(kept, pairs.size());
               for (PreferencePair p : pairs) {
-                double margin = idx.byText.get(p.pos()).q() - idx.byText.get(p.neg()).q();
+                double margin = idx.node(p.pos()).q() - idx.node(p.neg()).q();
                 assertTrue(margin >= cfg.minStepMargin());
               }
             });
@@ -209,20 +251,22 @@ class ExtractionPropertiesTest {
         .checkAssert(
             seed -> {
               ReasoningTree tree = new RandomTree(seed, "t").build("What is 1?");
-              Index idx = new Index(tree.root());
-              List<SftRecord> recs = SftSelection.select(tree, ExtractionConfig.reference());
+              List<SftRecord> recs =
+                  SftSelection.select(
+                      tree, ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive());
               assertTrue(recs.size() <= 2);
               for (SftRecord r : recs) {
                 assertEquals("What is 1?", r.query());
                 ReasoningNode last = null;
-                for (ReasoningNode n : idx.byText.values()) {
+                for (ReasoningNode n : tree.nodes()) {
                   if (n.kind() == NodeKind.ANSWER && r.response().endsWith(n.text().strip())) {
                     last = n;
                   }
                 }
                 assertNotNull(last, "ends with an answer step");
                 assertTrue(
-                    ExtractionConfig.reference().grader().matchesAny(last.answer(), List.of("1")));
+                    AnswerGrader.whitespaceInsensitive()
+                        .matchesAny(last.answer().orElseThrow(), List.of("1")));
                 assertTrue(!r.response().toLowerCase().contains("error"));
               }
             });
@@ -245,7 +289,7 @@ class ExtractionPropertiesTest {
               StringWriter pairs = new StringWriter();
               ExtractionConfig cfg =
                   ExtractionConfig.builder().minEditDistance(0).minStepMargin(0).build();
-              new TrainingDataExtractor(cfg)
+              new TrainingDataExtractor(cfg, AnswerGrader.whitespaceInsensitive())
                   .extract(
                       new BufferedReader(new StringReader(in.toString())), sft, pairs, null, null);
               int lastTree = 0;
@@ -262,9 +306,9 @@ class ExtractionPropertiesTest {
                 }
                 assertTrue(owner >= lastTree, "pairs come in tree order");
                 lastTree = owner;
-                Index idx = new Index(trees.get(owner).root());
-                assertNotNull(idx.byText.get(p.pos()), "chosen step from the same tree");
-                assertNotNull(idx.byText.get(p.neg()), "rejected step from the same tree");
+                Index idx = new Index(trees.get(owner));
+                assertNotNull(idx.node(p.pos()), "chosen step from the same tree");
+                assertNotNull(idx.node(p.neg()), "rejected step from the same tree");
               }
             });
   }
@@ -280,9 +324,15 @@ class ExtractionPropertiesTest {
       List<CandidatePair> c = PreferencePairs.candidates(tree, ExtractionConfig.reference());
       pairs += c.size();
       filtered += PreferencePairs.filter(c, ExtractionConfig.reference()).size();
-      sft += SftSelection.select(tree, ExtractionConfig.reference()).size();
+      sft +=
+          SftSelection.select(
+                  tree, ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive())
+              .size();
       sftDroppedForError +=
-          SftSelection.select(tree, ExtractionConfig.builder().excludedSubstring("").build())
+          SftSelection.select(
+                  tree,
+                  ExtractionConfig.builder().excludedSubstring("").build(),
+                  AnswerGrader.whitespaceInsensitive())
               .size();
     }
     assertTrue(pairs > 100, "candidates: " + pairs);

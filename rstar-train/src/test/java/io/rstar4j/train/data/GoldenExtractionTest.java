@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.core.tree.ReasoningTrees;
 import java.io.BufferedReader;
@@ -24,7 +25,9 @@ class GoldenExtractionTest {
   void sftRecordsMatchTheReferenceExactly(String base) {
     ReasoningTree tree = GoldenTrees.load(base);
     List<String> got = new ArrayList<>();
-    for (SftRecord r : SftSelection.select(tree, ExtractionConfig.reference())) {
+    for (SftRecord r :
+        SftSelection.select(
+            tree, ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive())) {
       got.add(r.toJsonLine());
     }
     assertEquals(GoldenTrees.lines(base + ".sft.jsonl"), got);
@@ -69,7 +72,10 @@ class GoldenExtractionTest {
   @Test
   void testTimeTreeGivesNothing() {
     ReasoningTree tree = GoldenTrees.load("example-3-test-time");
-    assertEquals(List.of(), SftSelection.select(tree, ExtractionConfig.reference()));
+    assertEquals(
+        List.of(),
+        SftSelection.select(
+            tree, ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive()));
     assertEquals(List.of(), PreferencePairs.candidates(tree, ExtractionConfig.reference()));
   }
 
@@ -84,7 +90,8 @@ class GoldenExtractionTest {
     StringWriter unfiltered = new StringWriter();
     List<LineError> seen = new ArrayList<>();
     ExtractionSummary s =
-        new TrainingDataExtractor(ExtractionConfig.reference())
+        new TrainingDataExtractor(
+                ExtractionConfig.reference(), AnswerGrader.whitespaceInsensitive())
             .extract(
                 new BufferedReader(new StringReader(input)), sft, pairs, unfiltered, seen::add);
     assertEquals(3, s.trees());

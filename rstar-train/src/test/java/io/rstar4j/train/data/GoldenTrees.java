@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -78,79 +80,73 @@ final class GoldenTrees {
                 && !"test-time".equals(config.get("mode").getAsString())
             ? List.of(script.get("gold").getAsString())
             : List.of();
-    ReasoningNode root =
-        build(script.getAsJsonObject("root"), List.of(), 0, 0, true, byPath, threshold, maxDepth);
-    return new ReasoningTree(new Problem(base, question, gold), root);
+    List<ReasoningNode> nodes = new ArrayList<>();
+    // iterative pre-order over the script, children in the README's creation order
+    record Pending(JsonObject script, List<Integer> path, int parent, int depth, int errors) {}
+    Deque<Pending> work = new ArrayDeque<>();
+    work.push(new Pending(script.getAsJsonObject("root"), List.of(), -1, 0, 0));
+    while (!work.isEmpty()) {
+      Pending w = work.pop();
+      JsonObject g = byPath.get(w.path());
+      if (g == null) {
+        throw new IllegalStateException("golden has no node " + w.path());
+      }
+      int index = nodes.size();
+      nodes.add(node(w.script(), w.parent(), w.depth(), w.errors(), g, threshold, maxDepth));
+      List<JsonObject> created = expand(w.script());
+      List<Pending> children = new ArrayList<>();
+      for (int i = 0; i < created.size(); i++) {
+        List<Integer> cp = new ArrayList<>(w.path());
+        cp.add(i);
+        if (!byPath.containsKey(cp)) {
+          break; // not expanded
+        }
+        JsonObject c = created.get(i);
+        boolean answer = c.get("text").getAsString().contains("boxed");
+        boolean error = !answer && c.has("error") && c.get("error").getAsBoolean();
+        children.add(new Pending(c, cp, index, w.depth() + 1, error ? w.errors() + 1 : 0));
+      }
+      for (int i = children.size() - 1; i >= 0; i--) {
+        work.push(children.get(i));
+      }
+    }
+    return ReasoningTree.of(new Problem(base, question, gold), nodes);
   }
 
-  private static ReasoningNode build(
+  private static ReasoningNode node(
       JsonObject scriptNode,
-      List<Integer> path,
+      int parent,
       int depth,
       int errors,
-      boolean isRoot,
-      Map<List<Integer>, JsonObject> byPath,
+      JsonObject g,
       int threshold,
       int maxDepth) {
-    JsonObject g = byPath.get(path);
-    if (g == null) {
-      throw new IllegalStateException("golden has no node " + path);
+    int visits = g.get("visits").getAsInt();
+    double valueSum = g.get("valueSum").getAsDouble();
+    boolean terminal = g.get("terminal").getAsBoolean();
+    if (parent < 0) {
+      return ReasoningNode.root(visits, valueSum, terminal);
     }
-    List<JsonObject> created = expand(scriptNode);
-    List<ReasoningNode> children = new ArrayList<>();
-    for (int i = 0; i < created.size(); i++) {
-      List<Integer> cp = new ArrayList<>(path);
-      cp.add(i);
-      if (!byPath.containsKey(cp)) {
-        break; // not expanded
-      }
-      JsonObject c = created.get(i);
-      boolean answer = c.get("text").getAsString().contains("boxed");
-      boolean error = !answer && c.has("error") && c.get("error").getAsBoolean();
-      int e = error ? errors + 1 : 0;
-      children.add(build(c, cp, depth + 1, e, false, byPath, threshold, maxDepth));
+    String raw = scriptNode.get("text").getAsString();
+    if (raw.contains("boxed")) {
+      return ReasoningNode.answer(
+          parent, raw, StepFormat.extractBoxed(raw).orElse(""), visits, valueSum, terminal);
     }
-    NodeKind kind;
+    boolean error = scriptNode.has("error") && scriptNode.get("error").getAsBoolean();
+    boolean terminalError = error && errors >= threshold;
+    String out = error ? ERROR_TEXT : scriptNode.get("output").getAsString();
     String text;
-    String answer = null;
-    if (isRoot) {
-      kind = NodeKind.ROOT;
-      text = "";
+    if (raw.contains("<end_of_code>")) {
+      text =
+          terminalError
+              ? raw + "\n<output><output>" + ERROR_TEXT + "<end_of_output><end_of_output>"
+              : raw + "\n<output>" + out + "<end_of_output>";
     } else {
-      String raw = scriptNode.get("text").getAsString();
-      boolean error = scriptNode.has("error") && scriptNode.get("error").getAsBoolean();
-      if (raw.contains("boxed")) {
-        kind = NodeKind.ANSWER;
-        answer = StepFormat.extractBoxed(raw).orElse("");
-        text = raw;
-      } else {
-        boolean terminalError = error && errors >= threshold;
-        String out = error ? ERROR_TEXT : scriptNode.get("output").getAsString();
-        if (raw.contains("<end_of_code>")) {
-          text =
-              terminalError
-                  ? raw + "\n<output><output>" + ERROR_TEXT + "<end_of_output><end_of_output>"
-                  : raw + "\n<output>" + out + "<end_of_output>";
-        } else {
-          text =
-              terminalError
-                  ? raw + "<end_of_code>\n<output>" + ERROR_TEXT + "<end_of_output>"
-                  : raw;
-        }
-        kind =
-            terminalError
-                ? NodeKind.CODE_ERROR
-                : depth > maxDepth ? NodeKind.TOO_DEEP : NodeKind.STEP;
-      }
+      text = terminalError ? raw + "<end_of_code>\n<output>" + ERROR_TEXT + "<end_of_output>" : raw;
     }
-    return new ReasoningNode(
-        text,
-        kind,
-        answer,
-        g.get("visits").getAsInt(),
-        g.get("valueSum").getAsDouble(),
-        g.get("terminal").getAsBoolean(),
-        children);
+    NodeKind kind =
+        terminalError ? NodeKind.CODE_ERROR : depth > maxDepth ? NodeKind.TOO_DEEP : NodeKind.STEP;
+    return ReasoningNode.step(parent, text, kind, visits, valueSum, terminal);
   }
 
   /** The README's expansion: de-duplicate bodies, then keep only the first answer if any. */

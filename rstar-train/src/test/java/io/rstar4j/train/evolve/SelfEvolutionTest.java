@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.TinyQwen2;
 import io.rstar4j.mcts.SearchConfig;
@@ -59,8 +60,8 @@ class SelfEvolutionTest {
     return SelfEvolution.builder()
         .policy(policy)
         .verifier(verifier)
-        .ppmBackbone(backbone, BackboneSettings.defaults().withContextLength(128).withBatchSize(8))
-        .ppmTraining(TrainingConfig.defaults().withEpochs(2).withBatchSize(8))
+        .ppmBackbone(backbone, BackboneSettings.builder().contextLength(128).batchSize(8).build())
+        .ppmTraining(TrainingConfig.builder().epochs(2).batchSize(8).build())
         .roundConfigs(SelfEvolutionTest::small)
         .policyTrainer(
             (round, sft, roundDir) -> {
@@ -202,14 +203,15 @@ class SelfEvolutionTest {
     List<Problem> two =
         List.of(ArithmeticPolicy.problem("a", 2, 3), ArithmeticPolicy.problem("b", 4, 5));
     // one rollout follows the first candidate, which a fresh policy makes a multiplication
-    SelfEvolution.Builder b =
-        SelfEvolution.builder()
-            .policy(new ArithmeticPolicy())
-            .verifier(verifier)
-            .roundConfigs(
-                r -> SelfEvolution.presetFor(r).toBuilder().rollouts(1).candidates(3).build());
-    RoundSummary plain = b.build().run(two, 1, dir.resolve("plain")).get(0);
-    b.policy(new ArithmeticPolicy());
+    java.util.function.Supplier<SelfEvolution.Builder> fresh =
+        () ->
+            SelfEvolution.builder()
+                .policy(new ArithmeticPolicy())
+                .verifier(verifier)
+                .roundConfigs(
+                    r -> SelfEvolution.presetFor(r).toBuilder().rollouts(1).candidates(3).build());
+    RoundSummary plain = fresh.get().build().run(two, 1, dir.resolve("plain")).get(0);
+    SelfEvolution.Builder b = fresh.get();
     assertEquals(0, plain.solved());
     assertEquals(0, plain.sftRecords());
     List<SearchConfig> searches = new ArrayList<>();
@@ -247,20 +249,20 @@ class SelfEvolutionTest {
     Path out = dir.resolve("evo");
     try (OnnxPolicy policy =
         OnnxPolicy.builder(io.rstar4j.core.model.CausalLm.load(model))
-            .maxTokens(12)
-            .seed(7)
+            .sampling(SamplingParams.stepSearch().toBuilder().maxTokens(12).seed(7).build())
             .build()) {
       List<RoundSummary> rounds =
           SelfEvolution.builder()
               .policy(policy)
               .verifier(verifier)
-              .ppmBackbone(backbone, BackboneSettings.defaults().withContextLength(64))
+              .ppmBackbone(backbone, BackboneSettings.builder().contextLength(64).build())
               .roundConfigs(
                   r ->
                       SelfEvolution.presetFor(r).toBuilder()
                           .rollouts(2)
                           .candidates(2)
-                          .maxDepth(3)
+                          .engine(
+                              SelfEvolution.presetFor(r).engine().toBuilder().maxDepth(3).build())
                           .build())
               .batchProblems(2)
               .build()
@@ -301,6 +303,17 @@ class SelfEvolutionTest {
         IllegalArgumentException.class,
         () ->
             SelfEvolution.builder().ppmBackbone(dir.resolve("none"), BackboneSettings.defaults()));
+    IllegalStateException twice =
+        assertThrows(
+            IllegalStateException.class,
+            () -> SelfEvolution.builder().policy(policy).policies(round -> policy));
+    assertTrue(twice.getMessage().contains("policy was already set"), twice.getMessage());
+    assertEquals(
+        "batchProblems was already set",
+        assertThrows(
+                IllegalStateException.class,
+                () -> SelfEvolution.builder().batchProblems(2).batchProblems(3))
+            .getMessage());
     assertNotNull(SelfEvolution.presetFor(4));
     assertThrows(IllegalArgumentException.class, () -> SelfEvolution.presetFor(0));
   }

@@ -22,7 +22,7 @@ class DecoderBackboneTest {
   @Test
   void aDecoderWithPastInputsServesAsBackboneAndTrains() throws Exception {
     Path bb = TinyDecoderBackbone.write(dir.resolve("qwen2-tiny"));
-    BackboneSettings s = BackboneSettings.defaults().withContextLength(64).withBatchSize(4);
+    BackboneSettings s = BackboneSettings.builder().contextLength(64).batchSize(4).build();
     try (Backbone backbone = ProcessPreferenceModel.openBackbone(bb, Tokenizers::fromFile, s)) {
       assertEquals(64, backbone.hiddenSize());
       List<String> texts = List.of("print(1)", "x = 2 + 3\nprint(x)", "a", "the answer is 5", "y");
@@ -33,7 +33,7 @@ class DecoderBackboneTest {
       }
       assertTrue(Math.abs(batched[0][0] - batched[1][0]) > 1e-6, "texts give different states");
       TrainingResult r =
-          new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(2).withBatchSize(4))
+          new PpmTrainer(backbone, TrainingConfig.builder().epochs(2).batchSize(4).build())
               .train(PpmTrainerTest.pairs(8, 1), null, null);
       assertEquals(2, r.epochs().size());
       assertTrue(Double.isFinite(r.epochs().get(1).trainLoss()));

@@ -28,16 +28,16 @@ class MiniLmPpmTest {
   @Test
   void aTrainedHeadBeatsChanceOnHeldOutPairsAndReloads() throws Exception {
     Path bb = MiniLm.writeDir(dir.resolve("minilm"));
-    BackboneSettings settings =
-        BackboneSettings.defaults().withContextLength(128).withBatchSize(32);
+    BackboneSettings settings = BackboneSettings.builder().contextLength(128).batchSize(32).build();
     List<PreferencePair> pairs = SyntheticMath.pairs(200, 11, SyntheticMath.Flaw.DROPS_FACT);
     TrainingConfig cfg =
-        TrainingConfig.defaults()
-            .withEpochs(25)
-            .withLearningRate(1e-2)
-            .withBatchSize(16)
-            .withHeldOutFraction(0.25)
-            .withPatience(5);
+        TrainingConfig.builder()
+            .epochs(25)
+            .learningRate(1e-2)
+            .batchSize(16)
+            .heldOutFraction(0.25)
+            .patience(5)
+            .build();
     Path out = dir.resolve("ppm");
     TrainingResult r;
     List<PreferencePair> heldOut;

@@ -48,12 +48,13 @@ class PpmTrainerTest {
     try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults())) {
       List<PreferencePair> pairs = pairs(60, 1);
       TrainingConfig cfg =
-          TrainingConfig.defaults()
-              .withEpochs(8)
-              .withLearningRate(0.05)
-              .withBatchSize(8)
-              .withHeldOutFraction(0.2)
-              .withPatience(8);
+          TrainingConfig.builder()
+              .epochs(8)
+              .learningRate(0.05)
+              .batchSize(8)
+              .heldOutFraction(0.2)
+              .patience(8)
+              .build();
       List<EpochReport> seen = new ArrayList<>();
       long[] steps = {0};
       TrainingResult r =
@@ -116,14 +117,17 @@ class PpmTrainerTest {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 8, 5);
     List<PreferencePair> pairs = pairs(20, 2);
     TrainingConfig cfg =
-        TrainingConfig.defaults().withLearningRate(0.02).withBatchSize(5).withPatience(10);
+        TrainingConfig.builder().learningRate(0.02).batchSize(5).patience(10).build();
     try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults())) {
       TrainingResult straight =
-          new PpmTrainer(backbone, cfg.withEpochs(4)).train(pairs, dir.resolve("a"), null);
-      new PpmTrainer(backbone, cfg.withEpochs(2)).train(pairs, dir.resolve("b"), null);
+          new PpmTrainer(backbone, cfg.toBuilder().epochs(4).build())
+              .train(pairs, dir.resolve("a"), null);
+      new PpmTrainer(backbone, cfg.toBuilder().epochs(2).build())
+          .train(pairs, dir.resolve("b"), null);
       assertTrue(Files.exists(dir.resolve("b").resolve("checkpoint.json")));
       TrainingResult resumed =
-          new PpmTrainer(backbone, cfg.withEpochs(4)).train(pairs, dir.resolve("b"), null);
+          new PpmTrainer(backbone, cfg.toBuilder().epochs(4).build())
+              .train(pairs, dir.resolve("b"), null);
       assertEquals(2, resumed.resumedFromEpoch());
       assertEquals(2, resumed.epochs().size());
       assertEquals(straight.epochs().subList(2, 4), resumed.epochs());
@@ -133,7 +137,7 @@ class PpmTrainerTest {
           assertThrows(
               IllegalArgumentException.class,
               () ->
-                  new PpmTrainer(backbone, cfg.withEpochs(5))
+                  new PpmTrainer(backbone, cfg.toBuilder().epochs(5).build())
                       .train(pairs(21, 2), dir.resolve("b"), null));
       assertTrue(e.getMessage().contains("other pairs"), e.getMessage());
     }
@@ -155,12 +159,13 @@ class PpmTrainerTest {
       TrainingResult res =
           new PpmTrainer(
                   backbone,
-                  TrainingConfig.defaults()
-                      .withEpochs(50)
-                      .withLearningRate(0.1)
-                      .withBatchSize(4)
-                      .withHeldOutFraction(0.3)
-                      .withPatience(2))
+                  TrainingConfig.builder()
+                      .epochs(50)
+                      .learningRate(0.1)
+                      .batchSize(4)
+                      .heldOutFraction(0.3)
+                      .patience(2)
+                      .build())
               .train(pairs, null, null);
       assertTrue(res.stoppedEarly());
       assertTrue(res.epochs().size() < 50);
@@ -177,11 +182,12 @@ class PpmTrainerTest {
   void cachingOnAndOffTrainTheSameHead() throws Exception {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 8, 7);
     List<PreferencePair> pairs = pairs(10, 3);
-    TrainingConfig cfg = TrainingConfig.defaults().withEpochs(3).withBatchSize(4);
+    TrainingConfig cfg = TrainingConfig.builder().epochs(3).batchSize(4).build();
     try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults())) {
       TrainingResult on = new PpmTrainer(backbone, cfg).train(pairs, null, null);
       TrainingResult off =
-          new PpmTrainer(backbone, cfg.withCacheFeatures(false)).train(pairs, null, null);
+          new PpmTrainer(backbone, cfg.toBuilder().cacheFeatures(false).build())
+              .train(pairs, null, null);
       assertArrayEquals(on.head().weight(), off.head().weight());
       assertEquals(distinctTexts(pairs), on.featureMisses());
       assertTrue(off.featureMisses() >= 3L * 2 * pairs.size(), "recomputed every epoch");
@@ -202,9 +208,9 @@ class PpmTrainerTest {
               () -> t.train(pairs(3, 1), ValueHead.zeros(384), null, null));
       assertTrue(size.getMessage().contains("hidden size mismatch"), size.getMessage());
     }
-    assertThrows(IllegalArgumentException.class, () -> TrainingConfig.defaults().withEpochs(0));
+    assertThrows(IllegalArgumentException.class, () -> TrainingConfig.builder().epochs(0).build());
     assertThrows(
-        IllegalArgumentException.class, () -> TrainingConfig.defaults().withLearningRate(-1));
+        IllegalArgumentException.class, () -> TrainingConfig.builder().learningRate(-1).build());
   }
 
   @Test
@@ -219,9 +225,9 @@ class PpmTrainerTest {
             1,
             1));
     try (Backbone backbone =
-        TinyBackbones.open(bb, BackboneSettings.defaults().withContextLength(32))) {
+        TinyBackbones.open(bb, BackboneSettings.builder().contextLength(32).build())) {
       TrainingResult r =
-          new PpmTrainer(backbone, TrainingConfig.defaults().withEpochs(1))
+          new PpmTrainer(backbone, TrainingConfig.builder().epochs(1).build())
               .train(pairs, null, null);
       assertEquals(2, r.truncatedTexts());
     }

@@ -22,7 +22,8 @@ class ProcessPreferenceModelTest {
   @Test
   void scoresAreTanhOfTheHeadOnTheLastTokenStateInOrder() throws Exception {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 8, 1);
-    try (Backbone backbone = TinyBackbones.open(bb, BackboneSettings.defaults().withBatchSize(3))) {
+    try (Backbone backbone =
+        TinyBackbones.open(bb, BackboneSettings.builder().batchSize(3).build())) {
       assertEquals(8, backbone.hiddenSize());
       ValueHead head = ValueHead.random(8, 1.0, 5);
       ProcessPreferenceModel ppm =
@@ -57,7 +58,7 @@ class ProcessPreferenceModelTest {
   void longTextsAreCutFromTheLeftAndCounted() throws Exception {
     Path bb = TinyBackbones.writeDir(dir.resolve("bb"), 4, 2);
     try (Backbone backbone =
-        TinyBackbones.open(bb, BackboneSettings.defaults().withContextLength(6))) {
+        TinyBackbones.open(bb, BackboneSettings.builder().contextLength(6).build())) {
       ProcessPreferenceModel ppm =
           ProcessPreferenceModel.builder()
               .backbone(backbone)
@@ -135,5 +136,52 @@ class ProcessPreferenceModelTest {
                 ProcessPreferenceModel.load(
                     dir.resolve("nope"), p -> new TinyBackbones.WordHashTokenizer()));
     assertTrue(missing.getMessage().contains("no such PPM directory"), missing.getMessage());
+  }
+
+  @Test
+  void aBackboneThatFailsToRunSurfacesAsTheSpiException() {
+    IllegalStateException ort = new IllegalStateException("backbone failed: CUDA out of memory");
+    Backbone failing =
+        new Backbone() {
+          @Override
+          public int hiddenSize() {
+            return 4;
+          }
+
+          @Override
+          public int contextLength() {
+            return 16;
+          }
+
+          @Override
+          public float[][] lastHiddenStates(List<String> texts) {
+            throw ort;
+          }
+
+          @Override
+          public long truncatedTexts() {
+            return 0;
+          }
+
+          @Override
+          public void close() {}
+        };
+    ProcessPreferenceModel ppm =
+        ProcessPreferenceModel.builder().backbone(failing).head(ValueHead.zeros(4)).build();
+    io.rstar4j.core.SpiException e =
+        assertThrows(
+            io.rstar4j.core.SpiException.class,
+            () -> ppm.score(List.of(new RewardRequest(Problem.of("p", "q"), Trajectory.empty()))));
+    assertTrue(e.getMessage().contains("CUDA out of memory"), e.getMessage());
+    assertEquals(ort, e.getCause());
+    assertEquals(
+        "head was already set",
+        assertThrows(
+                IllegalStateException.class,
+                () ->
+                    ProcessPreferenceModel.builder()
+                        .head(ValueHead.zeros(4))
+                        .head(ValueHead.zeros(4)))
+            .getMessage());
   }
 }

@@ -3,19 +3,16 @@ package io.rstar4j.train.ppm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtSession;
+import io.rstar4j.core.model.GraphSession;
+import io.rstar4j.core.model.ProviderChoice;
+import io.rstar4j.core.model.Tensor;
 import io.rstar4j.core.onnx.ElementType;
-import java.nio.DoubleBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TrainingGraphsTest {
-  static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
-
   static double[] randn(Random r, int n, double scale) {
     double[] x = new double[n];
     for (int i = 0; i < n; i++) {
@@ -24,15 +21,12 @@ class TrainingGraphsTest {
     return x;
   }
 
-  static OnnxTensor t(double[] x, long... shape) throws Exception {
-    return OnnxTensor.createTensor(ENV, DoubleBuffer.wrap(x), shape);
+  static Tensor t(double[] x, long... shape) {
+    return Tensor.of(x, shape);
   }
 
-  static double[] out(OrtSession.Result r, String name) throws Exception {
-    DoubleBuffer b = ((OnnxTensor) r.get(name).orElseThrow()).getDoubleBuffer();
-    double[] d = new double[b.remaining()];
-    b.get(d);
-    return d;
+  static GraphSession open(byte[] graph) {
+    return GraphSession.builder().provider(ProviderChoice.CPU).open(graph, "test graph");
   }
 
   @Test
@@ -44,29 +38,22 @@ class TrainingGraphsTest {
     double[] xNeg = randn(rnd, rows * h, 1);
     double[] weight = {1.0, 0.5, 0.25, 1.0 / 3, 1.0};
     double[] w = randn(rnd, h, 0.7);
-    try (OrtSession step =
-            ENV.createSession(
-                TrainingGraphs.stepGraph(h, ElementType.DOUBLE, 0.9, 0.999, 1e-8, 0.01),
-                new OrtSession.SessionOptions());
-        OrtSession eval =
-            ENV.createSession(
-                TrainingGraphs.evalGraph(h, ElementType.DOUBLE), new OrtSession.SessionOptions())) {
-      Map<String, OnnxTensor> in = new HashMap<>();
+    try (GraphSession step =
+            open(TrainingGraphs.stepGraph(h, ElementType.DOUBLE, 0.9, 0.999, 1e-8, 0.01));
+        GraphSession eval = open(TrainingGraphs.evalGraph(h, ElementType.DOUBLE))) {
+      Map<String, Tensor> in = new HashMap<>();
       in.put("x_pos", t(xPos, rows, h));
       in.put("x_neg", t(xNeg, rows, h));
       in.put("weight", t(weight, rows));
       in.put("w", t(w, h));
       in.put("m", t(new double[h], h));
       in.put("v", t(new double[h], h));
-      in.put("lr", OnnxTensor.createTensor(ENV, 1e-3));
-      in.put("bc1", OnnxTensor.createTensor(ENV, 0.1));
-      in.put("bc2", OnnxTensor.createTensor(ENV, 0.001));
-      double[] grad;
-      double loss;
-      try (OrtSession.Result r = step.run(in)) {
-        grad = out(r, "grad");
-        loss = out(r, "loss")[0];
-      }
+      in.put("lr", Tensor.scalar(1e-3));
+      in.put("bc1", Tensor.scalar(0.1));
+      in.put("bc2", Tensor.scalar(0.001));
+      Map<String, Tensor> r = step.run(in);
+      double[] grad = r.get("grad").toDoubleArray();
+      double loss = r.get("loss").doubleValue();
       // the loss itself against a direct computation
       double want = 0;
       for (int i = 0; i < rows; i++) {
@@ -89,18 +76,13 @@ class TrainingGraphsTest {
     }
   }
 
-  private static double lossOf(OrtSession eval, Map<String, OnnxTensor> base, double[] w, int h)
-      throws Exception {
-    Map<String, OnnxTensor> in = new HashMap<>();
+  private static double lossOf(GraphSession eval, Map<String, Tensor> base, double[] w, int h) {
+    Map<String, Tensor> in = new HashMap<>();
     in.put("x_pos", base.get("x_pos"));
     in.put("x_neg", base.get("x_neg"));
     in.put("weight", base.get("weight"));
-    try (OnnxTensor wt = t(w, h)) {
-      in.put("w", wt);
-      try (OrtSession.Result r = eval.run(in)) {
-        return out(r, "loss")[0];
-      }
-    }
+    in.put("w", t(w, h));
+    return eval.run(in, java.util.Set.of("loss")).get("loss").doubleValue();
   }
 
   @Test
@@ -117,8 +99,7 @@ class TrainingGraphsTest {
     double eps = 1e-8;
     double wd = 0.1;
     double lr = 0.05;
-    try (HeadOptimizer opt =
-        new HeadOptimizer(ENV, new OrtSession.SessionOptions(), w0, b1, b2, eps, wd)) {
+    try (HeadOptimizer opt = new HeadOptimizer(ProviderChoice.CPU, w0, b1, b2, eps, wd)) {
       double[] w = new double[h];
       double[] m = new double[h];
       double[] v = new double[h];
@@ -168,8 +149,7 @@ class TrainingGraphsTest {
   @Test
   void lossIsFiniteForExtremeMargins() throws Exception {
     try (HeadOptimizer opt =
-        new HeadOptimizer(
-            ENV, new OrtSession.SessionOptions(), new float[] {1f}, 0.9, 0.999, 1e-8, 0)) {
+        new HeadOptimizer(ProviderChoice.CPU, new float[] {1f}, 0.9, 0.999, 1e-8, 0)) {
       HeadOptimizer.Eval e =
           opt.evaluate(
               new float[] {500f, -500f}, new float[] {-500f, 500f}, new float[] {1f, 1f}, 2);
