@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import java.lang.System.Logger.Level;
 
 /**
@@ -40,15 +41,7 @@ final class OnnxSessions {
    *     add) or its native library cannot be loaded
    */
   static OrtEnvironment environment() {
-    try {
-      Class.forName("ai.onnxruntime.OrtEnvironment", false, OnnxSessions.class.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(
-          "ONNX Runtime is not on the class path: add the dependency"
-              + " com.microsoft.onnxruntime:onnxruntime (CPU) or"
-              + " com.microsoft.onnxruntime:onnxruntime_gpu (CUDA)",
-          e);
-    }
+    OnnxRuntimeCheck.require("The ONNX session factory");
     try {
       return OrtEnvironment.getEnvironment();
     } catch (RuntimeException | LinkageError e) {
