@@ -167,9 +167,9 @@ public final class BootstrapPolicy implements Policy {
     for (int depth = 0; depth < 32 && !t.isComplete(); depth++) {
       Generation g = propose(new PolicyRequest(problem, t, sample + 1)).get(sample);
       Step s = g.toStep();
-      if (s.kind().hasCode()) {
-        s = s.withExecution(verifier.executeStep(t, s));
-      } else if (!s.isAnswer()) {
+      if (s instanceof Step.Code c) {
+        s = c.withOutcome(verifier.executeStep(t, c));
+      } else if (!(s instanceof Step.Answer)) {
         t = t.append(s);
         break;
       }

@@ -3,7 +3,6 @@ package io.rstar4j.train.domain;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Step;
 import io.rstar4j.core.StepFormat;
-import io.rstar4j.core.StepKind;
 import io.rstar4j.core.Trajectory;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -51,28 +50,28 @@ final class Teacher {
     int codeSteps;
     final List<String> assignedOrder = new ArrayList<>();
     final Set<String> assigned = new LinkedHashSet<>();
-    Step endOfCode;
-    Step answer;
+    Step.Code endOfCode;
+    Step.Answer answer;
   }
 
   private static State state(Trajectory partial) {
     State st = new State();
     for (Step s : partial.steps()) {
-      if (s.kind() == StepKind.ANSWER) {
-        st.answer = s;
+      if (s instanceof Step.Answer a) {
+        st.answer = a;
         continue;
       }
-      if (!s.kind().hasCode()) {
+      if (!(s instanceof Step.Code c)) {
         continue;
       }
       st.codeSteps++;
-      Matcher m = ASSIGNED.matcher(s.code());
+      Matcher m = ASSIGNED.matcher(c.code());
       while (m.find()) {
         st.assignedOrder.add(m.group(1));
         st.assigned.add(m.group(1));
       }
-      if (s.kind() == StepKind.CODE_END) {
-        st.endOfCode = s;
+      if (c.endsBlock()) {
+        st.endOfCode = c;
       }
     }
     return st;
@@ -305,8 +304,8 @@ final class Teacher {
     return new Candidate(printText(open, shown), null);
   }
 
-  private Candidate answer(Step endOfCode, int ops, SplittableRandom rng) {
-    ExecutionOutcome out = endOfCode.execution();
+  private Candidate answer(Step.Code endOfCode, int ops, SplittableRandom rng) {
+    ExecutionOutcome out = endOfCode.outcome().orElse(null);
     String value = out == null ? "" : out.text().strip();
     String shown = value;
     BigDecimal num = null;

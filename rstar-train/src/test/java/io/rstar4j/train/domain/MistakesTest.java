@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.PolicyRequest;
 import io.rstar4j.core.Step;
-import io.rstar4j.core.StepKind;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.verify.CPythonVerifier;
 import java.math.BigDecimal;
@@ -77,8 +76,9 @@ class MistakesTest {
     for (WordProblem p : problems) {
       Teacher.Candidate c = candidate(policy, p, Trajectory.empty(), 0);
       assertEquals(Mistake.WRONG_OPERATOR, c.mistake());
-      String right = correctPrefix(p, 1).last().code().strip().split("\n")[1];
-      String wrong = Step.parse(c.text()).code().strip().split("\n")[1];
+      String right =
+          correctPrefix(p, 1).last().map(MistakesTest::code).orElseThrow().strip().split("\n")[1];
+      String wrong = code(Step.parse(c.text())).strip().split("\n")[1];
       assertTrue(!right.equals(wrong), right);
       assertEquals(right.split(" = ")[0], wrong.split(" = ")[0], "same variable, other operation");
     }
@@ -94,8 +94,9 @@ class MistakesTest {
       Teacher.Candidate c = candidate(policy, p, prefix, 0);
       if (c.mistake() == Mistake.WRONG_OPERAND) {
         seen++;
-        String right = correctPrefix(p, 3).last().code().strip().split("\n")[1];
-        String wrong = Step.parse(c.text()).code().strip().split("\n")[1];
+        String right =
+            correctPrefix(p, 3).last().map(MistakesTest::code).orElseThrow().strip().split("\n")[1];
+        String wrong = code(Step.parse(c.text())).strip().split("\n")[1];
         assertTrue(!wrong.equals(right), wrong);
       }
     }
@@ -128,11 +129,18 @@ class MistakesTest {
       Trajectory prefix = correctPrefix(p, 2);
       Teacher.Candidate c = candidate(policy, p, prefix, 0);
       assertEquals(Mistake.REPEATED_STEP, c.mistake());
-      String previous = prefix.last().code().strip().split("\n")[1].split(" = ")[0];
-      String line = Step.parse(c.text()).code().strip().split("\n")[1];
+      String previous =
+          prefix
+              .last()
+              .map(MistakesTest::code)
+              .orElseThrow()
+              .strip()
+              .split("\n")[1]
+              .split(" = ")[0];
+      String line = code(Step.parse(c.text())).strip().split("\n")[1];
       assertTrue(line.startsWith(previous + " = " + previous + " "), line);
-      Step s = Step.parse(c.text());
-      s = s.withExecution(python.executeStep(prefix, s));
+      Step.Code s = Step.Code.of(c.text());
+      s = s.withOutcome(python.executeStep(prefix, s));
       Trajectory t = prefix.append(s);
       Step print = Step.parse("\n\nprint(" + previous + ")\n<end_of_code>");
       ExecutionOutcome twice = python.executeStep(t, print);
@@ -172,11 +180,11 @@ class MistakesTest {
     for (WordProblem p : problems) {
       Teacher.Candidate root = candidate(policy, p, Trajectory.empty(), 0);
       assertEquals(null, root.mistake(), "never at the first step: " + root.text());
-      assertEquals(StepKind.CODE, Step.parse(root.text()).kind());
+      assertTrue(Step.parse(root.text()) instanceof Step.Code rc && !rc.endsBlock(), root.text());
       Trajectory prefix = correctPrefix(p, 1);
       Teacher.Candidate c = candidate(policy, p, prefix, 0);
       Step s = Step.parse(c.text());
-      assertEquals(StepKind.CODE_END, s.kind(), c.text());
+      assertTrue(s instanceof Step.Code sc && sc.endsBlock(), c.text());
       assertTrue(
           c.text()
               .contains(
@@ -200,7 +208,7 @@ class MistakesTest {
         if (c.mistake() != Mistake.COPIED_WRONG_NUMBER) {
           continue;
         }
-        String code = Step.parse(c.text()).code();
+        String code = code(Step.parse(c.text()));
         String line = code.strip().split("\n")[1];
         Matcher m = number.matcher(line.substring(line.indexOf('=') + 1));
         boolean foreign = false;
@@ -234,11 +242,16 @@ class MistakesTest {
     }
   }
 
+  /** The code of a code step, empty for an answer or unparsable step. */
+  static String code(Step s) {
+    return s instanceof Step.Code c ? c.code() : "";
+  }
+
   static Set<String> assigned(Trajectory t) {
     Set<String> out = new HashSet<>();
     Pattern a = Pattern.compile("(?m)^([A-Za-z_][A-Za-z0-9_]*)\\s*=(?!=)");
     for (Step s : t.steps()) {
-      Matcher m = a.matcher(s.code());
+      Matcher m = a.matcher(code(s));
       while (m.find()) {
         out.add(m.group(1));
       }
