@@ -33,6 +33,7 @@ public final class Rstar {
     COMMANDS.put("solve", SolveCommand::new);
     COMMANDS.put("eval", EvalCommand::new);
     COMMANDS.put("evolve", EvolveCommand::new);
+    COMMANDS.put("evolve-demo", EvolveDemoCommand::new);
   }
 
   private Rstar() {}
