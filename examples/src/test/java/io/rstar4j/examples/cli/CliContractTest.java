@@ -68,7 +68,14 @@ class CliContractTest {
     FLAGS.put("run-python", List.of("timeout", "python-path", "=", "jsonl"));
     FLAGS.put(
         "grade",
-        List.of("tolerance", "python-path", "sympy-timeout", "sympy-backend", "=", "strict"));
+        List.of(
+            "tolerance",
+            "python-path",
+            "sympy-timeout",
+            "sympy-backend",
+            "=",
+            "strict",
+            "explain"));
     FLAGS.put(
         "extract",
         List.of(
