@@ -170,7 +170,8 @@ public final class DomainReport {
           for (int s = 0; s < samples; s++) {
             Trajectory t = policy.rollout(p.problem(), python, s);
             boolean ok =
-                t.isComplete() && grader.matchesAny(t.last().answer(), p.problem().goldAnswers());
+                t.isComplete()
+                    && grader.matchesAny(t.answer().orElse(""), p.problem().goldAnswers());
             paths += ok ? 1 : 0;
             any |= ok;
           }
