@@ -35,6 +35,7 @@ public final class Rstar {
     COMMANDS.put("eval", EvalCommand::new);
     COMMANDS.put("evolve", EvolveCommand::new);
     COMMANDS.put("view", ViewCommand::new);
+    COMMANDS.put("evolve-demo", EvolveDemoCommand::new);
   }
 
   private Rstar() {}

@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -155,6 +156,10 @@ class CliContractTest {
             "policy-trainer",
             "hard-rollouts",
             "="));
+    FLAGS.put(
+        "evolve-demo",
+        List.of(
+            "out", "rounds", "preset", "train", "test", "seed", "ppm-backbone", "verifier", "="));
   }
 
   static List<String> concat(List<String> a, String... b) {
@@ -840,6 +845,21 @@ class CliContractTest {
             "cpython",
             "--ppm",
             missing));
+  }
+
+  @Test
+  void evolveDemo() {
+    usage("missing required option --out", "evolve-demo");
+    usage("--rounds must be >= 1", "evolve-demo", "--out", missing, "--rounds", "0");
+    usage(
+        "--preset must be quick or full, was 'huge'",
+        "evolve-demo",
+        "--out",
+        missing,
+        "--preset",
+        "huge");
+    usage("--train must be >= 1 and --test >= 0", "evolve-demo", "--out", missing, "--train", "0");
+    assertFalse(Files.exists(Path.of(missing)), "a usage error writes nothing");
   }
 
   @Test
