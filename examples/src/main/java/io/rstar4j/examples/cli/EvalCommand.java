@@ -6,12 +6,14 @@ import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.internal.JsonLines;
+import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.mcts.AnswerSelection;
 import io.rstar4j.mcts.Baselines;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.ScoredAnswer;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.evolve.Rerun;
 import io.rstar4j.train.evolve.SearchRunner;
 import io.rstar4j.train.evolve.SolveOutcome;
 import io.rstar4j.train.evolve.SolveProgress;
@@ -124,6 +126,13 @@ final class EvalCommand implements RstarCommand {
     if (beamWidth < 1) {
       throw new UsageException("--beam-width must be >= 1");
     }
+    Rerun rerun = SearchSetup.rerun(a);
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--problems", SearchSetup.problemsFile(a))
+            .input("--ppm", ppm == null ? null : Path.of(ppm))
+            .input("--model", a.model == null ? null : Path.of(a.model))
+            .outputFile("--trees", trees == null ? null : Path.of(trees)));
     List<Problem> problems;
     try {
       problems = SearchSetup.problems(a);
@@ -176,10 +185,15 @@ final class EvalCommand implements RstarCommand {
         try (Progress bar = Progress.search(err, "rstar eval", blind.size())) {
           raw =
               SearchRunner.builder(search)
+                  .fingerprint(SearchSetup.fingerprint(a, ppm))
+                  .rerun(rerun)
                   .batchProblems(batch)
                   .onProgress(bar::update)
                   .build()
                   .run(blind, trees != null ? Path.of(trees) : null);
+        } catch (io.rstar4j.train.evolve.RunMismatchException e) {
+          err.println("rstar eval: " + SearchSetup.describe(e, "--trees file"));
+          return 1;
         }
         outcomes = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {

@@ -1,12 +1,13 @@
 package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.AnswerGrader;
+import io.rstar4j.core.internal.AtomicFiles;
+import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.train.data.ExtractionConfig;
 import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.LineError;
 import io.rstar4j.train.data.TrainingDataExtractor;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -95,6 +96,13 @@ final class ExtractCommand implements RstarCommand {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--trees", trees.equals("-") ? null : Path.of(trees))
+            .outputFile("--sft", sftPath == null ? null : Path.of(sftPath))
+            .outputFile("--pairs", pairsPath == null ? null : Path.of(pairsPath))
+            .outputFile(
+                "--pairs-unfiltered", unfilteredPath == null ? null : Path.of(unfilteredPath)));
     BufferedReader reader;
     if (trees.equals("-")) {
       reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -107,9 +115,12 @@ final class ExtractCommand implements RstarCommand {
       }
     }
     try (reader;
-        Writer sft = open(sftPath);
-        Writer pairs = open(pairsPath);
-        Writer unfiltered = open(unfilteredPath)) {
+        AtomicFiles.Output sftOut = open(sftPath);
+        AtomicFiles.Output pairsOut = open(pairsPath);
+        AtomicFiles.Output unfilteredOut = open(unfilteredPath)) {
+      Writer sft = sftOut == null ? null : sftOut.writer();
+      Writer pairs = pairsOut == null ? null : pairsOut.writer();
+      Writer unfiltered = unfilteredOut == null ? null : unfilteredOut.writer();
       String source = trees.equals("-") ? "<stdin>" : trees;
       ExtractionSummary s =
           new TrainingDataExtractor(config, AnswerGrader.whitespaceInsensitive())
@@ -126,19 +137,18 @@ final class ExtractCommand implements RstarCommand {
                               + e.line()
                               + ": skipped: "
                               + e.message()));
+      for (AtomicFiles.Output o : new AtomicFiles.Output[] {sftOut, pairsOut, unfilteredOut}) {
+        if (o != null) {
+          o.commit();
+        }
+      }
       err.println("rstar extract: " + s.describe());
     }
     return 0;
   }
 
-  private static Writer open(String path) throws IOException {
-    if (path == null) {
-      return null;
-    }
-    Path p = Path.of(path);
-    if (p.getParent() != null) {
-      Files.createDirectories(p.getParent());
-    }
-    return new BufferedWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8));
+  /** An atomic output: nothing replaces the file until the extraction has finished. */
+  private static AtomicFiles.Output open(String path) throws IOException {
+    return path == null ? null : AtomicFiles.open(Path.of(path));
   }
 }

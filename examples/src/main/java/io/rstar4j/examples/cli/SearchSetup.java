@@ -8,6 +8,7 @@ import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
 import io.rstar4j.core.internal.JsonLines;
+import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.ProviderChoice;
@@ -15,6 +16,8 @@ import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.Benchmarks;
+import io.rstar4j.train.evolve.Rerun;
+import io.rstar4j.train.evolve.RunMismatchException;
 import io.rstar4j.train.evolve.SolveOutcome;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
 import io.rstar4j.verify.CPythonVerifier;
@@ -24,8 +27,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options {@code solve}, {@code eval} and {@code evolve} share, and what they build. */
@@ -129,6 +134,93 @@ final class SearchSetup {
         defaultValue = "auto",
         description = "auto, cpu or cuda for --model (default ${DEFAULT-VALUE})")
     String provider;
+
+    @Option(
+        names = "--restart",
+        arity = "0",
+        description =
+            "when the output was written with other settings: move it aside (NAME.old-TIME) and"
+                + " start over")
+    boolean restart;
+
+    @Option(
+        names = "--extend",
+        arity = "0",
+        description =
+            "when only the problem set changed: keep the saved trees, search the new problems;"
+                + " a round's data come from its own problems only")
+    boolean extend;
+  }
+
+  /** What {@code --restart} and {@code --extend} ask for. */
+  static Rerun rerun(Options a) {
+    if (a.restart && a.extend) {
+      throw new UsageException("--restart and --extend are mutually exclusive: give one");
+    }
+    return a.restart ? Rerun.RESTART : a.extend ? Rerun.EXTEND : Rerun.RESUME;
+  }
+
+  /**
+   * The settings besides the problem set and the search configuration that decide a run's trees:
+   * the policy, its sampling, the seed and the verifier (recorded in the output's fingerprint).
+   */
+  static Map<String, String> fingerprint(Options a, String ppm) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(
+        "policy",
+        a.model != null
+            ? "model " + realPath(Path.of(a.model))
+            : "server " + a.server + " model " + a.serverModel);
+    m.put("temperature", Double.toString(a.temperature));
+    m.put("max_tokens", Integer.toString(a.maxTokens));
+    m.put("seed", a.seed == null ? "none" : Integer.toString(a.seed));
+    m.put("verifier", a.verifier.toLowerCase(Locale.ROOT) + " " + a.timeoutMs + " ms");
+    if (ppm != null) {
+      m.put("ppm", realPath(Path.of(ppm)));
+    }
+    return m;
+  }
+
+  private static String realPath(Path p) {
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize().toString();
+    }
+  }
+
+  /**
+   * Refuses outputs that are inputs or each other (a usage error) and outputs that cannot be
+   * written, before any model or sandbox starts.
+   *
+   * @throws UsageException for overlapping paths
+   * @throws IllegalStateException naming the path, why and what to do, for unwritable ones
+   */
+  static void checkOutputs(OutputPaths paths) {
+    try {
+      paths.checkDistinct();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    paths.checkWritable();
+  }
+
+  /** The problems file of {@code --problems}, when it names a file (not a shipped benchmark). */
+  static Path problemsFile(Options a) {
+    Path p = Path.of(a.problems);
+    return Files.exists(p) ? p : null;
+  }
+
+  /** A refused rerun, with the flags that resolve it. */
+  static String describe(RunMismatchException e, String outputFlag) {
+    return e.output()
+        + " was written by a run with other settings: "
+        + String.join("; ", e.differences())
+        + ". Rerun with the same options to resume it, --restart to start over (the old run is"
+        + " moved aside)"
+        + (e.extendable() ? ", --extend to add the new problems to it" : "")
+        + ", or give another "
+        + outputFlag;
   }
 
   private SearchSetup() {}

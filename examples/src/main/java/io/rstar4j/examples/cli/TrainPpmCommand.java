@@ -1,5 +1,7 @@
 package io.rstar4j.examples.cli;
 
+import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.train.data.LineError;
 import io.rstar4j.train.data.PairFile;
@@ -172,6 +174,19 @@ final class TrainPpmCommand implements RstarCommand {
       err.println("rstar train-ppm: no such backbone directory: " + backboneDir);
       return 1;
     }
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--pairs", pairsFile)
+            .input("--backbone", backboneDir)
+            .outputDir("--out", outDir));
+    try (RunLock lock = RunLock.onFile(outDir)) {
+      return train(config, settings, out, err);
+    }
+  }
+
+  private int train(
+      TrainingConfig config, BackboneSettings settings, PrintStream out, PrintStream err)
+      throws Exception {
     PairFile pf = PairFile.read(pairsFile);
     for (LineError e : pf.errors()) {
       err.println("rstar train-ppm: " + pairsFile + ":" + e.line() + ": skipped: " + e.message());

@@ -8,6 +8,7 @@ import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.SpiException;
 import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.core.internal.Checks;
 import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
@@ -289,7 +290,7 @@ public final class ProcessPreferenceModel implements RewardModel {
     o.addProperty("head", ValueHead.FILE_NAME);
     o.addProperty("template", "training");
     o.addProperty("score", "tanh(r/5)");
-    Files.writeString(dir.resolve(SETTINGS_FILE), o.toString(), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(dir.resolve(SETTINGS_FILE), o.toString());
     head.save(dir.resolve(ValueHead.FILE_NAME));
   }
 
