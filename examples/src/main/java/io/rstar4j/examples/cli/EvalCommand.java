@@ -7,6 +7,7 @@ import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.AnswerSelection;
 import io.rstar4j.mcts.Baselines;
 import io.rstar4j.mcts.ReasoningSearch;
@@ -140,6 +141,8 @@ final class EvalCommand implements RstarCommand {
       err.println("rstar eval: " + e.getMessage());
       return 1;
     }
+    // one run per tree file: taken before any model or sandbox starts
+    RunLock lock = trees == null ? null : RunLock.onFile(Path.of(trees));
     Policy policy = null;
     Verifier verifier = null;
     RewardModel rm = null;
@@ -275,6 +278,7 @@ final class EvalCommand implements RstarCommand {
       SearchSetup.closeQuietly(policy, err);
       SearchSetup.closeQuietly(rm, err);
       SearchSetup.closeQuietly(verifier, err);
+      SearchSetup.closeQuietly(lock, err);
     }
   }
 

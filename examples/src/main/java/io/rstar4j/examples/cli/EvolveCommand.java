@@ -3,6 +3,7 @@ package io.rstar4j.examples.cli;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.train.evolve.PolicySource;
 import io.rstar4j.train.evolve.PolicyTrainer;
@@ -170,6 +171,8 @@ final class EvolveCommand implements RstarCommand {
         return 1;
       }
     }
+    // one run per output directory: taken before any model or sandbox starts
+    RunLock lock = RunLock.onFile(outDir);
     Verifier verifier = null;
     RoundProgress bars = new RoundProgress(err);
     try {
@@ -252,6 +255,7 @@ final class EvolveCommand implements RstarCommand {
     } finally {
       bars.close();
       SearchSetup.closeQuietly(verifier, err);
+      SearchSetup.closeQuietly(lock, err);
     }
   }
 

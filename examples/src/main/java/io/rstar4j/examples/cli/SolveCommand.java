@@ -5,6 +5,7 @@ import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
@@ -109,7 +110,7 @@ final class SolveCommand implements RstarCommand {
         }
       }
     }
-    try {
+    try (RunLock lock = RunLock.onFile(trees)) {
       return run(a, problems, mode, config, batch, trees, rerun, out, err);
     } catch (RunMismatchException e) {
       err.println("rstar solve: " + SearchSetup.describe(e, "--trees file"));

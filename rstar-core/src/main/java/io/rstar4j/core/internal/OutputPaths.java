@@ -49,8 +49,8 @@ public final class OutputPaths {
   }
 
   /**
-   * Refuses an output that is an input, or two outputs that are the same file (also through links,
-   * and for files that do not exist yet).
+   * Refuses an output that is an existing input, or two outputs that are the same file (also
+   * through links, and for files that do not exist yet).
    *
    * @throws IllegalArgumentException naming both flags and the path
    */
@@ -60,7 +60,8 @@ public final class OutputPaths {
     List<Map.Entry<String, Path>> seen = new ArrayList<>();
     for (Map.Entry<String, Path> o : outs.entrySet()) {
       for (Map.Entry<String, Path> in : inputs.entrySet()) {
-        if (same(o.getValue(), in.getValue())) {
+        // a missing input is reported by its reader ("no such file"); it cannot be destroyed
+        if (Files.exists(in.getValue()) && same(o.getValue(), in.getValue())) {
           throw new IllegalArgumentException(
               o.getKey()
                   + " "

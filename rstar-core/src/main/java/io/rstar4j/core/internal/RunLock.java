@@ -31,9 +31,14 @@ import java.util.Objects;
 public final class RunLock implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RunLock.class.getName());
 
+  /** The locks this JVM holds, by lock file: a thread may take its own lock again. */
+  private static final java.util.Map<Path, RunLock> HELD = new java.util.HashMap<>();
+
   private final Path file;
   private final FileChannel channel;
   private final FileLock lock;
+  private final Thread owner = Thread.currentThread();
+  private int holds = 1;
 
   private RunLock(Path file, FileChannel channel, FileLock lock) {
     this.file = file;
@@ -70,10 +75,28 @@ public final class RunLock implements AutoCloseable {
 
   private static RunLock acquire(Path lockFile, Path output) throws IOException {
     Objects.requireNonNull(output, "output");
+    Path key = lockFile.toAbsolutePath().normalize();
+    synchronized (HELD) {
+      RunLock mine = HELD.get(key);
+      if (mine != null) {
+        if (mine.owner != Thread.currentThread()) {
+          throw busy(output, read(mine.channel));
+        }
+        mine.holds++;
+        return mine;
+      }
+      RunLock r = acquireFile(key, output);
+      HELD.put(key, r);
+      return r;
+    }
+  }
+
+  private static RunLock acquireFile(Path lockFile, Path output) throws IOException {
     if (lockFile.getParent() != null) {
       Files.createDirectories(lockFile.getParent());
     }
     for (int attempt = 0; ; attempt++) {
+      Object before = fileKey(lockFile);
       FileChannel ch =
           FileChannel.open(
               lockFile,
@@ -92,7 +115,6 @@ public final class RunLock implements AutoCloseable {
           ch.close();
           throw busy(output, owner);
         }
-        l = null;
         RunLock r = new RunLock(lockFile, ch, null);
         r.stamp(owner);
         return r;
@@ -102,17 +124,13 @@ public final class RunLock implements AutoCloseable {
         ch.close();
         throw busy(output, owner);
       }
-      // the previous owner removes the file before it releases the lock: if it did so between
-      // our open and our lock, we hold a removed file; our stamp then is not what the path holds
-      RunLock r = new RunLock(lockFile, ch, l);
-      String stamp = r.stamp(read(ch));
-      String there;
-      try {
-        there = Files.readString(lockFile, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        there = "";
-      }
-      if (there.equals(stamp) || attempt > 10) {
+      // The previous owner removes the file before it releases its lock: if that happened
+      // between our open and our lock, we hold a removed file. Compare what the path names
+      // before and after, by stat: opening the file again would drop our POSIX lock.
+      Object after = fileKey(lockFile);
+      if ((before != null && before.equals(after)) || attempt > 10) {
+        RunLock r = new RunLock(lockFile, ch, l);
+        r.stamp(read(ch));
         return r;
       }
       l.release();
@@ -120,7 +138,16 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
-  private String stamp(String previous) throws IOException {
+  private static Object fileKey(Path lockFile) {
+    try {
+      return Files.readAttributes(lockFile, java.nio.file.attribute.BasicFileAttributes.class)
+          .fileKey();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void stamp(String previous) throws IOException {
     if (!previous.isBlank() && !previous.startsWith(self())) {
       LOG.log(
           System.Logger.Level.INFO,
@@ -132,7 +159,6 @@ public final class RunLock implements AutoCloseable {
     channel.truncate(0);
     channel.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
     channel.force(false);
-    return me;
   }
 
   private static String self() {
@@ -178,9 +204,18 @@ public final class RunLock implements AutoCloseable {
             + " is writing it; wait for that run to finish, or give another output path");
   }
 
-  /** Releases the lock and removes the lock file. */
+  /** Releases the lock (the last of this thread's holds) and removes the lock file. */
   @Override
   public void close() throws IOException {
+    synchronized (HELD) {
+      if (holds == 0) {
+        return;
+      }
+      if (--holds > 0) {
+        return;
+      }
+      HELD.remove(file);
+    }
     try {
       Files.deleteIfExists(file);
     } finally {

@@ -238,7 +238,22 @@ class SearchRunnerTest {
     Path trees = dir.resolve("locked/trees.jsonl");
     List<Problem> gold = problems().subList(0, 1);
     ArithmeticPolicy policy = new ArithmeticPolicy();
-    try (RunLock held = RunLock.onFile(trees)) {
+    // another thread's run (another process's is in the CLI tests): the lock is per output
+    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Thread other =
+        new Thread(
+            () -> {
+              try (RunLock held = RunLock.onFile(trees)) {
+                locked.countDown();
+                done.await();
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    other.start();
+    locked.await();
+    try {
       IllegalStateException e =
           assertThrows(
               IllegalStateException.class,
@@ -248,6 +263,9 @@ class SearchRunnerTest {
               && e.getMessage().contains("is in use")
               && e.getMessage().contains("pid " + ProcessHandle.current().pid()),
           e.getMessage());
+    } finally {
+      done.countDown();
+      other.join();
     }
     assertEquals(0, policy.calls.get());
     // a killed run leaves its lock file (the OS lock died with it): taken over
