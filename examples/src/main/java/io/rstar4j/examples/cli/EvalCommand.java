@@ -155,7 +155,7 @@ final class EvalCommand implements RstarCommand {
         err.println("rstar eval: no --ppm: every score is 0 (the first answer found wins)");
         rm = RewardModel.constant(0.0);
       }
-      policy = SearchSetup.policy(a, null);
+      policy = SearchSetup.policy(a, null, method.equals("mcts") ? searches : 1);
       MathGrader grader = MathGrader.standard();
       List<SolveOutcome> outcomes;
       if (method.equals("mcts")) {
@@ -176,7 +176,8 @@ final class EvalCommand implements RstarCommand {
             config.candidates(),
             batch,
             select);
-        // the test-time search never sees the gold answers; K searches per problem are K copies
+        // the test-time search never sees the gold answers; the k-th of K searches of a problem
+        // (id ID#k) samples with the seed derived from (--seed, k): K independent searches
         List<Problem> blind = new ArrayList<>();
         for (Problem p : problems) {
           for (int k = 0; k < searches; k++) {

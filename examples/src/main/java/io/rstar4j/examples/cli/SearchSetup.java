@@ -251,6 +251,16 @@ final class SearchSetup {
 
   /** The policy of {@code --model} (or {@code modelDir} when not null) or {@code --server}. */
   static Policy policy(Options a, Path modelDir) throws IOException {
+    return policy(a, modelDir, 1);
+  }
+
+  /**
+   * The policy for {@code searches} independent searches of each problem (problem ids {@code ID#k},
+   * as {@code eval --searches} names them): the k-th search samples with the seed derived from
+   * ({@code --seed}, k) ({@link SamplingParams#forSearch}), for a local model (loaded once) and a
+   * server alike.
+   */
+  static Policy policy(Options a, Path modelDir, int searches) throws IOException {
     double temperature = a.temperature;
     int maxTokens = a.maxTokens;
     try {
@@ -269,7 +279,14 @@ final class SearchSetup {
         }
         SamplingParams sampling = s.build();
         CausalLm lm = CausalLm.builder(dir).provider(provider).build();
-        return OnnxPolicy.builder(lm).sampling(sampling).build();
+        if (searches == 1) {
+          return OnnxPolicy.builder(lm).sampling(sampling).build();
+        }
+        List<Policy> each = new java.util.ArrayList<>();
+        for (int k = 0; k < searches; k++) {
+          each.add(OnnxPolicy.builder(lm).sampling(sampling.forSearch(k)).ownsModel(false).build());
+        }
+        return new PerSearchPolicy(each, lm);
       }
       // the HTTP policy's own default top-p (1), as before
       SamplingParams.Builder s =
@@ -280,18 +297,101 @@ final class SearchSetup {
       if (a.seed != null) {
         s.seed(a.seed);
       }
-      OpenAiCompatiblePolicy.Builder b =
-          OpenAiCompatiblePolicy.builder()
-              .baseUrl(a.server)
-              .model(a.serverModel)
-              .sampling(s.build());
-      String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
-      if (key != null && !key.isBlank()) {
-        b.apiKey(key);
+      SamplingParams sampling = s.build();
+      List<Policy> each = new java.util.ArrayList<>();
+      for (int k = 0; k < searches; k++) {
+        OpenAiCompatiblePolicy.Builder b =
+            OpenAiCompatiblePolicy.builder()
+                .baseUrl(a.server)
+                .model(a.serverModel)
+                .sampling(sampling.forSearch(k));
+        String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
+        if (key != null && !key.isBlank()) {
+          b.apiKey(key);
+        }
+        each.add(b.build());
       }
-      return b.build();
+      return searches == 1 ? each.get(0) : new PerSearchPolicy(each, null);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  /**
+   * Routes each request to the policy of its search: problem {@code ID#k} to the k-th policy, a
+   * batch split by search and put back in order.
+   */
+  static final class PerSearchPolicy implements Policy {
+    private final List<Policy> each;
+    private final AutoCloseable shared;
+
+    PerSearchPolicy(List<Policy> each, AutoCloseable shared) {
+      this.each = List.copyOf(each);
+      this.shared = shared;
+    }
+
+    static int searchOf(String id, int searches) {
+      int hash = id.lastIndexOf('#');
+      if (hash < 0) {
+        return 0;
+      }
+      try {
+        int k = Integer.parseInt(id.substring(hash + 1));
+        return k >= 0 && k < searches ? k : 0;
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+
+    @Override
+    public List<List<io.rstar4j.core.Generation>> propose(
+        List<io.rstar4j.core.PolicyRequest> batch) {
+      int n = each.size();
+      List<List<io.rstar4j.core.PolicyRequest>> parts = new java.util.ArrayList<>();
+      List<List<Integer>> where = new java.util.ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        parts.add(new java.util.ArrayList<>());
+        where.add(new java.util.ArrayList<>());
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        int k = searchOf(batch.get(i).problem().id(), n);
+        parts.get(k).add(batch.get(i));
+        where.get(k).add(i);
+      }
+      List<List<io.rstar4j.core.Generation>> out =
+          new java.util.ArrayList<>(java.util.Collections.nCopies(batch.size(), null));
+      for (int k = 0; k < n; k++) {
+        if (parts.get(k).isEmpty()) {
+          continue;
+        }
+        List<List<io.rstar4j.core.Generation>> got = each.get(k).propose(parts.get(k));
+        if (got == null || got.size() != parts.get(k).size()) {
+          throw new IllegalStateException(
+              "Policy.propose must return one list per request: got "
+                  + (got == null ? "null" : got.size() + " lists")
+                  + " for "
+                  + parts.get(k).size()
+                  + " requests");
+        }
+        for (int j = 0; j < got.size(); j++) {
+          out.set(where.get(k).get(j), got.get(j));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      for (Policy p : each) {
+        p.close();
+      }
+      if (shared != null) {
+        try {
+          shared.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing the model failed: " + e.getMessage(), e);
+        }
+      }
     }
   }
 

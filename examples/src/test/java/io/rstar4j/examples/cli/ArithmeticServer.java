@@ -24,6 +24,10 @@ final class ArithmeticServer implements AutoCloseable {
       Pattern.compile("<output>(.*?)<end_of_output>", Pattern.DOTALL);
 
   final AtomicLong requests = new AtomicLong();
+
+  /** The {@code seed} of every request (null without one), in arrival order. */
+  final java.util.Queue<String> seeds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private final HttpServer server;
 
   ArithmeticServer() throws IOException {
@@ -37,6 +41,7 @@ final class ArithmeticServer implements AutoCloseable {
                       new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
                   .getAsJsonObject();
           String prompt = req.get("prompt").getAsString();
+          seeds.add(req.has("seed") ? req.get("seed").getAsString() : "null");
           int n = req.get("n").getAsInt();
           JsonArray choices = new JsonArray();
           for (int i = 0; i < n; i++) {

@@ -249,6 +249,88 @@ class DataSafetyTest {
     assertEquals(List.of(), leftovers(trees.getParent()));
   }
 
+  @Test
+  void kSeededSearchesAreKDifferentTreesAndTheSameKOnARerun() throws Exception {
+    Path model = shared.resolve("tiny");
+    if (!Files.exists(model)) {
+      assertEquals(0, run("make-tiny-model", "--out", model.toString()).code());
+    }
+    Path one = shared.resolve("one.json");
+    Files.writeString(one, "[{\"index\": 1, \"question\": \"What is 2 + 3?\", \"answer\": \"5\"}]");
+    List<List<String>> runs = new java.util.ArrayList<>();
+    for (String name : List.of("a.jsonl", "b.jsonl")) {
+      Path trees = dir.resolve(name);
+      SearchCommandsTest.Run r =
+          run(
+              "eval",
+              "--problems",
+              one.toString(),
+              "--model",
+              model.toString(),
+              "--verifier",
+              "cpython",
+              "--rollouts",
+              "2",
+              "--n",
+              "2",
+              "--max-tokens",
+              "6",
+              "--temperature",
+              "1",
+              "--seed",
+              "5",
+              "--searches",
+              "3",
+              "--select",
+              "majority",
+              "--trees",
+              trees.toString());
+      assertEquals(0, r.code(), r.err());
+      List<String> lines = new java.util.ArrayList<>();
+      for (String l : Files.readAllLines(trees)) {
+        // the tree without its problem (whose id names the search)
+        com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(l).getAsJsonObject();
+        o.remove("problem");
+        o.remove("id");
+        lines.add(o.toString());
+      }
+      runs.add(lines);
+    }
+    assertEquals(3, runs.get(0).size());
+    assertEquals(3, new java.util.HashSet<>(runs.get(0)).size(), "three different trees");
+    assertEquals(runs.get(0), runs.get(1), "the same three on a rerun");
+  }
+
+  @Test
+  void aServedPolicyGetsOneSeedPerSearch() throws Exception {
+    Path one = shared.resolve("one-served.json");
+    Files.writeString(one, "[{\"index\": 1, \"question\": \"What is 2 + 3?\", \"answer\": \"5\"}]");
+    server.seeds.clear();
+    SearchCommandsTest.Run r =
+        run(
+            "eval",
+            "--problems",
+            one.toString(),
+            "--server",
+            server.url(),
+            "--server-model",
+            "arith",
+            "--verifier",
+            "cpython",
+            "--rollouts",
+            "1",
+            "--n",
+            "1",
+            "--seed",
+            "5",
+            "--searches",
+            "3");
+    assertEquals(0, r.code(), r.err());
+    java.util.Set<String> seen = new java.util.HashSet<>(server.seeds);
+    assertTrue(seen.size() >= 3, "three searches, three seeds: " + server.seeds);
+    assertTrue(seen.contains("5"), "the first search keeps --seed: " + server.seeds);
+  }
+
   /** Temporary and lock files left next to the outputs. */
   static List<String> leftovers(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d)) {
