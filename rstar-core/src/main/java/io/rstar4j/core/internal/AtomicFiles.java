@@ -48,7 +48,11 @@ public final class AtomicFiles {
    */
   public static void write(Path target, Body body) throws IOException {
     try (Output out = open(target)) {
-      body.write(out.writer());
+      try {
+        body.write(out.writer());
+      } catch (IOException e) {
+        throw out.failure("writing failed", e);
+      }
       out.commit();
     }
   }
