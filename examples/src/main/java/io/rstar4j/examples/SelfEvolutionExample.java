@@ -6,7 +6,7 @@ import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.train.evolve.Benchmarks;
 import io.rstar4j.train.evolve.RoundSummary;

@@ -7,8 +7,8 @@
  * io.rstar4j.mcts.AnswerSelection} and the {@link io.rstar4j.mcts.Baselines} (best-of-N, step-level
  * beam search).
  *
- * <p>The search reproduces the reference implementation node for node (see {@code
- * io.rstar4j.mcts.script.ScriptedProblem} and the golden-tree tests). All references are non-null
- * unless documented otherwise.
+ * <p>The search reproduces the reference implementation node for node (see the golden-tree tests;
+ * {@code io.rstar4j.mcts.script.ScriptedProblem}, in the rstar-mcts test jar, replays a golden-tree
+ * script through the search). All references are non-null unless documented otherwise.
  */
 package io.rstar4j.mcts;

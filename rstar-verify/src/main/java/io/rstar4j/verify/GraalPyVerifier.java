@@ -2,6 +2,7 @@ package io.rstar4j.verify;
 
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.OptionalDependency;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +36,14 @@ import java.util.concurrent.Future;
  * background, from {@link Builder#build()}, and logs the time it took. Thread-safe.
  */
 public final class GraalPyVerifier implements Verifier {
+  /** The artifacts a user adds for the sandbox, as {@link #builder()}'s error names them. */
+  static final String GRAALPY_ARTIFACTS =
+      "org.graalvm.polyglot:polyglot and org.graalvm.polyglot:python-community (type pom)";
+
+  /** The polyglot API and the Python language. */
+  private static final List<String> GRAALPY_PROBES =
+      List.of("org.graalvm.polyglot.Context", "com.oracle.graal.python.PythonLanguage");
+
   private final GraalPyContextPool pool;
   private final ExecutorService batchExecutor;
 
@@ -50,8 +59,17 @@ public final class GraalPyVerifier implements Verifier {
             });
   }
 
-  /** A builder with the defaults: 2 contexts, 500 ms timeout, 1 MiB output cap. */
+  /**
+   * A builder with the defaults: 2 contexts, 500 ms timeout, 1 MiB output cap.
+   *
+   * @throws IllegalStateException if GraalPy is not on the class path: rstar-verify declares it
+   *     optional, and the message names the artifacts to add ({@code org.graalvm.polyglot:polyglot}
+   *     and {@code org.graalvm.polyglot:python-community}, type pom)
+   */
   public static Builder builder() {
+    for (String probe : GRAALPY_PROBES) {
+      OptionalDependency.require(probe, "GraalPyVerifier", "GraalPy", GRAALPY_ARTIFACTS);
+    }
     return new Builder();
   }
 

@@ -45,7 +45,7 @@ public class GradeBenchmark {
   public int cacheSize;
 
   /** The benchmark file whose answers are the golds (a built-in list when it is missing). */
-  @Param({"rstar-verify/src/test/resources/benchmarks/MATH_test.json"})
+  @Param({"rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks/MATH_test.json"})
   public String golds;
 
   private List<String[]> pairs;

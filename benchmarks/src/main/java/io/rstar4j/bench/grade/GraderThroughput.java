@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * <pre>
  * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
  *     io.rstar4j.bench.grade.GraderThroughput [--pairs 100000] [--rounds 5] [--threads 1]
- *     [--golds rstar-verify/src/test/resources/benchmarks/MATH_test.json] [--no-cache] [--strict]
+ *     [--golds rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks/MATH_test.json] [--no-cache] [--strict]
  * </pre>
  */
 public final class GraderThroughput {
@@ -63,7 +63,8 @@ public final class GraderThroughput {
     @Option(
         names = "--golds",
         paramLabel = "FILE",
-        defaultValue = "rstar-verify/src/test/resources/benchmarks/MATH_test.json",
+        defaultValue =
+            "rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks/MATH_test.json",
         description =
             "a benchmark JSON file whose answers are the golds (default ${DEFAULT-VALUE}; a"
                 + " built-in list when it is missing)")

@@ -12,7 +12,7 @@ import io.rstar4j.core.model.GenerationResult;
 import io.rstar4j.core.model.PrefixCacheStats;
 import io.rstar4j.core.model.Prompt;
 import io.rstar4j.core.model.ReferenceDecoder;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

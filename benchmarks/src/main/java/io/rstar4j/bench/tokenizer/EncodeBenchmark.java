@@ -63,7 +63,8 @@ public class EncodeBenchmark {
     corpus =
         TokenizerBenchmark.load(
             texts.isEmpty()
-                ? TokenizerBenchmark.findUp("rstar-core/src/test/resources/tokenizer/benchmarks")
+                ? TokenizerBenchmark.findUp(
+                    "rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks")
                 : Path.of(texts));
     switch (impl) {
       case "ours" -> {

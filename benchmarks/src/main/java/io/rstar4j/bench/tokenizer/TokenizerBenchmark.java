@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
  * </pre>
  *
  * Defaults: the Qwen3 tokenizer fetched by {@code .ci/install.d/20-test-assets.sh}, every question
- * of {@code rstar-core/src/test/resources/tokenizer/benchmarks/*.json}, 3 s per measurement, 3
- * rounds (ours and the reference alternate; the best round of each is reported).
+ * of {@code rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks/*.json}, 3 s per
+ * measurement, 3 rounds (ours and the reference alternate; the best round of each is reported).
  */
 public final class TokenizerBenchmark {
 
@@ -81,7 +81,7 @@ public final class TokenizerBenchmark {
       tokenizerFile = findUp(".cache/test-assets/tokenizer-qwen3/tokenizer.json");
     }
     if (texts == null) {
-      texts = findUp("rstar-core/src/test/resources/tokenizer/benchmarks");
+      texts = findUp("rstar-train/src/main/resources/io/rstar4j/train/evolve/benchmarks");
     }
     List<String> corpus = load(texts);
     long bytes = 0;

@@ -284,9 +284,11 @@ public final class VerifierBenchmark {
   /** Every step's program of the SFT examples: the code of the block up to and with that step. */
   static List<String> sftStepPrograms() throws IOException {
     List<String> out = new ArrayList<>();
-    try (InputStream in = VerifierBenchmark.class.getResourceAsStream("sft_data_examples.json")) {
+    // the reference-format records of the rstar-core test jar
+    String resource = "/rstar-format/sft_data_examples.json";
+    try (InputStream in = VerifierBenchmark.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IOException("missing resource sft_data_examples.json");
+        throw new IOException("missing resource " + resource + " (the rstar-core test jar)");
       }
       JsonArray arr =
           JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))

@@ -5,7 +5,6 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
-import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.AnswerSelection;

@@ -3,7 +3,6 @@ package io.rstar4j.examples.cli;
 import com.google.gson.JsonObject;
 import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StepFormat;
-import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.Completion;
 import io.rstar4j.core.model.GenerationConfig;

@@ -7,7 +7,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Verifier;
-import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.verify.GraalPyVerifier;
 import io.rstar4j.verify.grade.MathGrader;
 import io.rstar4j.verify.grade.SymbolicBackend;

@@ -1,6 +1,6 @@
 package io.rstar4j.examples.cli;
 
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -3,7 +3,6 @@ package io.rstar4j.examples.cli;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.rstar4j.core.ExecutionOutcome;
-import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.verify.GraalPyVerifier;
 import java.io.BufferedReader;
 import java.io.InputStream;

@@ -2,7 +2,6 @@ package io.rstar4j.examples.cli;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
 import java.io.BufferedReader;

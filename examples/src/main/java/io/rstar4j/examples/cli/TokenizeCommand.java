@@ -2,7 +2,6 @@ package io.rstar4j.examples.cli;
 
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import io.rstar4j.core.internal.JsonLines;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import java.io.IOException;

@@ -217,7 +217,7 @@ class CliContractTest {
       Files.copy(in, tokenizer, StandardCopyOption.REPLACE_EXISTING);
     }
     trees = dir.resolve("trees.jsonl");
-    Files.writeString(trees, ExtractCommandTest.resource("golden-trees.jsonl"));
+    Files.writeString(trees, GoldenFiles.trees());
     problems = dir.resolve("problems.json");
     Files.writeString(
         problems, "[{\"index\": 1, \"question\": \"What is 2 + 3?\", \"answer\": \"5\"}]\n");

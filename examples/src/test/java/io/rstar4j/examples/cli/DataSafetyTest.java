@@ -66,7 +66,7 @@ class DataSafetyTest {
 
   Path trees() throws IOException {
     Path t = dir.resolve("t.jsonl");
-    Files.writeString(t, ExtractCommandTest.resource("golden-trees.jsonl"));
+    Files.writeString(t, GoldenFiles.trees());
     return t;
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,12 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ExtractCommandTest {
   @TempDir Path dir;
-
-  static String resource(String name) throws IOException {
-    try (InputStream in = ExtractCommandTest.class.getResourceAsStream("/train/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
 
   record Result(int code, String out, String err) {}
 
@@ -42,7 +35,7 @@ class ExtractCommandTest {
   @Test
   void extractsTheReferenceFilesFromSavedTrees() throws IOException {
     Path trees = dir.resolve("trees.jsonl");
-    Files.writeString(trees, resource("golden-trees.jsonl"));
+    Files.writeString(trees, GoldenFiles.trees());
     Result r =
         run(
             "",
@@ -56,18 +49,17 @@ class ExtractCommandTest {
             "--pairs-unfiltered",
             dir.resolve("out/unfiltered.jsonl").toString());
     assertEquals(0, r.code(), r.err());
-    assertEquals(resource("golden.sft.jsonl"), Files.readString(dir.resolve("out/sft.jsonl")));
-    assertEquals(resource("golden.pairs.jsonl"), Files.readString(dir.resolve("out/pairs.jsonl")));
+    assertEquals(GoldenFiles.sft(), Files.readString(dir.resolve("out/sft.jsonl")));
+    assertEquals(GoldenFiles.pairs(), Files.readString(dir.resolve("out/pairs.jsonl")));
     assertEquals(
-        resource("golden.pairs-unfiltered.jsonl"),
-        Files.readString(dir.resolve("out/unfiltered.jsonl")));
+        GoldenFiles.pairsUnfiltered(), Files.readString(dir.resolve("out/unfiltered.jsonl")));
     assertTrue(r.err().contains("3 trees: 2 SFT records, 5 preference pairs"), r.err());
     assertEquals("", r.out());
   }
 
   @Test
   void malformedLinesAreReportedWithTheirNumberAndTheRestKept() throws IOException {
-    String[] lines = resource("golden-trees.jsonl").split("\n");
+    String[] lines = GoldenFiles.trees().split("\n");
     String input = lines[0] + "\n{\"broken\": \n" + lines[1] + "\n";
     Path sft = dir.resolve("sft.jsonl");
     Path pairs = dir.resolve("pairs.jsonl");
@@ -76,8 +68,8 @@ class ExtractCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains("<stdin>:2: skipped"), r.err());
     assertTrue(r.err().contains("1 malformed lines skipped"), r.err());
-    assertEquals(resource("golden.sft.jsonl"), Files.readString(sft));
-    assertEquals(resource("golden.pairs.jsonl"), Files.readString(pairs));
+    assertEquals(GoldenFiles.sft(), Files.readString(sft));
+    assertEquals(GoldenFiles.pairs(), Files.readString(pairs));
   }
 
   @Test

@@ -236,7 +236,7 @@ class PpmCommandsTest {
   @Test
   void extractThenTrainThenScoreAsANewUserWould() throws IOException {
     Path trees = dir.resolve("trees.jsonl");
-    Files.writeString(trees, ExtractCommandTest.resource("golden-trees.jsonl"));
+    Files.writeString(trees, GoldenFiles.trees());
     Path pairs = dir.resolve("pipeline/pairs.jsonl");
     Path sft = dir.resolve("pipeline/sft.jsonl");
     ExtractCommandTest.Result x =

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.testing.TinyDecoderBackbone;
 import io.rstar4j.core.tree.ReasoningTrees;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -292,7 +293,7 @@ class SearchCommandsTest {
 
   @Test
   void evolveRunsRoundsTrainsPpmsCallsTheTrainerAndResumes() throws Exception {
-    Path backbone = io.rstar4j.core.model.TinyDecoderBackbone.write(dir.resolve("backbone"));
+    Path backbone = TinyDecoderBackbone.write(dir.resolve("backbone"));
     Path script = dir.resolve("trainer.sh");
     Files.writeString(
         script,

@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -78,9 +79,13 @@ public final class CausalLm implements AutoCloseable {
    * A builder for the export in a directory.
    *
    * @throws NullPointerException if {@code directory} is null
+   * @throws IllegalStateException if ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add: {@code com.microsoft.onnxruntime:onnxruntime} or {@code onnxruntime_gpu})
    */
   public static Builder builder(Path directory) {
-    return new Builder(Objects.requireNonNull(directory, "directory"));
+    Objects.requireNonNull(directory, "directory");
+    OnnxRuntimeCheck.require("CausalLm");
+    return new Builder(directory);
   }
 
   /** The export directory. */
@@ -124,7 +129,9 @@ public final class CausalLm implements AutoCloseable {
     }
     try {
       return generator.generate(prompts, ns, config);
-    } catch (OrtException e) {
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
       throw new IllegalStateException("ONNX Runtime failed while generating: " + e.getMessage(), e);
     }
   }
@@ -231,7 +238,9 @@ public final class CausalLm implements AutoCloseable {
       generator.close();
       try {
         session.close();
-      } catch (OrtException e) {
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
         throw new IllegalStateException("closing the session failed: " + e.getMessage(), e);
       }
     }
@@ -412,7 +421,9 @@ public final class CausalLm implements AutoCloseable {
                 (e, so) -> e.createSession(path, so),
                 path,
                 new SessionSettings(providerChoice, cudaDevice, intraOpThreads, spinning));
-      } catch (OrtException e) {
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
         throw new IllegalArgumentException(
             model + " could not be loaded by ONNX Runtime: " + e.getMessage(), e);
       }
@@ -429,16 +440,16 @@ public final class CausalLm implements AutoCloseable {
                 ins.cacheBranch,
                 measureCpuTime);
         return new CausalLm(directory, opened.session(), opened.provider(), ins, tok, generator);
-      } catch (RuntimeException | OrtException e) {
+      } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
         try {
           opened.session().close();
-        } catch (OrtException ignored) {
+        } catch (Exception ignored) {
           // already failing
         }
-        if (e instanceof OrtException) {
-          throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
+        if (e instanceof RuntimeException re) {
+          throw re;
         }
-        throw (RuntimeException) e;
+        throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
       }
     }
 

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.core.internal.SetOnce;
 import java.io.IOException;
 import java.nio.Buffer;
@@ -103,8 +104,14 @@ public final class GraphSession implements AutoCloseable {
     this.outputs = ports(session.getOutputInfo());
   }
 
-  /** A builder: provider {@link ProviderChoice#AUTO}, CUDA device 0, default threads. */
+  /**
+   * A builder: provider {@link ProviderChoice#AUTO}, CUDA device 0, default threads.
+   *
+   * @throws IllegalStateException if ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add: {@code com.microsoft.onnxruntime:onnxruntime} or {@code onnxruntime_gpu})
+   */
   public static Builder builder() {
+    OnnxRuntimeCheck.require("GraphSession");
     return new Builder();
   }
 
@@ -212,7 +219,9 @@ public final class GraphSession implements AutoCloseable {
         }
       }
       return Collections.unmodifiableMap(result);
-    } catch (OrtException e) {
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
       throw new IllegalStateException(
           name + ": ONNX Runtime failed running the graph: " + e.getMessage(), e);
     } finally {
@@ -236,7 +245,9 @@ public final class GraphSession implements AutoCloseable {
       closed = true;
       try {
         session.close();
-      } catch (OrtException e) {
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
         throw new IllegalStateException(
             name + ": closing the session failed: " + e.getMessage(), e);
       }

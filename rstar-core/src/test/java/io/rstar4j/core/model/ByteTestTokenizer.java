@@ -1,5 +1,6 @@
 package io.rstar4j.core.model;
 
+import io.rstar4j.core.testing.TinyQwen2;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package io.rstar4j.core.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.onnx.proto.OnnxMl;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.StopReason;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

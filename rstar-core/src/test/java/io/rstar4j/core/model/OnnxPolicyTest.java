@@ -11,6 +11,7 @@ import io.rstar4j.core.Step;
 import io.rstar4j.core.StepFormat;
 import io.rstar4j.core.StopReason;
 import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

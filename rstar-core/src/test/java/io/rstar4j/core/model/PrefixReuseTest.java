@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstar4j.core.SamplingParams;
+import io.rstar4j.core.testing.TinyQwen2;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -70,7 +70,8 @@ public record EngineOptions(
   /**
    * Validates.
    *
-   * @throws IllegalArgumentException if maxDepth < 1 or virtualLoss is negative or not finite
+   * @throws IllegalArgumentException if {@code maxDepth < 1} or virtualLoss is negative or not
+   *     finite
    * @throws NullPointerException if any enum or the rule is null
    */
   public EngineOptions {

@@ -34,12 +34,14 @@ import java.util.regex.Pattern;
  * the same objects as JSON lines. Problem ids are the {@code index} values (or, when absent, the
  * 0-based position); they must be unique.
  *
- * <p>The shipped benchmark sets ({@link #SHIPPED}) are read from the class path under {@code
- * benchmarks/}, where the {@code examples} artifact carries them.
+ * <p>The shipped benchmark sets ({@link #SHIPPED}) are resources of this module (the rstar-train
+ * jar carries them, in {@code io/rstar4j/train/evolve/benchmarks/}).
  */
 public final class Benchmarks {
 
-  /** Shipped benchmark names (lower case) and their file names under {@code benchmarks/}. */
+  /**
+   * Shipped benchmark names (lower case) and their file names (resources of this class's package).
+   */
   public static final Map<String, String> SHIPPED = shipped();
 
   private static final Pattern LINE = Pattern.compile("line (\\d+)");
@@ -106,7 +108,7 @@ public final class Benchmarks {
   /**
    * Loads a shipped benchmark by name (case-insensitive).
    *
-   * @throws IllegalArgumentException for an unknown name, or when the set is not on the class path
+   * @throws IllegalArgumentException for an unknown name, or when the set is missing from the jar
    */
   public static List<Problem> shipped(String name) throws IOException {
     String file = SHIPPED.get(name.trim().toLowerCase(Locale.ROOT));
@@ -119,18 +121,14 @@ public final class Benchmarks {
               + ")");
     }
     String resource = "benchmarks/" + file;
-    ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    InputStream in = cl == null ? null : cl.getResourceAsStream(resource);
-    if (in == null) {
-      in = Benchmarks.class.getClassLoader().getResourceAsStream(resource);
-    }
+    InputStream in = Benchmarks.class.getResourceAsStream(resource);
     if (in == null) {
       throw new IllegalArgumentException(
           "benchmark '"
               + name
-              + "' is not on the class path ("
+              + "' is missing from the rstar-train jar (io/rstar4j/train/evolve/"
               + resource
-              + "; it ships in the rstar4j examples artifact)");
+              + ")");
     }
     try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
       return parse(r, resource);

@@ -1,5 +1,6 @@
 package io.rstar4j.train.ppm;
 
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,9 +34,11 @@ public interface Backbone extends AutoCloseable {
    * {@code last_hidden_state [b, s, h]} (or as the settings name it). Texts are right-padded.
    *
    * @throws IllegalArgumentException when the model's inputs or outputs are not understood
-   * @throws IllegalStateException when the model cannot be loaded
+   * @throws IllegalStateException when the model cannot be loaded, or ONNX Runtime is not on the
+   *     class path (the message names the artifacts to add)
    */
   static Backbone onnx(Path model, Tokenizer tokenizer, BackboneSettings settings) {
+    OnnxRuntimeCheck.require("Backbone.onnx");
     return new OnnxBackbone(model, tokenizer, settings);
   }
 

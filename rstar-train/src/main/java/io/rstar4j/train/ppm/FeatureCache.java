@@ -1,10 +1,11 @@
 package io.rstar4j.train.ppm;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.collect.ListMultimap;
+import com.google.common.collect.MultimapBuilder;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Backbone features by text, computed once: a lookup fetches every missing text in one batched
@@ -13,22 +14,15 @@ import java.util.Map;
 final class FeatureCache {
   private final Backbone backbone;
   private final int capacity;
-  private final LinkedHashMap<String, float[]> map;
+  // One segment (concurrency level 1): Guava's eviction is then exactly least-recently-used.
+  private final Cache<String, float[]> map;
   private long hits;
   private long misses;
 
   FeatureCache(Backbone backbone, int capacity) {
     this.backbone = backbone;
     this.capacity = capacity;
-    this.map =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, float[]> e) {
-            return size() > FeatureCache.this.capacity;
-          }
-        };
+    this.map = CacheBuilder.newBuilder().concurrencyLevel(1).maximumSize(capacity).build();
   }
 
   Backbone backbone() {
@@ -37,22 +31,20 @@ final class FeatureCache {
 
   synchronized float[][] features(List<String> texts) {
     float[][] out = new float[texts.size()][];
-    Map<String, List<Integer>> missing = new HashMap<>();
-    List<String> order = new ArrayList<>();
+    // the slots of each missing text, texts in first-seen order
+    ListMultimap<String, Integer> missing =
+        MultimapBuilder.linkedHashKeys().arrayListValues().build();
     for (int i = 0; i < texts.size(); i++) {
-      float[] f = capacity > 0 ? map.get(texts.get(i)) : null;
+      float[] f = capacity > 0 ? map.getIfPresent(texts.get(i)) : null;
       if (f != null) {
         out[i] = f;
         hits++;
       } else {
-        List<Integer> slots = missing.computeIfAbsent(texts.get(i), k -> new ArrayList<>());
-        if (slots.isEmpty()) {
-          order.add(texts.get(i));
-        }
-        slots.add(i);
+        missing.put(texts.get(i), i);
       }
     }
-    if (!order.isEmpty()) {
+    if (!missing.isEmpty()) {
+      List<String> order = new ArrayList<>(missing.keySet());
       misses += order.size();
       float[][] computed = backbone.lastHiddenStates(order);
       for (int k = 0; k < order.size(); k++) {
@@ -76,6 +68,6 @@ final class FeatureCache {
   }
 
   synchronized int size() {
-    return map.size();
+    return (int) map.size();
   }
 }

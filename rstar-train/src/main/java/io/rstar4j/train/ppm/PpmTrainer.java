@@ -1,6 +1,7 @@
 package io.rstar4j.train.ppm;
 
 import io.rstar4j.core.PromptTemplate;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.train.data.PreferencePair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,8 +33,14 @@ public final class PpmTrainer {
   private final Backbone backbone;
   private final TrainingConfig config;
 
-  /** A trainer for heads on this backbone. */
+  /**
+   * A trainer for heads on this backbone.
+   *
+   * @throws IllegalStateException when ONNX Runtime (which runs the training step) is not on the
+   *     class path; the message names the artifacts to add
+   */
   public PpmTrainer(Backbone backbone, TrainingConfig config) {
+    OnnxRuntimeCheck.require("PpmTrainer");
     this.backbone = Objects.requireNonNull(backbone, "backbone");
     this.config = Objects.requireNonNull(config, "config");
   }
@@ -215,6 +222,10 @@ public final class PpmTrainer {
           cache.hits());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) { // OrtException, not named: this class must link without ONNX Runtime
+      throw new IllegalStateException("training step failed: " + e.getMessage(), e);
     }
   }
 

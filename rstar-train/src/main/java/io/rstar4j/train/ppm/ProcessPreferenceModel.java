@@ -10,6 +10,7 @@ import io.rstar4j.core.SpiException;
 import io.rstar4j.core.Trajectory;
 import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
@@ -146,6 +147,8 @@ public final class ProcessPreferenceModel implements RewardModel {
    *
    * @throws IllegalArgumentException when the directory is incomplete or the head does not fit
    * @throws IOException when a file cannot be read
+   * @throws IllegalStateException when ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add)
    */
   public static ProcessPreferenceModel load(Path dir) throws IOException {
     return load(dir, Tokenizers::fromFile, null);
@@ -158,6 +161,8 @@ public final class ProcessPreferenceModel implements RewardModel {
    * @param tokenizers loads a {@code tokenizer.json}
    * @throws IllegalArgumentException when the directory is incomplete or the head does not fit
    * @throws IOException when a file cannot be read
+   * @throws IllegalStateException when ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add)
    */
   public static ProcessPreferenceModel load(Path dir, Function<Path, Tokenizer> tokenizers)
       throws IOException {
@@ -173,6 +178,7 @@ public final class ProcessPreferenceModel implements RewardModel {
   public static ProcessPreferenceModel load(
       Path dir, Function<Path, Tokenizer> tokenizers, UnaryOperator<BackboneSettings> adjust)
       throws IOException {
+    OnnxRuntimeCheck.require("ProcessPreferenceModel");
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no such PPM directory: " + dir);
     }
@@ -271,10 +277,13 @@ public final class ProcessPreferenceModel implements RewardModel {
    * tokenizer.json} (or its only {@code *tokenizer*.json}).
    *
    * @throws IllegalArgumentException when the files are missing or ambiguous
+   * @throws IllegalStateException when ONNX Runtime is not on the class path (the message names the
+   *     artifacts to add)
    */
   public static Backbone openBackbone(
       Path dir, Function<Path, Tokenizer> tokenizers, BackboneSettings settings)
       throws IOException {
+    OnnxRuntimeCheck.require("ProcessPreferenceModel");
     Path model = findOne(dir, "model.onnx", ".onnx", null);
     Path tok = findOne(dir, "tokenizer.json", ".json", "tokenizer");
     return Backbone.onnx(model, tokenizers.apply(tok), settings);

@@ -10,5 +10,9 @@
  * ppm.json} (backbone directory and settings) with {@code value_head.json}; or a backbone directory
  * ({@code model.onnx}, {@code tokenizer.json}) holding {@code value_head.json}; or a merged model
  * whose {@code values} output already applies the head.
+ *
+ * <p>ONNX Runtime is the user's choice (rstar-train declares it optional): add {@code
+ * com.microsoft.onnxruntime:onnxruntime} or {@code onnxruntime_gpu}. Without it the loaders and
+ * {@link io.rstar4j.train.ppm.PpmTrainer} fail with a message naming them.
  */
 package io.rstar4j.train.ppm;

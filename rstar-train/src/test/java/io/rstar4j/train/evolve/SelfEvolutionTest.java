@@ -12,7 +12,8 @@ import com.google.gson.JsonParser;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.model.OnnxPolicy;
-import io.rstar4j.core.model.TinyQwen2;
+import io.rstar4j.core.testing.TinyDecoderBackbone;
+import io.rstar4j.core.testing.TinyQwen2;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.ppm.BackboneSettings;
@@ -41,7 +42,7 @@ class SelfEvolutionTest {
   @BeforeAll
   static void start() throws Exception {
     verifier = CPythonVerifier.builder().workers(2).timeout(Duration.ofSeconds(5)).build();
-    backbone = io.rstar4j.core.model.TinyDecoderBackbone.write(shared.resolve("backbone"));
+    backbone = TinyDecoderBackbone.write(shared.resolve("backbone"));
   }
 
   @AfterAll

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rstar4j.core.model.TinyDecoderBackbone;
+import io.rstar4j.core.testing.TinyDecoderBackbone;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import java.nio.file.Path;
 import java.util.List;
