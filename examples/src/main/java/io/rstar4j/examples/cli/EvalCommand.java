@@ -5,6 +5,8 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.AnswerSelection;
 import io.rstar4j.mcts.Baselines;
 import io.rstar4j.mcts.EvalMethod;
@@ -14,6 +16,7 @@ import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.ScoredAnswer;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.evolve.Rerun;
 import io.rstar4j.train.evolve.SearchRunner;
 import io.rstar4j.train.evolve.SolveOutcome;
 import io.rstar4j.train.evolve.SolveProgress;
@@ -186,6 +189,13 @@ final class EvalCommand implements RstarCommand {
     if (beamWidth < 1) {
       throw new UsageException("--beam-width must be >= 1");
     }
+    Rerun rerun = SearchSetup.rerun(a);
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--problems", SearchSetup.problemsFile(a))
+            .input("--ppm", ppm == null ? null : Path.of(ppm))
+            .input("--model", a.model == null ? null : Path.of(a.model))
+            .outputFile("--trees", trees == null ? null : Path.of(trees)));
     List<Problem> problems;
     try {
       problems = SearchSetup.problems(a);
@@ -193,6 +203,8 @@ final class EvalCommand implements RstarCommand {
       err.println("rstar eval: " + e.getMessage());
       return 1;
     }
+    // one run per tree file: taken before any model or sandbox starts
+    RunLock lock = trees == null ? null : RunLock.onFile(Path.of(trees));
     Policy policy = null;
     Verifier verifier = null;
     RewardModel rm = null;
@@ -205,7 +217,7 @@ final class EvalCommand implements RstarCommand {
         err.println("rstar eval: no --ppm: every score is 0 (the first answer found wins)");
         rm = RewardModel.constant(0.0);
       }
-      policy = SearchSetup.policy(a, null);
+      policy = SearchSetup.policy(a, null, method.equals("mcts") ? searches : 1);
       MathGrader grader = MathGrader.standard();
       List<SolveOutcome> outcomes;
       if (method.equals("mcts")) {
@@ -226,7 +238,8 @@ final class EvalCommand implements RstarCommand {
             config.candidates(),
             batch,
             select);
-        // the test-time search never sees the gold answers; K searches per problem are K copies
+        // the test-time search never sees the gold answers; the k-th of K searches of a problem
+        // (id ID#k) samples with the seed derived from (--seed, k): K independent searches
         List<Problem> blind = new ArrayList<>();
         for (Problem p : problems) {
           for (int k = 0; k < searches; k++) {
@@ -248,10 +261,15 @@ final class EvalCommand implements RstarCommand {
           try (Progress bar = Progress.search(err, "rstar eval", blind.size())) {
             raw =
                 SearchRunner.builder(search)
+                    .fingerprint(SearchSetup.fingerprint(a, ppm))
+                    .rerun(rerun)
                     .batchProblems(batch)
                     .onProgress(bar::update)
                     .build()
                     .run(blind, treeFile);
+          } catch (io.rstar4j.train.evolve.RunMismatchException e) {
+            err.println("rstar eval: " + SearchSetup.describe(e, "--trees file"));
+            return 1;
           }
           if (treeHtml != null) {
             SearchSetup.writeTreePage(
@@ -348,6 +366,7 @@ final class EvalCommand implements RstarCommand {
       SearchSetup.closeQuietly(policy, err);
       SearchSetup.closeQuietly(rm, err);
       SearchSetup.closeQuietly(verifier, err);
+      SearchSetup.closeQuietly(lock, err);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.AnswerGrader;
+import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.train.data.ExtractionConfig;
 import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.LineError;
@@ -47,6 +48,14 @@ final class ExtractCommand implements RstarCommand {
       throw new UsageException("give at least one output: --sft, --pairs or --pairs-unfiltered");
     }
     ExtractionConfig config = outputs.config();
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--trees", trees.equals("-") ? null : Path.of(trees))
+            .outputFile("--sft", outputs.sftPath == null ? null : Path.of(outputs.sftPath))
+            .outputFile("--pairs", outputs.pairsPath == null ? null : Path.of(outputs.pairsPath))
+            .outputFile(
+                "--pairs-unfiltered",
+                outputs.unfilteredPath == null ? null : Path.of(outputs.unfilteredPath)));
     BufferedReader reader;
     if (trees.equals("-")) {
       reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));

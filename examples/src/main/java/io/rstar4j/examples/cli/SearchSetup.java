@@ -8,6 +8,7 @@ import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
+import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.ProviderChoice;
@@ -18,6 +19,8 @@ import io.rstar4j.core.tree.TreePage;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.Benchmarks;
+import io.rstar4j.train.evolve.Rerun;
+import io.rstar4j.train.evolve.RunMismatchException;
 import io.rstar4j.train.evolve.SolveOutcome;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
 import io.rstar4j.verify.CPythonVerifier;
@@ -30,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -136,6 +140,93 @@ final class SearchSetup {
         defaultValue = "auto",
         description = "auto, cpu or cuda for --model (default ${DEFAULT-VALUE})")
     String provider;
+
+    @Option(
+        names = "--restart",
+        arity = "0",
+        description =
+            "when the output was written with other settings: move it aside (NAME.old-TIME) and"
+                + " start over")
+    boolean restart;
+
+    @Option(
+        names = "--extend",
+        arity = "0",
+        description =
+            "when only the problem set changed: keep the saved trees, search the new problems;"
+                + " a round's data come from its own problems only")
+    boolean extend;
+  }
+
+  /** What {@code --restart} and {@code --extend} ask for. */
+  static Rerun rerun(Options a) {
+    if (a.restart && a.extend) {
+      throw new UsageException("--restart and --extend are mutually exclusive: give one");
+    }
+    return a.restart ? Rerun.RESTART : a.extend ? Rerun.EXTEND : Rerun.RESUME;
+  }
+
+  /**
+   * The settings besides the problem set and the search configuration that decide a run's trees:
+   * the policy, its sampling, the seed and the verifier (recorded in the output's fingerprint).
+   */
+  static Map<String, String> fingerprint(Options a, String ppm) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(
+        "policy",
+        a.model != null
+            ? "model " + realPath(Path.of(a.model))
+            : "server " + a.server + " model " + a.serverModel);
+    m.put("temperature", Double.toString(a.temperature));
+    m.put("max_tokens", Integer.toString(a.maxTokens));
+    m.put("seed", a.seed == null ? "none" : Integer.toString(a.seed));
+    m.put("verifier", a.verifier.toLowerCase(Locale.ROOT) + " " + a.timeoutMs + " ms");
+    if (ppm != null) {
+      m.put("ppm", realPath(Path.of(ppm)));
+    }
+    return m;
+  }
+
+  private static String realPath(Path p) {
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize().toString();
+    }
+  }
+
+  /**
+   * Refuses outputs that are inputs or each other (a usage error) and outputs that cannot be
+   * written, before any model or sandbox starts.
+   *
+   * @throws UsageException for overlapping paths
+   * @throws IllegalStateException naming the path, why and what to do, for unwritable ones
+   */
+  static void checkOutputs(OutputPaths paths) {
+    try {
+      paths.checkDistinct();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    paths.checkWritable();
+  }
+
+  /** The problems file of {@code --problems}, when it names a file (not a shipped benchmark). */
+  static Path problemsFile(Options a) {
+    Path p = Path.of(a.problems);
+    return Files.exists(p) ? p : null;
+  }
+
+  /** A refused rerun, with the flags that resolve it. */
+  static String describe(RunMismatchException e, String outputFlag) {
+    return e.output()
+        + " was written by a run with other settings: "
+        + String.join("; ", e.differences())
+        + ". Rerun with the same options to resume it, --restart to start over (the old run is"
+        + " moved aside)"
+        + (e.extendable() ? ", --extend to add the new problems to it" : "")
+        + ", or give another "
+        + outputFlag;
   }
 
   private SearchSetup() {}
@@ -166,14 +257,37 @@ final class SearchSetup {
 
   /** The policy of {@code --model} (or {@code modelDir} when not null) or {@code --server}. */
   static Policy policy(Options a, Path modelDir) throws IOException {
-    return policies(a, modelDir, false)[0];
+    return policy(a, modelDir, 1);
   }
 
   /**
-   * The policy and, when asked for, its greedy twin (temperature 0) sharing the same model:
-   * {policy, greedy or null}. Close the twin before the policy (the policy owns the model).
+   * The policy and, when asked for, its greedy twin (temperature 0): {policy, greedy or null}. The
+   * twin is a second policy of its own (a local model is loaded twice); close both.
    */
   static Policy[] policies(Options a, Path modelDir, boolean greedyTwin) throws IOException {
+    Policy main = policy(a, modelDir, 1);
+    if (!greedyTwin) {
+      return new Policy[] {main, null};
+    }
+    double t = a.temperature;
+    a.temperature = 0;
+    try {
+      return new Policy[] {main, policy(a, modelDir, 1)};
+    } catch (IOException | RuntimeException e) {
+      main.close();
+      throw e;
+    } finally {
+      a.temperature = t;
+    }
+  }
+
+  /**
+   * The policy for {@code searches} independent searches of each problem (problem ids {@code ID#k},
+   * as {@code eval --searches} names them): the k-th search samples with the seed derived from
+   * ({@code --seed}, k) ({@link SamplingParams#forSearch}), for a local model (loaded once) and a
+   * server alike.
+   */
+  static Policy policy(Options a, Path modelDir, int searches) throws IOException {
     double temperature = a.temperature;
     int maxTokens = a.maxTokens;
     try {
@@ -192,41 +306,42 @@ final class SearchSetup {
         }
         SamplingParams sampling = s.build();
         CausalLm lm = CausalLm.builder(dir).provider(provider).build();
-        Policy main = OnnxPolicy.builder(lm).sampling(sampling).build();
-        Policy greedy =
-            greedyTwin
-                ? OnnxPolicy.builder(lm)
-                    .sampling(sampling.toBuilder().temperature(0).build())
-                    .ownsModel(false)
-                    .build()
-                : null;
-        return new Policy[] {main, greedy};
+        if (searches == 1) {
+          return OnnxPolicy.builder(lm).sampling(sampling).build();
+        }
+        List<Policy> each = new java.util.ArrayList<>();
+        for (int k = 0; k < searches; k++) {
+          each.add(OnnxPolicy.builder(lm).sampling(sampling.forSearch(k)).ownsModel(false).build());
+        }
+        return new PerSearchPolicy(each, lm);
       }
-      return new Policy[] {
-        server(a, temperature, maxTokens), greedyTwin ? server(a, 0, maxTokens) : null
-      };
+      // the HTTP policy's own default top-p (1), as before
+      SamplingParams.Builder s =
+          SamplingParams.stepSearch().toBuilder()
+              .topP(1.0)
+              .temperature(temperature)
+              .maxTokens(maxTokens);
+      if (a.seed != null) {
+        s.seed(a.seed);
+      }
+      SamplingParams sampling = s.build();
+      List<Policy> each = new java.util.ArrayList<>();
+      for (int k = 0; k < searches; k++) {
+        OpenAiCompatiblePolicy.Builder b =
+            OpenAiCompatiblePolicy.builder()
+                .baseUrl(a.server)
+                .model(a.serverModel)
+                .sampling(sampling.forSearch(k));
+        String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
+        if (key != null && !key.isBlank()) {
+          b.apiKey(key);
+        }
+        each.add(b.build());
+      }
+      return searches == 1 ? each.get(0) : new PerSearchPolicy(each, null);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-  }
-
-  private static Policy server(Options a, double temperature, int maxTokens) {
-    // the HTTP policy's own default top-p (1), as before
-    SamplingParams.Builder s =
-        SamplingParams.stepSearch().toBuilder()
-            .topP(1.0)
-            .temperature(temperature)
-            .maxTokens(maxTokens);
-    if (a.seed != null) {
-      s.seed(a.seed);
-    }
-    OpenAiCompatiblePolicy.Builder b =
-        OpenAiCompatiblePolicy.builder().baseUrl(a.server).model(a.serverModel).sampling(s.build());
-    String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
-    if (key != null && !key.isBlank()) {
-      b.apiKey(key);
-    }
-    return b.build();
   }
 
   /** Every tree of a trees file (one JSON line each), in file order. */
@@ -304,6 +419,84 @@ final class SearchSetup {
     out[0] = Double.NaN;
     System.arraycopy(s, 0, out, 1, s.length);
     return out;
+  }
+
+  /**
+   * Routes each request to the policy of its search: problem {@code ID#k} to the k-th policy, a
+   * batch split by search and put back in order.
+   */
+  static final class PerSearchPolicy implements Policy {
+    private final List<Policy> each;
+    private final AutoCloseable shared;
+
+    PerSearchPolicy(List<Policy> each, AutoCloseable shared) {
+      this.each = List.copyOf(each);
+      this.shared = shared;
+    }
+
+    static int searchOf(String id, int searches) {
+      int hash = id.lastIndexOf('#');
+      if (hash < 0) {
+        return 0;
+      }
+      try {
+        int k = Integer.parseInt(id.substring(hash + 1));
+        return k >= 0 && k < searches ? k : 0;
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+
+    @Override
+    public List<List<io.rstar4j.core.Generation>> propose(
+        List<io.rstar4j.core.PolicyRequest> batch) {
+      int n = each.size();
+      List<List<io.rstar4j.core.PolicyRequest>> parts = new java.util.ArrayList<>();
+      List<List<Integer>> where = new java.util.ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        parts.add(new java.util.ArrayList<>());
+        where.add(new java.util.ArrayList<>());
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        int k = searchOf(batch.get(i).problem().id(), n);
+        parts.get(k).add(batch.get(i));
+        where.get(k).add(i);
+      }
+      List<List<io.rstar4j.core.Generation>> out =
+          new java.util.ArrayList<>(java.util.Collections.nCopies(batch.size(), null));
+      for (int k = 0; k < n; k++) {
+        if (parts.get(k).isEmpty()) {
+          continue;
+        }
+        List<List<io.rstar4j.core.Generation>> got = each.get(k).propose(parts.get(k));
+        if (got == null || got.size() != parts.get(k).size()) {
+          throw new IllegalStateException(
+              "Policy.propose must return one list per request: got "
+                  + (got == null ? "null" : got.size() + " lists")
+                  + " for "
+                  + parts.get(k).size()
+                  + " requests");
+        }
+        for (int j = 0; j < got.size(); j++) {
+          out.set(where.get(k).get(j), got.get(j));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      for (Policy p : each) {
+        p.close();
+      }
+      if (shared != null) {
+        try {
+          shared.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing the model failed: " + e.getMessage(), e);
+        }
+      }
+    }
   }
 
   /** The verifier of {@code --verifier}. */

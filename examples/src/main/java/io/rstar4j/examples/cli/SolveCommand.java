@@ -4,9 +4,13 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.evolve.Rerun;
+import io.rstar4j.train.evolve.RunMismatchException;
 import io.rstar4j.train.evolve.SearchRunner;
 import io.rstar4j.verify.grade.MathGrader;
 import java.io.InputStream;
@@ -86,6 +90,13 @@ final class SolveCommand implements RstarCommand {
     if (mode == SearchMode.PPM_AUGMENTED && ppm == null) {
       throw new UsageException("--mode ppm-augmented needs --ppm DIR");
     }
+    Rerun rerun = SearchSetup.rerun(a);
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--problems", SearchSetup.problemsFile(a))
+            .input("--ppm", ppm == null ? null : Path.of(ppm))
+            .input("--model", a.model == null ? null : Path.of(a.model))
+            .outputFile("--trees", trees));
     List<Problem> problems;
     try {
       problems = SearchSetup.problems(a);
@@ -106,8 +117,12 @@ final class SolveCommand implements RstarCommand {
         }
       }
     }
-    int code = run(a, problems, mode, config, batch, trees, out, err);
-    return code;
+    try (RunLock lock = RunLock.onFile(trees)) {
+      return run(a, problems, mode, config, batch, trees, rerun, out, err);
+    } catch (RunMismatchException e) {
+      err.println("rstar solve: " + SearchSetup.describe(e, "--trees file"));
+      return 1;
+    }
   }
 
   private int run(
@@ -117,6 +132,7 @@ final class SolveCommand implements RstarCommand {
       SearchConfig config,
       int batch,
       Path trees,
+      Rerun rerun,
       PrintStream out,
       PrintStream err)
       throws Exception {
@@ -150,6 +166,8 @@ final class SolveCommand implements RstarCommand {
           trees);
       try (Progress bar = Progress.search(err, "rstar solve", problems.size())) {
         SearchRunner.builder(sb.build())
+            .fingerprint(SearchSetup.fingerprint(a, ppm))
+            .rerun(rerun)
             .batchProblems(batch)
             .onOutcome(
                 o -> {

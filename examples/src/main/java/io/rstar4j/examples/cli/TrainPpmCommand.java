@@ -1,5 +1,7 @@
 package io.rstar4j.examples.cli;
 
+import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.train.data.LineError;
 import io.rstar4j.train.data.PairFile;
@@ -197,15 +199,22 @@ final class TrainPpmCommand implements RstarCommand {
       err.println("rstar train-ppm: no such backbone directory: " + backboneDir);
       return 1;
     }
-    if (mode != TrainMode.HEAD) {
-      FineTuning tuning =
-          mode == TrainMode.LORA ? FineTuning.lora(rank == null ? 8 : rank) : FineTuning.full();
-      Integer code = fineTune(tuning, mode == null, out, err);
-      if (code != null) {
-        return code;
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--pairs", pairsFile)
+            .input("--backbone", backboneDir)
+            .outputDir("--out", outDir));
+    try (RunLock lock = RunLock.onFile(outDir)) {
+      if (mode != TrainMode.HEAD) {
+        FineTuning tuning =
+            mode == TrainMode.LORA ? FineTuning.lora(rank == null ? 8 : rank) : FineTuning.full();
+        Integer code = fineTune(tuning, mode == null, out, err);
+        if (code != null) {
+          return code;
+        }
       }
+      return trainHead(out, err);
     }
-    return trainHead(out, err);
   }
 
   /** Full or LoRA fine-tuning; null when the mode was defaulted and the backbone cannot train. */

@@ -560,7 +560,23 @@ class CliContractTest {
     assertTrue(r.firstErr().startsWith("rstar generate: "), r.describe());
     usage("missing required option --model", "generate");
     usage("missing required option --model", "generate", "--prompt", "x");
-    usage("missing required option --prompt", "generate", "--model", missing);
+    usage("missing required option --prompt or --prompt-file", "generate", "--model", missing);
+    usage(
+        "--prompt and --prompt-file are mutually exclusive: give one",
+        "generate",
+        "--model",
+        missing,
+        "--prompt",
+        "x",
+        "--prompt-file",
+        "p.txt");
+    fails(
+        "rstar generate: --prompt-file " + dir.resolve("none.txt") + ": no such file",
+        "generate",
+        "--model",
+        missing,
+        "--prompt-file",
+        dir.resolve("none.txt").toString());
     String[] base = args("generate", "--model", missing, "--prompt", "x");
     usage("--n must be an integer, was 'two'", with(base, "--n", "two"));
     usage("--n must be >= 1, was 0", with(base, "--n", "0"));

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,7 +156,7 @@ public final class ValueHead {
 
   /** Writes the head to a file. */
   public void save(Path file) throws IOException {
-    Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(file, toJson());
   }
 
   /**
