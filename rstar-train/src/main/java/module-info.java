@@ -16,6 +16,9 @@ module io.rstar4j.train {
 
   exports io.rstar4j.train.autodiff;
   exports io.rstar4j.train.data;
+  exports io.rstar4j.train.domain;
   exports io.rstar4j.train.evolve;
+  exports io.rstar4j.train.policy;
   exports io.rstar4j.train.ppm;
+  exports io.rstar4j.train.tokenizer;
 }

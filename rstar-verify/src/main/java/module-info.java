@@ -7,6 +7,7 @@
  */
 module io.rstar4j.verify {
   requires transitive io.rstar4j.core;
+  requires com.google.common;
   requires com.google.gson;
   requires static org.graalvm.polyglot;
 

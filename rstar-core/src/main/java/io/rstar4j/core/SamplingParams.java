@@ -76,6 +76,26 @@ public record SamplingParams(
     return new Builder();
   }
 
+  /**
+   * The sampling of the {@code k}-th of several independent searches of one problem: the seed is
+   * derived from (seed, k), so that k searches give k different trees and a rerun the same k. The
+   * 0th search keeps the seed as it is (one search is unchanged); without a seed every search draws
+   * fresh randomness anyway and this is unchanged.
+   *
+   * @throws IllegalArgumentException if {@code k} is negative
+   */
+  public SamplingParams forSearch(int k) {
+    Checks.atLeast("k", k, 0);
+    if (k == 0 || seed.isEmpty()) {
+      return this;
+    }
+    long z = seed.getAsLong() + 0x9E3779B97F4A7C15L * (k + 1L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    z = z ^ (z >>> 31);
+    return new SamplingParams(maxTokens, temperature, topP, topK, OptionalLong.of(z), stopStrings);
+  }
+
   /** A builder starting from these values (none of them counts as set). */
   public Builder toBuilder() {
     Builder b = new Builder();

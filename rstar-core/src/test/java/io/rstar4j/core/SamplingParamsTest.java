@@ -87,4 +87,28 @@ class SamplingParamsTest {
     assertThrows(UnsupportedOperationException.class, () -> p.stopStrings().add("z"));
     assertTrue(p.toString().contains("stopStrings=[x]"));
   }
+
+  @Test
+  void theKthSearchSeedsFromSeedAndK() {
+    SamplingParams p = SamplingParams.stepSearch().toBuilder().seed(5).build();
+    assertEquals(p, p.forSearch(0), "one search is unchanged");
+    java.util.Set<Long> seeds = new java.util.HashSet<>();
+    for (int k = 0; k < 50; k++) {
+      seeds.add(p.forSearch(k).seed().getAsLong());
+      assertEquals(p.forSearch(k), p.forSearch(k), "the same k, the same seed");
+      assertEquals(p.temperature(), p.forSearch(k).temperature());
+    }
+    assertEquals(50, seeds.size());
+    assertTrue(
+        p.forSearch(1).seed().getAsLong()
+            != SamplingParams.stepSearch().toBuilder()
+                .seed(6)
+                .build()
+                .forSearch(1)
+                .seed()
+                .getAsLong());
+    SamplingParams none = SamplingParams.stepSearch();
+    assertEquals(none, none.forSearch(3), "no seed: fresh randomness for every search anyway");
+    assertThrows(IllegalArgumentException.class, () -> p.forSearch(-1));
+  }
 }

@@ -125,6 +125,9 @@ public final class CPythonVerifier implements Verifier {
       live.add(w);
       idle.add(w);
     } catch (IOException e) {
+      if (closed || Thread.currentThread().isInterrupted()) {
+        return; // closed while the worker started: nothing failed
+      }
       LOG.log(Level.WARNING, "CPython worker failed to start: " + e.getMessage());
       if (failedStarts.incrementAndGet() >= 3) {
         startFailure = e;

@@ -97,6 +97,10 @@ final class CPythonWorker {
     try {
       w.send(c.toString());
       String ready = w.poll(startTimeout);
+      if (ready == null && Thread.currentThread().isInterrupted()) {
+        w.kill();
+        throw new java.io.InterruptedIOException("interrupted while the python worker started");
+      }
       if (ready == null || ready.equals(EOF)) {
         w.kill();
         throw new IOException(

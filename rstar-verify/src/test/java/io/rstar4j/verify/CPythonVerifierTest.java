@@ -76,6 +76,40 @@ class CPythonVerifierTest {
   }
 
   @Test
+  void closingAfterAShortRunWarnsOfNothing() throws Exception {
+    java.util.logging.Logger jul =
+        java.util.logging.Logger.getLogger(CPythonVerifier.class.getName());
+    java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler h =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+              warnings.add(r.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jul.addHandler(h);
+    try {
+      for (int i = 0; i < 3; i++) {
+        CPythonVerifier v = CPythonVerifier.builder().workers(4).build();
+        v.execute("print(1)");
+        v.close(); // the other workers are still starting
+      }
+      Thread.sleep(1_500);
+      assertEquals(java.util.List.of(), warnings, "no false 'not ready within 60 s'");
+    } finally {
+      jul.removeHandler(h);
+    }
+  }
+
+  @Test
   void sameOutputSemanticsAsGraalPy() {
     assertEquals("858", verifier.execute("v1 = 33 * 26\nprint(v1)").text());
     assertEquals("7", verifier.execute("x = 3\nx + 4").text());

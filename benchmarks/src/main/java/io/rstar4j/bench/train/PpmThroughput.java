@@ -6,8 +6,10 @@ import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.train.data.PreferencePair;
 import io.rstar4j.train.ppm.Backbone;
 import io.rstar4j.train.ppm.BackboneSettings;
+import io.rstar4j.train.ppm.FineTuning;
 import io.rstar4j.train.ppm.PpmTrainer;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
+import io.rstar4j.train.ppm.TrainMode;
 import io.rstar4j.train.ppm.TrainingConfig;
 import io.rstar4j.train.ppm.TrainingResult;
 import io.rstar4j.train.ppm.ValueHead;
@@ -33,6 +35,10 @@ import picocli.CommandLine.Option;
  * java -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" io.rstar4j.bench.train.PpmThroughput \
  *     [--backbone DIR] [--pairs 128] [--epochs 2] [--batch 32] [--context 256]
  * </pre>
+ *
+ * <p>With {@code --modes head,full,lora [--rank R]} and a float {@code --backbone} (a {@code rstar
+ * make-tiny-model} output), it instead times training in each mode side by side: head-only on
+ * cached features, full fine-tuning and LoRA through the autodiff training graph.
  */
 public final class PpmThroughput {
   private PpmThroughput() {}
@@ -73,8 +79,83 @@ public final class PpmThroughput {
         description = "tokens per text (default ${DEFAULT-VALUE})")
     int context;
 
+    @Option(
+        names = "--modes",
+        paramLabel = "LIST",
+        split = ",",
+        description =
+            "instead: training pairs/s of these modes side by side (head, full, lora) on the same"
+                + " pairs, epochs, batch and context; the backbone must be a float export that can"
+                + " be fine-tuned (make-tiny-model --size tiny|small)")
+    List<String> modes;
+
+    @Option(
+        names = "--rank",
+        paramLabel = "R",
+        defaultValue = "8",
+        description = "LoRA rank for --modes lora (default ${DEFAULT-VALUE})")
+    int rank;
+
     @Option(names = "--help", usageHelp = true, description = "show this help")
     boolean help;
+  }
+
+  /** Training pairs/s of each mode, side by side, with the same pairs and settings. */
+  private static void compareModes(Options opts, List<PreferencePair> pairs) throws Exception {
+    BackboneSettings settings =
+        BackboneSettings.builder().contextLength(opts.context).batchSize(opts.batch).build();
+    TrainingConfig cfg =
+        TrainingConfig.builder()
+            .epochs(opts.epochs)
+            .batchSize(opts.batch)
+            .learningRate(1e-4)
+            .heldOutFraction(0.0)
+            .patience(opts.epochs)
+            .build();
+    for (String m : opts.modes) {
+      TrainMode mode = TrainMode.parse(m);
+      long t0 = System.nanoTime();
+      if (mode == TrainMode.HEAD) {
+        // head-only training reads last_hidden_state, which a causal LM export lacks: a PPM
+        // directory fine-tuned briefly from it has it (and the same graph otherwise)
+        Path seeded = Files.createTempDirectory("ppm-bench-seed").resolve("ppm");
+        PpmTrainer.fineTune(
+            opts.backbone,
+            Tokenizers::fromFile,
+            settings,
+            cfg.toBuilder().epochs(1).build(),
+            FineTuning.full(),
+            pairs.subList(0, Math.min(pairs.size(), opts.batch)),
+            seeded,
+            null);
+        t0 = System.nanoTime();
+        try (Backbone backbone =
+            ProcessPreferenceModel.openBackbone(seeded, Tokenizers::fromFile, settings)) {
+          new PpmTrainer(backbone, cfg).train(pairs, null, null);
+        }
+      } else {
+        Path out = Files.createTempDirectory("ppm-bench-" + m).resolve("ppm");
+        PpmTrainer.fineTune(
+            opts.backbone,
+            Tokenizers::fromFile,
+            settings,
+            cfg,
+            mode == TrainMode.LORA ? FineTuning.lora(opts.rank) : FineTuning.full(),
+            pairs,
+            out,
+            null);
+      }
+      double s = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "training %-4s: %8.2f pairs/s (%d pairs x %d epochs in %.1f s, graph building and saving"
+              + " included)%n",
+          mode.label(),
+          (double) pairs.size() * opts.epochs / s,
+          pairs.size(),
+          opts.epochs,
+          s);
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -102,6 +183,13 @@ public final class PpmThroughput {
         context,
         Runtime.getRuntime().availableProcessors());
     List<PreferencePair> pairs = pairs(nPairs, 1);
+    if (opts.modes != null && !opts.modes.isEmpty()) {
+      if (opts.backbone == null) {
+        throw new IllegalArgumentException("--modes needs --backbone (a float export)");
+      }
+      compareModes(opts, pairs);
+      return;
+    }
     BackboneSettings settings =
         BackboneSettings.builder().contextLength(context).batchSize(batch).build();
     try (Backbone backbone =

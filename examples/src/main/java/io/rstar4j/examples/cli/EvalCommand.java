@@ -5,12 +5,18 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.AnswerSelection;
 import io.rstar4j.mcts.Baselines;
+import io.rstar4j.mcts.EvalMethod;
+import io.rstar4j.mcts.Evaluation;
+import io.rstar4j.mcts.Evaluator;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.ScoredAnswer;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.evolve.Rerun;
 import io.rstar4j.train.evolve.SearchRunner;
 import io.rstar4j.train.evolve.SolveOutcome;
 import io.rstar4j.train.evolve.SolveProgress;
@@ -88,6 +94,57 @@ final class EvalCommand implements RstarCommand {
       description = "save the search trees (test-time search only; resumable)")
   String trees;
 
+  @Option(
+      names = "--methods",
+      paramLabel = "M,M,...",
+      split = ",",
+      description =
+          "the evaluation harness: run these methods at each --budgets value and print a table"
+              + " (accuracy with its 95% Wilson interval, tokens and seconds per problem, the share"
+              + " of time in policy, verifier, reward model and engine) instead of per-problem"
+              + " lines: greedy, best-of-n[:majority|ppm-best|ppm-weighted[:last|min|prod]],"
+              + " beam[:last|min|prod], dvts[:last|min|prod], mcts (budget = rollouts),"
+              + " searches[:majority|ppm-best|ppm-weighted] (budget = independent searches)")
+  List<String> methods;
+
+  @Option(
+      names = "--budgets",
+      paramLabel = "N,N,...",
+      split = ",",
+      description =
+          "budgets of --methods (default 8): samples / beams for best-of-n, beam and dvts,"
+              + " rollouts for mcts, searches for searches; greedy runs once")
+  List<Integer> budgets;
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "with --methods: write every result (and each problem's answer) as JSON")
+  Path json;
+
+  @Option(
+      names = "--plot",
+      paramLabel = "FILE",
+      description =
+          "with --methods: the test-time scaling plot (accuracy against generated tokens per"
+              + " problem, or trajectories when the policy reports no tokens), FILE.svg and"
+              + " FILE.png")
+  Path plot;
+
+  @Option(
+      names = "--plot-x",
+      paramLabel = "tokens|trajectories",
+      description = "the plot's x axis (default: tokens when the policy reports them)")
+  String plotX;
+
+  @Option(
+      names = "--tree-html",
+      paramLabel = "FILE",
+      description =
+          "the tree page: one self-contained HTML file with every problem's search tree (the"
+              + " test-time search; with --methods, the first mcts or searches run)")
+  Path treeHtml;
+
   @Mixin SearchSetup.Options options;
 
   @Override
@@ -95,6 +152,15 @@ final class EvalCommand implements RstarCommand {
     SearchSetup.Options a = options;
     SearchSetup.checkPolicyFlags(a);
     SearchSetup.checkPpmFlags(a, ppm);
+    if (methods != null) {
+      return runMethods(a, out, err);
+    }
+    if (budgets != null || json != null || plot != null || plotX != null) {
+      throw new UsageException("--budgets, --json, --plot and --plot-x go with --methods");
+    }
+    if (treeHtml != null && baseline != null) {
+      throw new UsageException("--tree-html shows search trees: not with --baseline");
+    }
     String method = (baseline != null ? baseline : "mcts").toLowerCase(Locale.ROOT);
     if (!List.of("mcts", "best-of-n", "beam").contains(method)) {
       throw new UsageException("--baseline must be best-of-n or beam, was '" + method + "'");
@@ -124,6 +190,13 @@ final class EvalCommand implements RstarCommand {
     if (beamWidth < 1) {
       throw new UsageException("--beam-width must be >= 1");
     }
+    Rerun rerun = SearchSetup.rerun(a);
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--problems", SearchSetup.problemsFile(a))
+            .input("--ppm", ppm == null ? null : Path.of(ppm))
+            .input("--model", a.model == null ? null : Path.of(a.model))
+            .outputFile("--trees", trees == null ? null : Path.of(trees)));
     List<Problem> problems;
     try {
       problems = SearchSetup.problems(a);
@@ -131,6 +204,8 @@ final class EvalCommand implements RstarCommand {
       err.println("rstar eval: " + e.getMessage());
       return 1;
     }
+    // one run per tree file: taken before any model or sandbox starts
+    RunLock lock = trees == null ? null : RunLock.onFile(Path.of(trees));
     Policy policy = null;
     Verifier verifier = null;
     RewardModel rm = null;
@@ -143,7 +218,7 @@ final class EvalCommand implements RstarCommand {
         err.println("rstar eval: no --ppm: every score is 0 (the first answer found wins)");
         rm = RewardModel.constant(0.0);
       }
-      policy = SearchSetup.policy(a, null);
+      policy = SearchSetup.policy(a, null, method.equals("mcts") ? searches : 1);
       MathGrader grader = MathGrader.standard();
       List<SolveOutcome> outcomes;
       if (method.equals("mcts")) {
@@ -164,7 +239,8 @@ final class EvalCommand implements RstarCommand {
             config.candidates(),
             batch,
             select);
-        // the test-time search never sees the gold answers; K searches per problem are K copies
+        // the test-time search never sees the gold answers; the k-th of K searches of a problem
+        // (id ID#k) samples with the seed derived from (--seed, k): K independent searches
         List<Problem> blind = new ArrayList<>();
         for (Problem p : problems) {
           for (int k = 0; k < searches; k++) {
@@ -173,13 +249,43 @@ final class EvalCommand implements RstarCommand {
           }
         }
         List<SolveOutcome> raw;
-        try (Progress bar = Progress.search(err, "rstar eval", blind.size())) {
-          raw =
-              SearchRunner.builder(search)
-                  .batchProblems(batch)
-                  .onProgress(bar::update)
-                  .build()
-                  .run(blind, trees != null ? Path.of(trees) : null);
+        Path treeFile = trees != null ? Path.of(trees) : null;
+        Path tempTrees = null;
+        if (treeFile == null && treeHtml != null) {
+          Path dir = treeHtml.toAbsolutePath().getParent();
+          java.nio.file.Files.createDirectories(dir);
+          tempTrees = java.nio.file.Files.createTempFile(dir, ".rstar-eval-trees", ".jsonl");
+          java.nio.file.Files.delete(tempTrees);
+          treeFile = tempTrees;
+        }
+        try {
+          try (Progress bar = Progress.search(err, "rstar eval", blind.size())) {
+            raw =
+                SearchRunner.builder(search)
+                    .fingerprint(SearchSetup.fingerprint(a, ppm))
+                    .rerun(rerun)
+                    .batchProblems(batch)
+                    .onProgress(bar::update)
+                    .build()
+                    .run(blind, treeFile);
+          } catch (io.rstar4j.train.evolve.RunMismatchException e) {
+            err.println("rstar eval: " + SearchSetup.describe(e, "--trees file"));
+            return 1;
+          }
+          if (treeHtml != null) {
+            SearchSetup.writeTreePage(
+                treeHtml,
+                "rstar eval " + a.problems,
+                SearchSetup.readTrees(treeFile),
+                problems,
+                rm,
+                grader);
+            err.println("rstar eval: tree page -> " + treeHtml);
+          }
+        } finally {
+          if (tempTrees != null) {
+            java.nio.file.Files.deleteIfExists(tempTrees);
+          }
         }
         outcomes = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
@@ -260,6 +366,147 @@ final class EvalCommand implements RstarCommand {
     } finally {
       SearchSetup.printServerStats("rstar eval", policy, err);
       SearchSetup.printServerStats("rstar eval", rm, err);
+      SearchSetup.closeQuietly(policy, err);
+      SearchSetup.closeQuietly(rm, err);
+      SearchSetup.closeQuietly(verifier, err);
+      SearchSetup.closeQuietly(lock, err);
+    }
+  }
+
+  /** The evaluation harness: every method at every budget, a table, JSON, a plot. */
+  private int runMethods(SearchSetup.Options a, PrintStream out, PrintStream err) throws Exception {
+    if (baseline != null || searchesFlag != null || selectFlag != null || trees != null) {
+      throw new UsageException(
+          "--methods replaces --baseline, --searches, --select and --trees: give --methods alone");
+    }
+    List<Integer> bs = budgets != null ? budgets : List.of(8);
+    List<EvalMethod> ms = new ArrayList<>();
+    for (String name : methods) {
+      boolean greedy = name.trim().equalsIgnoreCase("greedy");
+      for (int b : greedy ? List.of(1) : bs) {
+        try {
+          ms.add(EvalMethod.parse(name, b));
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      }
+    }
+    String x = plotX == null ? null : plotX.toLowerCase(Locale.ROOT);
+    if (x != null && !List.of("tokens", "trajectories").contains(x)) {
+      throw new UsageException("--plot-x must be tokens or trajectories, was '" + plotX + "'");
+    }
+    if (ppm == null) {
+      for (EvalMethod m : ms) {
+        if (m.needsRewardModel()) {
+          throw new UsageException(m.family() + " needs --ppm DIR");
+        }
+      }
+    }
+    SearchConfig config = SearchSetup.config(a, SearchConfig.testTime());
+    int batch = SearchSetup.batchProblems(a);
+    List<Problem> problems;
+    try {
+      problems = SearchSetup.problems(a);
+    } catch (IllegalArgumentException e) {
+      err.println("rstar eval: " + e.getMessage());
+      return 1;
+    }
+    Policy policy = null;
+    Policy greedy = null;
+    Verifier verifier = null;
+    RewardModel rm = null;
+    try {
+      verifier = SearchSetup.verifier(a);
+      rm = SearchSetup.ppm(ppm);
+      Policy[] ps =
+          SearchSetup.policies(a, null, ms.stream().anyMatch(m -> m instanceof EvalMethod.Greedy));
+      policy = ps[0];
+      greedy = ps[1];
+      MathGrader grader = MathGrader.standard();
+      Evaluator.Builder eb =
+          Evaluator.builder(policy, verifier)
+              .grader(grader)
+              .config(config)
+              .batchProblems(batch)
+              .keepTrees(treeHtml != null);
+      if (rm != null) {
+        eb.rewardModel(rm);
+      }
+      if (greedy != null) {
+        eb.greedyPolicy(greedy);
+      }
+      Evaluator ev = eb.build();
+      List<Evaluation> results = new ArrayList<>();
+      for (EvalMethod m : ms) {
+        err.printf(
+            Locale.ROOT,
+            "rstar eval: %s on %d problems, %d per group%n",
+            m.label(),
+            problems.size(),
+            batch);
+        Evaluation e;
+        try (Progress bar = Progress.search(err, "rstar eval " + m.label(), problems.size())) {
+          long start = System.nanoTime();
+          e =
+              ev.evaluate(
+                  problems,
+                  m,
+                  done -> {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    double rate = done / Math.max(secs, 1e-9);
+                    bar.update(
+                        new SolveProgress(
+                            done, problems.size(), 0, rate, (problems.size() - done) / rate));
+                  });
+        }
+        results.add(e);
+      }
+      EvalReport.table(results, out);
+      if (json != null) {
+        EvalReport.writeJson(json, EvalReport.json(a.problems, problems.size(), results));
+        err.println("rstar eval: results -> " + json);
+      }
+      if (plot != null) {
+        boolean byTokens =
+            x != null
+                ? x.equals("tokens")
+                : results.stream().anyMatch(r -> r.generatedTokens() > 0);
+        List<Path> files =
+            EvalReport.plot(plot, "test-time scaling: " + a.problems, results, byTokens);
+        err.println(
+            "rstar eval: plot (x: "
+                + (byTokens ? "tokens" : "trajectories")
+                + ") -> "
+                + files.get(0)
+                + ", "
+                + files.get(1));
+      }
+      if (treeHtml != null) {
+        Evaluation withTrees =
+            results.stream()
+                .filter(r -> r.outcomes().stream().anyMatch(o -> o.tree().isPresent()))
+                .findFirst()
+                .orElse(null);
+        if (withTrees == null) {
+          err.println("rstar eval: no mcts or searches run: no tree page written");
+        } else {
+          List<io.rstar4j.core.tree.ReasoningTree> ts = new ArrayList<>();
+          for (Evaluation.Outcome o : withTrees.outcomes()) {
+            o.tree().ifPresent(ts::add);
+          }
+          SearchSetup.writeTreePage(
+              treeHtml,
+              "rstar eval " + a.problems + ", " + withTrees.method().label(),
+              ts,
+              problems,
+              rm,
+              grader);
+          err.println("rstar eval: tree page (" + withTrees.method().label() + ") -> " + treeHtml);
+        }
+      }
+      return 0;
+    } finally {
+      SearchSetup.closeQuietly(greedy, err);
       SearchSetup.closeQuietly(policy, err);
       SearchSetup.closeQuietly(rm, err);
       SearchSetup.closeQuietly(verifier, err);

@@ -4,10 +4,14 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.train.evolve.PolicySource;
 import io.rstar4j.train.evolve.PolicyTrainer;
+import io.rstar4j.train.evolve.Rerun;
 import io.rstar4j.train.evolve.RoundSummary;
+import io.rstar4j.train.evolve.RunMismatchException;
 import io.rstar4j.train.evolve.SelfEvolution;
 import io.rstar4j.train.evolve.SolveProgress;
 import io.rstar4j.train.ppm.BackboneSettings;
@@ -22,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -148,6 +154,13 @@ final class EvolveCommand implements RstarCommand {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+    Rerun rerun = SearchSetup.rerun(a);
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--problems", SearchSetup.problemsFile(a))
+            .input("--model", a.model == null ? null : Path.of(a.model))
+            .input("--ppm-backbone", backbone)
+            .outputDir("--out", outDir));
     List<Problem> problems;
     try {
       problems = SearchSetup.problems(a);
@@ -161,6 +174,8 @@ final class EvolveCommand implements RstarCommand {
         return 1;
       }
     }
+    // one run per output directory: taken before any model or sandbox starts
+    RunLock lock = RunLock.onFile(outDir);
     Verifier verifier = null;
     RewardModel served = null;
     List<Policy> opened = new java.util.ArrayList<>();
@@ -185,6 +200,8 @@ final class EvolveCommand implements RstarCommand {
           };
       SelfEvolution.Builder b =
           SelfEvolution.builder()
+              .fingerprint(fingerprint(a))
+              .rerun(rerun)
               .policies(policies)
               .verifier(verifier)
               .grader(MathGrader.standard())
@@ -239,7 +256,12 @@ final class EvolveCommand implements RstarCommand {
             "rstar evolve: no --policy-trainer: the policy is not fine-tuned between"
                 + " rounds (the SFT data is written for an external trainer)");
       }
-      b.build().run(problems, rounds, outDir);
+      try {
+        b.build().run(problems, rounds, outDir);
+      } catch (RunMismatchException e) {
+        err.println("rstar evolve: " + SearchSetup.describe(e, "--out directory"));
+        return 1;
+      }
       return 0;
     } finally {
       bars.close();
@@ -249,7 +271,15 @@ final class EvolveCommand implements RstarCommand {
       SearchSetup.printServerStats("rstar evolve", served, err);
       SearchSetup.closeQuietly(served, err);
       SearchSetup.closeQuietly(verifier, err);
+      SearchSetup.closeQuietly(lock, err);
     }
+  }
+
+  /** The evolve settings that decide a round besides its search configuration and problems. */
+  private Map<String, String> fingerprint(SearchSetup.Options a) {
+    Map<String, String> m = new LinkedHashMap<>(SearchSetup.fingerprint(a, null));
+    m.put("policy_trainer", policyTrainer == null ? "none" : policyTrainer.trim());
+    return m;
   }
 
   /**

@@ -1,12 +1,12 @@
 package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.AnswerGrader;
+import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.train.data.ExtractionConfig;
 import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.LineError;
 import io.rstar4j.train.data.TrainingDataExtractor;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code rstar extract}: saved search trees to SFT records and PPM preference pairs. */
@@ -34,45 +35,7 @@ final class ExtractCommand implements RstarCommand {
   @Option(names = "--trees", required = true, paramLabel = "FILE", description = "saved trees")
   String trees;
 
-  @Option(
-      names = "--sft",
-      paramLabel = "OUT",
-      description = "{\"query\",\"response\"} per line: the best correct traces per problem")
-  String sftPath;
-
-  @Option(
-      names = "--pairs",
-      paramLabel = "OUT",
-      description = "{\"prompt\",\"neg\",\"pos\",\"neg_count\",\"pos_count\"} per line")
-  String pairsPath;
-
-  @Option(
-      names = "--pairs-unfiltered",
-      paramLabel = "OUT",
-      description = "the pairs before the margin and edit-distance filter")
-  String unfilteredPath;
-
-  @Option(
-      names = "--sft-per-problem",
-      paramLabel = "N",
-      defaultValue = "2",
-      description = "correct traces kept per problem (default ${DEFAULT-VALUE})")
-  int sftPerProblem;
-
-  @Option(
-      names = "--margin",
-      paramLabel = "X",
-      defaultValue = "0.5",
-      description = "minimum Q margin of a kept pair (default ${DEFAULT-VALUE})")
-  double margin;
-
-  @Option(
-      names = "--edit-distance",
-      paramLabel = "N",
-      defaultValue = "20",
-      description =
-          "minimum character edit distance between the two steps (default ${DEFAULT-VALUE})")
-  int editDistance;
+  @Mixin ExtractionOptions outputs;
 
   @Override
   public boolean ignoresArguments() {
@@ -81,20 +44,18 @@ final class ExtractCommand implements RstarCommand {
 
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) throws IOException {
-    if (sftPath == null && pairsPath == null && unfilteredPath == null) {
+    if (!outputs.anyOutput()) {
       throw new UsageException("give at least one output: --sft, --pairs or --pairs-unfiltered");
     }
-    ExtractionConfig config;
-    try {
-      config =
-          ExtractionConfig.builder()
-              .sftPerProblem(sftPerProblem)
-              .minStepMargin(margin)
-              .minEditDistance(editDistance)
-              .build();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    ExtractionConfig config = outputs.config();
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--trees", trees.equals("-") ? null : Path.of(trees))
+            .outputFile("--sft", outputs.sftPath == null ? null : Path.of(outputs.sftPath))
+            .outputFile("--pairs", outputs.pairsPath == null ? null : Path.of(outputs.pairsPath))
+            .outputFile(
+                "--pairs-unfiltered",
+                outputs.unfilteredPath == null ? null : Path.of(outputs.unfilteredPath)));
     BufferedReader reader;
     if (trees.equals("-")) {
       reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -107,9 +68,10 @@ final class ExtractCommand implements RstarCommand {
       }
     }
     try (reader;
-        Writer sft = open(sftPath);
-        Writer pairs = open(pairsPath);
-        Writer unfiltered = open(unfilteredPath)) {
+        AtomicOutputs files = new AtomicOutputs()) {
+      Writer sft = files.open(outputs.sftPath);
+      Writer pairs = files.open(outputs.pairsPath);
+      Writer unfiltered = files.open(outputs.unfilteredPath);
       String source = trees.equals("-") ? "<stdin>" : trees;
       ExtractionSummary s =
           new TrainingDataExtractor(config, AnswerGrader.whitespaceInsensitive())
@@ -126,19 +88,9 @@ final class ExtractCommand implements RstarCommand {
                               + e.line()
                               + ": skipped: "
                               + e.message()));
+      files.commit();
       err.println("rstar extract: " + s.describe());
     }
     return 0;
-  }
-
-  private static Writer open(String path) throws IOException {
-    if (path == null) {
-      return null;
-    }
-    Path p = Path.of(path);
-    if (p.getParent() != null) {
-      Files.createDirectories(p.getParent());
-    }
-    return new BufferedWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8));
   }
 }

@@ -8,8 +8,13 @@ import io.rstar4j.core.model.Completion;
 import io.rstar4j.core.model.GenerationConfig;
 import io.rstar4j.core.model.GenerationResult;
 import io.rstar4j.core.model.ProviderChoice;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +41,14 @@ public final class GenerateCommand implements RstarCommand {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "the export")
   Path dir;
 
-  @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "the prompt")
+  @Option(names = "--prompt", paramLabel = "TEXT", description = "the prompt")
   String prompt;
+
+  @Option(
+      names = "--prompt-file",
+      paramLabel = "FILE",
+      description = "read the prompt from FILE (UTF-8, taken as is); instead of --prompt")
+  Path promptFile;
 
   @Option(
       names = "--n",
@@ -101,6 +112,12 @@ public final class GenerateCommand implements RstarCommand {
 
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
+    if (prompt != null && promptFile != null) {
+      throw new UsageException("--prompt and --prompt-file are mutually exclusive: give one");
+    }
+    if (prompt == null && promptFile == null) {
+      throw new UsageException("missing required option --prompt or --prompt-file");
+    }
     if (n < 1) {
       throw new UsageException("--n must be >= 1, was " + n);
     }
@@ -126,6 +143,24 @@ public final class GenerateCommand implements RstarCommand {
       provider = ProviderChoice.valueOf(providerName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--provider must be auto, cpu or cuda");
+    }
+    if (promptFile != null) {
+      try {
+        prompt = Files.readString(promptFile, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        err.println("rstar generate: --prompt-file " + promptFile + ": no such file");
+        return 1;
+      } catch (MalformedInputException e) {
+        err.println("rstar generate: --prompt-file " + promptFile + ": not UTF-8 text");
+        return 1;
+      } catch (IOException e) {
+        err.println(
+            "rstar generate: --prompt-file "
+                + promptFile
+                + ": cannot read: "
+                + (Files.isDirectory(promptFile) ? "it is a directory" : e.getMessage()));
+        return 1;
+      }
     }
     if (prompt.isEmpty()) {
       err.println("rstar generate: the prompt is empty");

@@ -8,6 +8,7 @@ import com.google.gson.JsonPrimitive;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.verify.GraalPyVerifier;
+import io.rstar4j.verify.grade.Explanation;
 import io.rstar4j.verify.grade.MathGrader;
 import io.rstar4j.verify.grade.SymbolicBackend;
 import java.io.BufferedReader;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Option;
  * {@code rstar grade}: grades answer pairs. Reads JSON lines {@code {"gold": ..., "pred": ...}} on
  * stdin (gold a string, a number or a list of them, any element accepted) and writes one line
  * {@code {"equal": true|false}} per input line, in order; a malformed line gives {@code {"equal":
- * false, "error": "..."}} on its line.
+ * false, "error": "..."}} on its line. With {@code --explain} each line also carries how each side
+ * was read and the rules that decided ({@link MathGrader#explain}).
  */
 @Command(
     name = "grade",
@@ -66,6 +68,16 @@ public final class GradeCommand implements RstarCommand {
           "relative tolerance when either number is written as a decimal (default"
               + " ${DEFAULT-VALUE}); numbers written exactly agree to 1e-9")
   double tolerance;
+
+  @Option(
+      names = "--explain",
+      arity = "0",
+      description =
+          "add why to each line: {\"equal\": ..., \"gold\": {\"kind\": ..., \"normalized\": ...},"
+              + " \"pred\": {...}, \"rule\": ..., \"path\": [...]}, how each side was read and the"
+              + " rules that decided; a list gold adds \"gold_index\", the element explained (the"
+              + " first equal one, else 0)")
+  boolean explain;
 
   @Option(
       names = "--python-path",
@@ -159,7 +171,7 @@ public final class GradeCommand implements RstarCommand {
       long lineNo = line.number();
       String result;
       try {
-        result = grade(grader, line) ? "{\"equal\": true}" : "{\"equal\": false}";
+        result = grade(grader, line, explain);
       } catch (JsonLines.LineException e) {
         errors++;
         String msg = "line " + lineNo + ": " + e.reason();
@@ -182,7 +194,7 @@ public final class GradeCommand implements RstarCommand {
     return 0;
   }
 
-  private static boolean grade(MathGrader grader, JsonLines.Line line) {
+  private static String grade(MathGrader grader, JsonLines.Line line, boolean explain) {
     if (line.isBlank()) {
       throw line.error("empty line, expected {\"gold\": ..., \"pred\": ...}");
     }
@@ -204,9 +216,50 @@ public final class GradeCommand implements RstarCommand {
       for (JsonElement e : arr) {
         golds.add(scalar(e, "gold element"));
       }
-      return grader.matchesAny(pred, golds);
+      if (explain) {
+        for (int i = 0; i < golds.size(); i++) {
+          Explanation x = grader.explain(golds.get(i), pred);
+          if (x.equal()) {
+            return explanation(x, i);
+          }
+        }
+        return explanation(grader.explain(golds.get(0), pred), 0);
+      }
+      return verdict(grader.matchesAny(pred, golds));
     }
-    return grader.equivalent(pred, scalar(g, "gold"));
+    String gold = scalar(g, "gold");
+    return explain
+        ? explanation(grader.explain(gold, pred), -1)
+        : verdict(grader.equivalent(pred, gold));
+  }
+
+  private static String verdict(boolean equal) {
+    return equal ? "{\"equal\": true}" : "{\"equal\": false}";
+  }
+
+  /** The line of {@code --explain}; {@code goldIndex} the element of a list gold, else -1. */
+  private static String explanation(Explanation x, int goldIndex) {
+    StringBuilder sb = new StringBuilder("{\"equal\": ").append(x.equal());
+    sb.append(", \"gold\": ").append(reading(x.gold()));
+    sb.append(", \"pred\": ").append(reading(x.pred()));
+    sb.append(", \"rule\": ").append(new JsonPrimitive(x.rule()));
+    sb.append(", \"path\": [");
+    for (int i = 0; i < x.path().size(); i++) {
+      sb.append(i > 0 ? ", " : "").append(new JsonPrimitive(x.path().get(i)));
+    }
+    sb.append(']');
+    if (goldIndex >= 0) {
+      sb.append(", \"gold_index\": ").append(goldIndex);
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String reading(Explanation.Reading r) {
+    return "{\"kind\": "
+        + new JsonPrimitive(r.kind())
+        + ", \"normalized\": "
+        + new JsonPrimitive(r.normalized())
+        + "}";
   }
 
   private static String scalar(JsonElement e, String what) {

@@ -109,11 +109,7 @@ final class JsonLines {
       } catch (RuntimeException e) {
         Throwable why =
             e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
-        throw new LineException(
-            this,
-            "not valid JSON: "
-                + firstLine(why.getMessage()).replaceFirst(STRICTNESS_HINT, "malformed JSON"),
-            e);
+        throw new LineException(this, "not valid JSON: " + plain(why.getMessage()), e);
       }
     }
 
@@ -136,6 +132,15 @@ final class JsonLines {
       return new LineException(this, reason, null);
     }
 
+    /** The parser's complaint without its internals: no class names, hints or JSON paths. */
+    static String plain(String parserMessage) {
+      String m = firstLine(parserMessage).replaceFirst(STRICTNESS_HINT, "malformed JSON");
+      m = m.replaceFirst("^(com\\.google\\.gson\\.|java\\.)[\\w.$]+: ", "");
+      m = m.replaceAll(" path \\$\\S*", "");
+      m = m.replaceFirst(" at line 1 column (\\d+)", " at column $1");
+      return m.isBlank() ? "parse error" : m;
+    }
+
     private static String firstLine(String s) {
       if (s == null) {
         return "parse error";
@@ -143,6 +148,28 @@ final class JsonLines {
       int nl = s.indexOf('\n');
       return nl < 0 ? s : s.substring(0, nl);
     }
+  }
+
+  /**
+   * How a JSON value reads in an error message ("expected a list of strings, got a string"): {@code
+   * missing} for null (an absent field), {@code null}, {@code a string}, {@code a number}, {@code a
+   * boolean}, {@code a list}, {@code an object}.
+   */
+  public static String describe(JsonElement e) {
+    if (e == null) {
+      return "nothing (the field is missing)";
+    }
+    if (e.isJsonNull()) {
+      return "null";
+    }
+    if (e.isJsonArray()) {
+      return "a list";
+    }
+    if (e.isJsonObject()) {
+      return "an object";
+    }
+    com.google.gson.JsonPrimitive p = e.getAsJsonPrimitive();
+    return p.isString() ? "a string" : p.isNumber() ? "a number" : "a boolean";
   }
 
   /** A line that could not be used: {@link #getMessage()} is {@code source:line: reason}. */

@@ -1,5 +1,6 @@
 package io.rstar4j.examples.cli;
 
+import io.rstar4j.core.Problem;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;
 import io.rstar4j.mcts.SearchResult;
@@ -7,17 +8,24 @@ import io.rstar4j.mcts.engine.EngineOptions;
 import io.rstar4j.mcts.engine.SelectionRule;
 import io.rstar4j.mcts.script.GoldenTrees;
 import io.rstar4j.mcts.script.ScriptedProblem;
+import io.rstar4j.train.data.ExtractionConfig;
+import io.rstar4j.train.data.ExtractionSummary;
+import io.rstar4j.train.data.TrainingDataExtractor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code rstar mcts-replay --script FILE [--json]}: runs the project's search on a golden-tree
- * script and prints the final tree, as the golden node list with {@code --json}.
+ * {@code rstar mcts-replay --script FILE [--json] [--sft OUT] [--pairs OUT] [--pairs-unfiltered
+ * OUT]}: runs the project's search on a golden-tree script and prints the final tree, as the golden
+ * node list with {@code --json}; with an output flag it also writes the tree's SFT records and
+ * preference pairs through {@code rstar extract}'s extractor ({@link TrainingDataExtractor#write}).
  */
 @Command(
     name = "mcts-replay",
@@ -26,7 +34,9 @@ import picocli.CommandLine.Option;
       "",
       "Runs the reasoning search on a golden-tree script (scripted policy, verifier, answer check"
           + " and reward model; mode, rollouts, maxDepth, c and errorsThreshold from its config) and"
-          + " prints the final tree."
+          + " prints the final tree. --sft, --pairs and --pairs-unfiltered also write what"
+          + " rstar extract makes of that tree (a test-time tree is extracted without its gold"
+          + " answer, as the search saves it); a summary goes to stderr."
     })
 public final class MctsReplayCommand implements RstarCommand {
 
@@ -44,6 +54,8 @@ public final class MctsReplayCommand implements RstarCommand {
           "print {\"nodes\": [{\"path\": [...], \"visits\": N, \"valueSum\": W, \"terminal\":"
               + " B}, ...]} sorted by path, on one line")
   boolean json;
+
+  @Mixin ExtractionOptions outputs;
 
   @Option(
       names = "--eager-terminals",
@@ -87,6 +99,7 @@ public final class MctsReplayCommand implements RstarCommand {
       double c = sp.config().engine().rule().explorationConstant().orElse(2.0);
       engine.rule(SelectionRule.uct(c, SelectionRule.UnvisitedScore.INFINITY));
     }
+    ExtractionConfig extraction = outputs.anyOutput() ? outputs.config() : null;
     SearchResult r = sp.replay(sp.config().toBuilder().engine(engine.build()).build());
     if (json) {
       out.println(GoldenTrees.toJson(r.tree()));
@@ -101,6 +114,24 @@ public final class MctsReplayCommand implements RstarCommand {
               + " nodes; gold "
               + sp.problem().goldAnswers());
       printTree(r.tree(), out, false);
+    }
+    if (extraction != null) {
+      ReasoningTree tree = r.tree();
+      if (!r.config().mode().usesGold()) { // a test-time search has no gold and saves none
+        Problem p = tree.problem();
+        tree = ReasoningTree.of(new Problem(p.id(), p.question(), List.of()), tree.nodes());
+      }
+      try (AtomicOutputs files = new AtomicOutputs()) {
+        ExtractionSummary s =
+            new TrainingDataExtractor(extraction, sp.grader())
+                .write(
+                    tree,
+                    files.open(outputs.sftPath),
+                    files.open(outputs.pairsPath),
+                    files.open(outputs.unfilteredPath));
+        files.commit();
+        err.println("rstar mcts-replay: " + s.describe());
+      }
     }
     return 0;
   }

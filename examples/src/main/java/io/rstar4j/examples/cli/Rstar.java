@@ -29,10 +29,13 @@ public final class Rstar {
     COMMANDS.put("generate", GenerateCommand::new);
     COMMANDS.put("make-tiny-model", MakeTinyModelCommand::new);
     COMMANDS.put("train-ppm", TrainPpmCommand::new);
+    COMMANDS.put("train-policy", TrainPolicyCommand::new);
     COMMANDS.put("score", ScoreCommand::new);
     COMMANDS.put("solve", SolveCommand::new);
     COMMANDS.put("eval", EvalCommand::new);
     COMMANDS.put("evolve", EvolveCommand::new);
+    COMMANDS.put("view", ViewCommand::new);
+    COMMANDS.put("evolve-demo", EvolveDemoCommand::new);
   }
 
   private Rstar() {}

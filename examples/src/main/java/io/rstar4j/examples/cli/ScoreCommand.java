@@ -45,12 +45,11 @@ final class ScoreCommand implements RstarCommand {
   @Option(
       names = "--batch",
       paramLabel = "N",
-      defaultValue = "16",
       description =
-          "prompts per model call (default ${DEFAULT-VALUE}; 1: each score independent of its"
-              + " neighbours, which matters for quantized backbones whose activation scales are"
-              + " per batch)")
-  int batch;
+          "prompts per model call (default 16, and 1 for a backbone that quantizes activations"
+              + " per batch, so that a score never depends on its neighbours; a larger N there"
+              + " trades that for speed)")
+  Integer batch;
 
   @Option(names = "--raw", arity = "0", description = "print r instead of tanh(r/5)")
   boolean raw;
@@ -62,7 +61,7 @@ final class ScoreCommand implements RstarCommand {
 
   @Override
   public int run(InputStream in, PrintStream out, PrintStream err) throws Exception {
-    if (batch < 1) {
+    if (batch != null && batch < 1) {
       throw new UsageException("--batch must be >= 1");
     }
     BufferedReader reader;
@@ -80,7 +79,9 @@ final class ScoreCommand implements RstarCommand {
     try (reader;
         ProcessPreferenceModel ppm =
             ProcessPreferenceModel.load(
-                dir, Tokenizers::fromFile, s -> s.toBuilder().batchSize(batch).build())) {
+                dir,
+                Tokenizers::fromFile,
+                batch == null ? null : s -> s.toBuilder().batchSize(batch).build())) {
       List<String> prompts = new ArrayList<>();
       List<Boolean> ok = new ArrayList<>();
       JsonLines.LineReader lines =
@@ -93,13 +94,19 @@ final class ScoreCommand implements RstarCommand {
         try {
           prompts.add(promptOf(ppm, line));
           ok.add(true);
+        } catch (JsonLines.LineException e) {
+          err.println("rstar score: " + e.getMessage());
+          prompts.add(null);
+          ok.add(false);
+          failures++;
         } catch (IllegalArgumentException | IllegalStateException e) {
-          err.println("rstar score: line " + line.number() + ": " + e.getMessage());
+          err.println(
+              "rstar score: " + line.source() + ":" + line.number() + ": " + e.getMessage());
           prompts.add(null);
           ok.add(false);
           failures++;
         }
-        if (prompts.size() >= batch) {
+        if (prompts.size() >= (batch != null ? batch : 16)) {
           flush(ppm, prompts, ok, raw, out);
         }
       }
@@ -114,36 +121,30 @@ final class ScoreCommand implements RstarCommand {
     return failures == 0 ? 0 : 1;
   }
 
+  /**
+   * The prompt of a {@code {"question": string, "steps": [string, ...]}} line.
+   *
+   * @throws JsonLines.LineException "FILE:LINE: field X: expected ..., got ..."
+   */
   private static String promptOf(ProcessPreferenceModel ppm, JsonLines.Line line) {
-    JsonElement e;
-    try {
-      e = line.parse();
-    } catch (JsonLines.LineException ex) {
-      throw new IllegalArgumentException("not JSON: " + ex.getCause().getMessage());
-    }
-    if (!e.isJsonObject()) {
-      throw new IllegalArgumentException("expected a JSON object {\"question\", \"steps\"}");
-    }
-    JsonObject o = e.getAsJsonObject();
+    JsonObject o = line.object("{\"question\", \"steps\"}");
     JsonElement q = o.get("question");
     if (q == null || !q.isJsonPrimitive() || !q.getAsJsonPrimitive().isString()) {
-      throw new IllegalArgumentException("missing or non-string \"question\"");
+      throw line.error("field question: expected a string, got " + JsonLines.describe(q));
+    }
+    JsonElement s = o.get("steps");
+    if (s == null || !s.isJsonArray()) {
+      throw line.error(
+          "field steps: expected a list of strings (possibly empty), got " + JsonLines.describe(s));
     }
     StringBuilder steps = new StringBuilder();
-    JsonElement s = o.get("steps");
-    if (s == null || s.isJsonNull()) {
-      // no steps: the question alone
-    } else if (s.isJsonPrimitive() && s.getAsJsonPrimitive().isString()) {
-      steps.append(s.getAsString());
-    } else if (s.isJsonArray()) {
-      for (JsonElement x : s.getAsJsonArray()) {
-        if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) {
-          throw new IllegalArgumentException("\"steps\" must be a list of strings");
-        }
-        steps.append(x.getAsString());
+    int i = 0;
+    for (JsonElement x : s.getAsJsonArray()) {
+      if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isString()) {
+        throw line.error("field steps[" + i + "]: expected a string, got " + JsonLines.describe(x));
       }
-    } else {
-      throw new IllegalArgumentException("\"steps\" must be a list of strings");
+      steps.append(x.getAsString());
+      i++;
     }
     return ppm.promptOf(q.getAsString(), steps.toString());
   }

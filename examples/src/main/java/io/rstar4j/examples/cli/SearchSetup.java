@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import com.google.gson.JsonObject;
+import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
@@ -9,13 +10,19 @@ import io.rstar4j.core.Verifier;
 import io.rstar4j.core.http.EndpointStats;
 import io.rstar4j.core.http.HttpRewardModel;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
+import io.rstar4j.core.internal.OutputPaths;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.ProviderChoice;
 import io.rstar4j.core.tokenizer.Tokenizers;
+import io.rstar4j.core.tree.ReasoningTree;
+import io.rstar4j.core.tree.ReasoningTrees;
+import io.rstar4j.core.tree.TreePage;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.Benchmarks;
+import io.rstar4j.train.evolve.Rerun;
+import io.rstar4j.train.evolve.RunMismatchException;
 import io.rstar4j.train.evolve.SolveOutcome;
 import io.rstar4j.train.ppm.ProcessPreferenceModel;
 import io.rstar4j.train.ppm.ValueHead;
@@ -28,9 +35,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -181,6 +191,93 @@ final class SearchSetup {
         defaultValue = "auto",
         description = "auto, cpu or cuda for --model (default ${DEFAULT-VALUE})")
     String provider;
+
+    @Option(
+        names = "--restart",
+        arity = "0",
+        description =
+            "when the output was written with other settings: move it aside (NAME.old-TIME) and"
+                + " start over")
+    boolean restart;
+
+    @Option(
+        names = "--extend",
+        arity = "0",
+        description =
+            "when only the problem set changed: keep the saved trees, search the new problems;"
+                + " a round's data come from its own problems only")
+    boolean extend;
+  }
+
+  /** What {@code --restart} and {@code --extend} ask for. */
+  static Rerun rerun(Options a) {
+    if (a.restart && a.extend) {
+      throw new UsageException("--restart and --extend are mutually exclusive: give one");
+    }
+    return a.restart ? Rerun.RESTART : a.extend ? Rerun.EXTEND : Rerun.RESUME;
+  }
+
+  /**
+   * The settings besides the problem set and the search configuration that decide a run's trees:
+   * the policy, its sampling, the seed and the verifier (recorded in the output's fingerprint).
+   */
+  static Map<String, String> fingerprint(Options a, String ppm) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(
+        "policy",
+        a.model != null
+            ? "model " + realPath(Path.of(a.model))
+            : "server " + a.server + " model " + a.serverModel);
+    m.put("temperature", Double.toString(a.temperature));
+    m.put("max_tokens", Integer.toString(a.maxTokens));
+    m.put("seed", a.seed == null ? "none" : Integer.toString(a.seed));
+    m.put("verifier", a.verifier.toLowerCase(Locale.ROOT) + " " + a.timeoutMs + " ms");
+    if (ppm != null) {
+      m.put("ppm", realPath(Path.of(ppm)));
+    }
+    return m;
+  }
+
+  private static String realPath(Path p) {
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize().toString();
+    }
+  }
+
+  /**
+   * Refuses outputs that are inputs or each other (a usage error) and outputs that cannot be
+   * written, before any model or sandbox starts.
+   *
+   * @throws UsageException for overlapping paths
+   * @throws IllegalStateException naming the path, why and what to do, for unwritable ones
+   */
+  static void checkOutputs(OutputPaths paths) {
+    try {
+      paths.checkDistinct();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    paths.checkWritable();
+  }
+
+  /** The problems file of {@code --problems}, when it names a file (not a shipped benchmark). */
+  static Path problemsFile(Options a) {
+    Path p = Path.of(a.problems);
+    return Files.exists(p) ? p : null;
+  }
+
+  /** A refused rerun, with the flags that resolve it. */
+  static String describe(RunMismatchException e, String outputFlag) {
+    return e.output()
+        + " was written by a run with other settings: "
+        + String.join("; ", e.differences())
+        + ". Rerun with the same options to resume it, --restart to start over (the old run is"
+        + " moved aside)"
+        + (e.extendable() ? ", --extend to add the new problems to it" : "")
+        + ", or give another "
+        + outputFlag;
   }
 
   private SearchSetup() {}
@@ -218,6 +315,37 @@ final class SearchSetup {
 
   /** The policy of {@code --model} (or {@code modelDir} when not null) or {@code --server}. */
   static Policy policy(Options a, Path modelDir) throws IOException {
+    return policy(a, modelDir, 1);
+  }
+
+  /**
+   * The policy and, when asked for, its greedy twin (temperature 0): {policy, greedy or null}. The
+   * twin is a second policy of its own (a local model is loaded twice); close both.
+   */
+  static Policy[] policies(Options a, Path modelDir, boolean greedyTwin) throws IOException {
+    Policy main = policy(a, modelDir, 1);
+    if (!greedyTwin) {
+      return new Policy[] {main, null};
+    }
+    double t = a.temperature;
+    a.temperature = 0;
+    try {
+      return new Policy[] {main, policy(a, modelDir, 1)};
+    } catch (IOException | RuntimeException e) {
+      main.close();
+      throw e;
+    } finally {
+      a.temperature = t;
+    }
+  }
+
+  /**
+   * The policy for {@code searches} independent searches of each problem (problem ids {@code ID#k},
+   * as {@code eval --searches} names them): the k-th search samples with the seed derived from
+   * ({@code --seed}, k) ({@link SamplingParams#forSearch}), for a local model (loaded once) and a
+   * server alike.
+   */
+  static Policy policy(Options a, Path modelDir, int searches) throws IOException {
     double temperature = a.temperature;
     int maxTokens = a.maxTokens;
     try {
@@ -236,7 +364,14 @@ final class SearchSetup {
         }
         SamplingParams sampling = s.build();
         CausalLm lm = CausalLm.builder(dir).provider(provider).build();
-        return OnnxPolicy.builder(lm).sampling(sampling).build();
+        if (searches == 1) {
+          return OnnxPolicy.builder(lm).sampling(sampling).build();
+        }
+        List<Policy> each = new java.util.ArrayList<>();
+        for (int k = 0; k < searches; k++) {
+          each.add(OnnxPolicy.builder(lm).sampling(sampling.forSearch(k)).ownsModel(false).build());
+        }
+        return new PerSearchPolicy(each, lm);
       }
       // the HTTP policy's own default top-p (1), as before
       SamplingParams.Builder s =
@@ -247,21 +382,181 @@ final class SearchSetup {
       if (a.seed != null) {
         s.seed(a.seed);
       }
+      SamplingParams sampling = s.build();
       List<String> urls = serverUrls(a);
-      OpenAiCompatiblePolicy.Builder b =
-          OpenAiCompatiblePolicy.builder()
-              .baseUrls(urls)
-              .model(a.serverModel)
-              .maxConcurrentRequests(a.maxInFlight * urls.size())
-              .maxInFlightPerEndpoint(a.maxInFlight)
-              .sampling(s.build());
-      String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
-      if (key != null && !key.isBlank()) {
-        b.apiKey(key);
+      List<Policy> each = new java.util.ArrayList<>();
+      for (int k = 0; k < searches; k++) {
+        OpenAiCompatiblePolicy.Builder b =
+            OpenAiCompatiblePolicy.builder()
+                .baseUrls(urls)
+                .model(a.serverModel)
+                .maxConcurrentRequests(a.maxInFlight * urls.size())
+                .maxInFlightPerEndpoint(a.maxInFlight)
+                .sampling(sampling.forSearch(k));
+        String key = a.apiKey != null ? a.apiKey : System.getenv("OPENAI_API_KEY");
+        if (key != null && !key.isBlank()) {
+          b.apiKey(key);
+        }
+        each.add(b.build());
       }
-      return b.build();
+      return searches == 1 ? each.get(0) : new PerSearchPolicy(each, null);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** Every tree of a trees file (one JSON line each), in file order. */
+  static List<ReasoningTree> readTrees(Path file) throws IOException {
+    List<ReasoningTree> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    int line = 0;
+    for (String l : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      line++;
+      if (l.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(ReasoningTrees.fromJsonLine(l));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            file + " line " + line + ": not a saved tree (" + e.getMessage() + ")", e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes the tree page of the given trees: each tree gets the gold answers of the problem with
+   * its id (the part before {@code #k} for independent searches) to colour its answers, and, with a
+   * PPM, each node's PPM score.
+   */
+  static void writeTreePage(
+      Path file,
+      String title,
+      List<ReasoningTree> trees,
+      List<Problem> problems,
+      RewardModel rm,
+      AnswerGrader grader)
+      throws IOException {
+    Map<String, Problem> byId = new HashMap<>();
+    for (Problem p : problems) {
+      byId.put(p.id(), p);
+    }
+    TreePage.Builder page = TreePage.builder(title);
+    int added = 0;
+    for (ReasoningTree t : trees) {
+      String id = t.problem().id();
+      Problem gold = byId.get(id);
+      if (gold == null && id.contains("#")) {
+        gold = byId.get(id.substring(0, id.lastIndexOf('#')));
+      }
+      ReasoningTree shown =
+          gold != null && !t.problem().hasGold()
+              ? ReasoningTree.of(
+                  new Problem(id, t.problem().question(), gold.goldAnswers()), t.nodes())
+              : t;
+      page.add(shown, nodeScores(shown, rm), -1, grader);
+      added++;
+    }
+    if (added == 0) {
+      throw new IllegalArgumentException("no tree to show on the tree page " + file);
+    }
+    page.build().write(file);
+  }
+
+  /** Each node's PPM score (the root's NaN), or null without a PPM. */
+  static double[] nodeScores(ReasoningTree t, RewardModel rm) {
+    if (!(rm instanceof ProcessPreferenceModel ppm)) {
+      return null;
+    }
+    List<String> prompts = new ArrayList<>();
+    for (int i = 1; i < t.size(); i++) {
+      prompts.add(ppm.promptOf(t.problem().question(), t.textTo(i)));
+    }
+    double[] s = prompts.isEmpty() ? new double[0] : ppm.scoreTexts(prompts);
+    double[] out = new double[t.size()];
+    out[0] = Double.NaN;
+    System.arraycopy(s, 0, out, 1, s.length);
+    return out;
+  }
+
+  /**
+   * Routes each request to the policy of its search: problem {@code ID#k} to the k-th policy, a
+   * batch split by search and put back in order.
+   */
+  static final class PerSearchPolicy implements Policy {
+    private final List<Policy> each;
+    private final AutoCloseable shared;
+
+    PerSearchPolicy(List<Policy> each, AutoCloseable shared) {
+      this.each = List.copyOf(each);
+      this.shared = shared;
+    }
+
+    static int searchOf(String id, int searches) {
+      int hash = id.lastIndexOf('#');
+      if (hash < 0) {
+        return 0;
+      }
+      try {
+        int k = Integer.parseInt(id.substring(hash + 1));
+        return k >= 0 && k < searches ? k : 0;
+      } catch (NumberFormatException e) {
+        return 0;
+      }
+    }
+
+    @Override
+    public List<List<io.rstar4j.core.Generation>> propose(
+        List<io.rstar4j.core.PolicyRequest> batch) {
+      int n = each.size();
+      List<List<io.rstar4j.core.PolicyRequest>> parts = new java.util.ArrayList<>();
+      List<List<Integer>> where = new java.util.ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        parts.add(new java.util.ArrayList<>());
+        where.add(new java.util.ArrayList<>());
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        int k = searchOf(batch.get(i).problem().id(), n);
+        parts.get(k).add(batch.get(i));
+        where.get(k).add(i);
+      }
+      List<List<io.rstar4j.core.Generation>> out =
+          new java.util.ArrayList<>(java.util.Collections.nCopies(batch.size(), null));
+      for (int k = 0; k < n; k++) {
+        if (parts.get(k).isEmpty()) {
+          continue;
+        }
+        List<List<io.rstar4j.core.Generation>> got = each.get(k).propose(parts.get(k));
+        if (got == null || got.size() != parts.get(k).size()) {
+          throw new IllegalStateException(
+              "Policy.propose must return one list per request: got "
+                  + (got == null ? "null" : got.size() + " lists")
+                  + " for "
+                  + parts.get(k).size()
+                  + " requests");
+        }
+        for (int j = 0; j < got.size(); j++) {
+          out.set(where.get(k).get(j), got.get(j));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      for (Policy p : each) {
+        p.close();
+      }
+      if (shared != null) {
+        try {
+          shared.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing the model failed: " + e.getMessage(), e);
+        }
+      }
     }
   }
 

@@ -4,9 +4,13 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.mcts.SearchMode;
+import io.rstar4j.train.evolve.Rerun;
+import io.rstar4j.train.evolve.RunMismatchException;
 import io.rstar4j.train.evolve.SearchRunner;
 import io.rstar4j.verify.grade.MathGrader;
 import java.io.InputStream;
@@ -59,6 +63,13 @@ final class SolveCommand implements RstarCommand {
       description = "a PPM directory (rstar train-ppm); test-time without one scores 0")
   String ppm;
 
+  @Option(
+      names = "--tree-html",
+      paramLabel = "FILE",
+      description =
+          "the tree page: one self-contained HTML file with the search trees of these problems")
+  Path treeHtml;
+
   @Mixin SearchSetup.Options options;
 
   @Override
@@ -81,6 +92,13 @@ final class SolveCommand implements RstarCommand {
     if (mode == SearchMode.PPM_AUGMENTED && !hasPpm) {
       throw new UsageException("--mode ppm-augmented needs --ppm DIR or --ppm-server URL");
     }
+    Rerun rerun = SearchSetup.rerun(a);
+    SearchSetup.checkOutputs(
+        new OutputPaths()
+            .input("--problems", SearchSetup.problemsFile(a))
+            .input("--ppm", ppm == null ? null : Path.of(ppm))
+            .input("--model", a.model == null ? null : Path.of(a.model))
+            .outputFile("--trees", trees));
     List<Problem> problems;
     try {
       problems = SearchSetup.problems(a);
@@ -101,8 +119,12 @@ final class SolveCommand implements RstarCommand {
         }
       }
     }
-    int code = run(a, problems, mode, config, batch, trees, out, err);
-    return code;
+    try (RunLock lock = RunLock.onFile(trees)) {
+      return run(a, problems, mode, config, batch, trees, rerun, out, err);
+    } catch (RunMismatchException e) {
+      err.println("rstar solve: " + SearchSetup.describe(e, "--trees file"));
+      return 1;
+    }
   }
 
   private int run(
@@ -112,6 +134,7 @@ final class SolveCommand implements RstarCommand {
       SearchConfig config,
       int batch,
       Path trees,
+      Rerun rerun,
       PrintStream out,
       PrintStream err)
       throws Exception {
@@ -145,6 +168,8 @@ final class SolveCommand implements RstarCommand {
           trees);
       try (Progress bar = Progress.search(err, "rstar solve", problems.size())) {
         SearchRunner.builder(sb.build())
+            .fingerprint(SearchSetup.fingerprint(a, ppm))
+            .rerun(rerun)
             .batchProblems(batch)
             .onOutcome(
                 o -> {
@@ -154,6 +179,21 @@ final class SolveCommand implements RstarCommand {
             .onProgress(bar::update)
             .build()
             .run(problems, trees);
+      }
+      if (treeHtml != null) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Problem p : problems) {
+          ids.add(p.id());
+        }
+        List<io.rstar4j.core.tree.ReasoningTree> mine = new java.util.ArrayList<>();
+        for (io.rstar4j.core.tree.ReasoningTree t : SearchSetup.readTrees(trees)) {
+          if (ids.contains(t.problem().id())) {
+            mine.add(t);
+          }
+        }
+        SearchSetup.writeTreePage(
+            treeHtml, "rstar solve " + a.problems, mine, problems, rm, grader);
+        err.println("rstar solve: tree page -> " + treeHtml);
       }
       return 0;
     } finally {

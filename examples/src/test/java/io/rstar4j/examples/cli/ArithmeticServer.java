@@ -25,25 +25,55 @@ final class ArithmeticServer implements AutoCloseable {
 
   final AtomicLong requests = new AtomicLong();
   final AtomicLong poolingRequests = new AtomicLong();
+
+  /** The {@code seed} of every request (null without one), in arrival order. */
+  final java.util.Queue<String> seeds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private final HttpServer server;
 
+  private final boolean deterministic;
+
+  /** Requests after this many fail (a server gone away), until set back. */
+  volatile long failAfter = Long.MAX_VALUE;
+
   ArithmeticServer() throws IOException {
+    this(false);
+  }
+
+  /**
+   * @param deterministic candidates depend on the prompt and their index only (not on how many
+   *     requests came before), so that a killed and resumed run gives what an uninterrupted one
+   *     gives
+   */
+  ArithmeticServer(boolean deterministic) throws IOException {
+    this.deterministic = deterministic;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/v1/completions",
         ex -> {
           long call = requests.incrementAndGet();
+          if (call > failAfter) {
+            byte[] gone = "{\"error\": \"the server went away\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(400, gone.length);
+            try (OutputStream os = ex.getResponseBody()) {
+              os.write(gone);
+            }
+            return;
+          }
           JsonObject req =
               JsonParser.parseString(
                       new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))
                   .getAsJsonObject();
           String prompt = req.get("prompt").getAsString();
+          seeds.add(req.has("seed") ? req.get("seed").getAsString() : "null");
           int n = req.get("n").getAsInt();
           JsonArray choices = new JsonArray();
           for (int i = 0; i < n; i++) {
             JsonObject c = new JsonObject();
             c.addProperty("index", i);
-            c.addProperty("text", step(prompt, i + call));
+            c.addProperty(
+                "text",
+                step(prompt, i + (deterministic ? Math.floorMod(prompt.hashCode(), 3) : call)));
             c.addProperty("finish_reason", "stop");
             choices.add(c);
           }

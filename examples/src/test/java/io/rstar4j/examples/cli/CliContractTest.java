@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -67,7 +68,14 @@ class CliContractTest {
     FLAGS.put("run-python", List.of("timeout", "python-path", "=", "jsonl"));
     FLAGS.put(
         "grade",
-        List.of("tolerance", "python-path", "sympy-timeout", "sympy-backend", "=", "strict"));
+        List.of(
+            "tolerance",
+            "python-path",
+            "sympy-timeout",
+            "sympy-backend",
+            "=",
+            "strict",
+            "explain"));
     FLAGS.put(
         "extract",
         List.of(
@@ -102,6 +110,8 @@ class CliContractTest {
             "backbone",
             "pairs",
             "out",
+            "train",
+            "rank",
             "epochs",
             "lr",
             "batch",
@@ -114,6 +124,20 @@ class CliContractTest {
             "=",
             "no-cache",
             "fresh"));
+    FLAGS.put(
+        "train-policy",
+        List.of(
+            "sft",
+            "model",
+            "out",
+            "epochs",
+            "lr",
+            "batch",
+            "max-length",
+            "seed",
+            "train",
+            "device",
+            "="));
     FLAGS.put("score", List.of("ppm", "input", "batch", "=", "raw"));
     FLAGS.put("solve", concat(search, "ppm", "mode", "trees", "="));
     FLAGS.put(
@@ -132,6 +156,10 @@ class CliContractTest {
             "policy-trainer",
             "hard-rollouts",
             "="));
+    FLAGS.put(
+        "evolve-demo",
+        List.of(
+            "out", "rounds", "preset", "train", "test", "seed", "ppm-backbone", "verifier", "="));
   }
 
   static List<String> concat(List<String> a, String... b) {
@@ -532,7 +560,23 @@ class CliContractTest {
     assertTrue(r.firstErr().startsWith("rstar generate: "), r.describe());
     usage("missing required option --model", "generate");
     usage("missing required option --model", "generate", "--prompt", "x");
-    usage("missing required option --prompt", "generate", "--model", missing);
+    usage("missing required option --prompt or --prompt-file", "generate", "--model", missing);
+    usage(
+        "--prompt and --prompt-file are mutually exclusive: give one",
+        "generate",
+        "--model",
+        missing,
+        "--prompt",
+        "x",
+        "--prompt-file",
+        "p.txt");
+    fails(
+        "rstar generate: --prompt-file " + dir.resolve("none.txt") + ": no such file",
+        "generate",
+        "--model",
+        missing,
+        "--prompt-file",
+        dir.resolve("none.txt").toString());
     String[] base = args("generate", "--model", missing, "--prompt", "x");
     usage("--n must be an integer, was 'two'", with(base, "--n", "two"));
     usage("--n must be >= 1, was 0", with(base, "--n", "0"));
@@ -595,6 +639,14 @@ class CliContractTest {
             "cpu",
             "--no-cache",
             "--fresh"));
+    fails(
+        "rstar train-ppm: no such pair file: " + missing,
+        with(base, "--train", "lora", "--rank", "4"));
+    usage("--train must be full, lora or head, was 'most'", with(base, "--train", "most"));
+    usage("--rank applies to --train lora only", with(base, "--rank", "4"));
+    usage("--rank applies to --train lora only", with(base, "--train", "full", "--rank", "4"));
+    usage("--rank must be >= 1", with(base, "--train", "lora", "--rank", "0"));
+    usage("--rank must be an integer, was 'r'", with(base, "--rank", "r"));
     usage("missing required option --backbone", "train-ppm");
     usage("missing required option --pairs", "train-ppm", "--backbone", missing);
     usage("missing required option --out", "train-ppm", "--backbone", missing, "--pairs", missing);
@@ -606,6 +658,40 @@ class CliContractTest {
     usage("--patience must be an integer, was 'p'", with(base, "--patience", "p"));
     usage("--seed must be an integer, was 's'", with(base, "--seed", "s"));
     usage("--context must be an integer, was 'c'", with(base, "--context", "c"));
+  }
+
+  @Test
+  void trainPolicy() {
+    String[] base = args("train-policy", "--sft", missing, "--model", missing, "--out", missing);
+    fails(
+        "rstar train-policy: no such SFT file: " + missing,
+        with(
+            base,
+            "--epochs",
+            "2",
+            "--lr",
+            "0.01",
+            "--batch",
+            "4",
+            "--max-length",
+            "64",
+            "--seed",
+            "3",
+            "--train",
+            "lora",
+            "--device",
+            "cpu"));
+    usage("missing required option --sft", "train-policy");
+    usage("missing required option --model", "train-policy", "--sft", missing);
+    usage("missing required option --out", "train-policy", "--sft", missing, "--model", missing);
+    usage("--epochs must be an integer, was 'e'", with(base, "--epochs", "e"));
+    usage("--epochs must be >= 1, was 0", with(base, "--epochs", "0"));
+    usage("--lr must be a number, was 'fast'", with(base, "--lr", "fast"));
+    usage("--batch must be >= 1, was 0", with(base, "--batch", "0"));
+    usage("--max-length must be >= 2, was 1", with(base, "--max-length", "1"));
+    usage("--seed must be an integer, was 's'", with(base, "--seed", "s"));
+    usage("--train must be full or lora, was 'half'", with(base, "--train", "half"));
+    usage("--device must be cpu, cuda or auto, was 'tpu'", with(base, "--device", "tpu"));
   }
 
   @Test
@@ -801,6 +887,21 @@ class CliContractTest {
             "cpython",
             "--ppm",
             missing));
+  }
+
+  @Test
+  void evolveDemo() {
+    usage("missing required option --out", "evolve-demo");
+    usage("--rounds must be >= 1", "evolve-demo", "--out", missing, "--rounds", "0");
+    usage(
+        "--preset must be quick or full, was 'huge'",
+        "evolve-demo",
+        "--out",
+        missing,
+        "--preset",
+        "huge");
+    usage("--train must be >= 1 and --test >= 0", "evolve-demo", "--out", missing, "--train", "0");
+    assertFalse(Files.exists(Path.of(missing)), "a usage error writes nothing");
   }
 
   @Test

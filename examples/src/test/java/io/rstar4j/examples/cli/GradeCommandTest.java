@@ -69,6 +69,53 @@ class GradeCommandTest {
   }
 
   @Test
+  void explainAddsHowEachSideWasReadAndTheRuleThatDecided() {
+    String in =
+        String.join(
+                "\n",
+                "{\"gold\": \"t \\\\in (0,3]\", \"pred\": \"0 < t \\\\le 3\"}",
+                "{\"gold\": [\"2\", \"\\\\frac{1}{3}\"], \"pred\": \"\\\\cfrac{1}{3}\"}",
+                "{\"gold\": [\"2\", \"3\"], \"pred\": \"4\"}",
+                "not json",
+                "{\"gold\": \"12\", \"pred\": \"t = 3 \\\\cdot 4 = 12\"}")
+            + "\n";
+    Result r = run(in, "--explain");
+    assertEquals(0, r.code(), r.err());
+    assertEquals(5, r.lines().size());
+    assertEquals(
+        "{\"equal\": true, \"gold\": {\"kind\": \"assignment\", \"normalized\": \"t = (0, 3]\"},"
+            + " \"pred\": {\"kind\": \"interval\", \"normalized\": \"(0, 3]\"},"
+            + " \"rule\": \"relation-vs-interval\", \"path\": [\"relation-vs-interval\"]}",
+        r.lines().get(0));
+    JsonObject list = json(r.lines().get(1));
+    assertEquals(
+        List.of("equal", "gold", "pred", "rule", "path", "gold_index"), List.copyOf(list.keySet()));
+    assertTrue(list.get("equal").getAsBoolean());
+    assertEquals(1, list.get("gold_index").getAsInt());
+    assertEquals("1/3", list.getAsJsonObject("pred").get("normalized").getAsString());
+    JsonObject none = json(r.lines().get(2));
+    assertFalse(none.get("equal").getAsBoolean());
+    assertEquals(0, none.get("gold_index").getAsInt());
+    assertEquals("plain-numbers", none.get("rule").getAsString());
+    JsonObject bad = json(r.lines().get(3));
+    assertFalse(bad.get("equal").getAsBoolean());
+    assertTrue(bad.has("error"));
+    JsonObject chain = json(r.lines().get(4));
+    assertEquals("t = 12", chain.getAsJsonObject("pred").get("normalized").getAsString());
+    assertEquals("labelled-value", chain.get("rule").getAsString());
+  }
+
+  @Test
+  void explainWithTheReferenceRules() {
+    Result r = run("{\"gold\": \"2\", \"pred\": \"200\"}\n", "--explain", "--strict");
+    assertEquals(0, r.code(), r.err());
+    JsonObject o = json(r.lines().get(0));
+    assertTrue(o.get("equal").getAsBoolean());
+    assertEquals("reference-numbers", o.get("rule").getAsString());
+    assertEquals("200", o.getAsJsonObject("pred").get("normalized").getAsString());
+  }
+
+  @Test
   void malformedLinesGiveAnErrorOnTheirLineAndTheRunGoesOn() {
     String in =
         String.join(

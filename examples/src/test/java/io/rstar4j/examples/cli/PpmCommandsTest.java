@@ -1,6 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstar4j.core.PromptTemplate;
@@ -133,7 +134,9 @@ class PpmCommandsTest {
     ExtractCommandTest.Result s =
         ExtractCommandTest.run(input, "score", "--ppm", out.toString(), "--batch", "2");
     assertEquals(1, s.code(), s.err());
-    assertTrue(s.err().contains("line 2"), s.err());
+    assertTrue(s.err().contains("rstar score: <stdin>:2: not valid JSON: "), s.err());
+    assertFalse(s.err().contains("gson") || s.err().contains("path $"), s.err());
+    assertEquals(1, s.err().lines().filter(l -> l.contains("<stdin>:2")).count(), s.err());
     String[] lines = s.out().split("\n");
     assertEquals(4, lines.length, s.out());
     assertEquals("NaN", lines[1]);
@@ -150,6 +153,32 @@ class PpmCommandsTest {
     assertEquals(0, alone.code(), alone.err());
     assertEquals(one.out().split("\n")[2], alone.out().trim());
     assertEquals(neg, Double.parseDouble(alone.out().trim()), 0.1);
+    // by default a quantized backbone scores one text per call: the same score with or without
+    // neighbours, whatever the input's size
+    ExtractCommandTest.Result byDefault =
+        ExtractCommandTest.run(input, "score", "--ppm", out.toString());
+    assertEquals(one.out(), byDefault.out());
+    assertEquals(alone.out().trim(), byDefault.out().split("\n")[2]);
+
+    // fields are checked at the boundary: steps must be a list of strings
+    ExtractCommandTest.Result noSteps =
+        ExtractCommandTest.run(
+            "{\"question\": \"Q\"}\n{\"question\": \"Q\", \"steps\": \"x\"}\n"
+                + "{\"question\": 3, \"steps\": []}\n{\"question\": \"Q\", \"steps\": [1]}\n",
+            "score",
+            "--ppm",
+            out.toString());
+    assertEquals(1, noSteps.code());
+    assertEquals("NaN\nNaN\nNaN\nNaN\n", noSteps.out());
+    assertEquals(
+        List.of(
+            "rstar score: <stdin>:1: field steps: expected a list of strings (possibly empty), got"
+                + " nothing (the field is missing)",
+            "rstar score: <stdin>:2: field steps: expected a list of strings (possibly empty), got"
+                + " a string",
+            "rstar score: <stdin>:3: field question: expected a string, got a number",
+            "rstar score: <stdin>:4: field steps[0]: expected a string, got a number"),
+        noSteps.err().lines().filter(l -> l.startsWith("rstar score: <stdin>")).toList());
   }
 
   @Test

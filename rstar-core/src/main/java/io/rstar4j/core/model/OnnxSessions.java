@@ -43,7 +43,10 @@ final class OnnxSessions {
   static OrtEnvironment environment() {
     OnnxRuntimeCheck.require("The ONNX session factory");
     try {
-      return OrtEnvironment.getEnvironment();
+      // created once, on a big-stack thread (ONNX Runtime 1.29.0 and long command lines)
+      return io.rstar4j.core.internal.OnnxEnvironment.get();
+    } catch (IllegalStateException e) {
+      throw e;
     } catch (RuntimeException | LinkageError e) {
       throw new IllegalStateException("ONNX Runtime could not start: " + e.getMessage(), e);
     }

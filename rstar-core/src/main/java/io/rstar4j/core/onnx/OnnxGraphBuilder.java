@@ -2,11 +2,11 @@ package io.rstar4j.core.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
+import io.rstar4j.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -615,7 +615,7 @@ public final class OnnxGraphBuilder {
 
   /** Writes the serialised model to a file. */
   public void save(Path file) throws IOException {
-    Files.write(file, toByteArray());
+    AtomicFiles.writeBytes(file, toByteArray());
   }
 
   // ---------------------------------------------------------------- internals

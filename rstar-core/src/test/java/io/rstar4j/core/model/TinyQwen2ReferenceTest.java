@@ -37,7 +37,7 @@ class TinyQwen2ReferenceTest {
     int[] ids = {5, 77, 300, 12, 256, 140, 9};
     float[][] expected = forward(c, w, ids);
 
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OnnxSessions.environment();
     try (OrtSession s = env.createSession(model.toByteArray(), new OrtSession.SessionOptions())) {
       Map<String, OnnxTensor> in = new HashMap<>();
       long[][] idIn = new long[1][ids.length];

@@ -5,10 +5,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.core.onnx.ElementType;
 import io.rstar4j.core.onnx.OnnxGraphBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -291,16 +291,16 @@ public final class TinyQwen2 {
    */
   public static void writeExport(Config c, Path dir) throws IOException {
     Files.createDirectories(dir);
-    Files.write(dir.resolve("model.onnx"), model(c).toByteArray());
-    Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson(), StandardCharsets.UTF_8);
-    Files.writeString(dir.resolve("config.json"), configJson(c), StandardCharsets.UTF_8);
+    AtomicFiles.writeBytes(dir.resolve("model.onnx"), model(c).toByteArray());
+    AtomicFiles.writeString(dir.resolve("tokenizer.json"), tokenizerJson());
+    AtomicFiles.writeString(dir.resolve("config.json"), configJson(c));
     JsonObject gen = new JsonObject();
     JsonArray eos = new JsonArray();
     eos.add(specialTokenId("<|im_end|>"));
     eos.add(specialTokenId("<|endoftext|>"));
     gen.add("eos_token_id", eos);
     gen.addProperty("bos_token_id", specialTokenId("<|endoftext|>"));
-    Files.writeString(dir.resolve("generation_config.json"), pretty(gen), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(dir.resolve("generation_config.json"), pretty(gen));
   }
 
   /** The Hugging Face {@code config.json} of a tiny decoder. */

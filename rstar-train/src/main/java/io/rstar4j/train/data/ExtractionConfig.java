@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param minEditDistance the filter keeps a pair whose two steps are at least this many character
  *     edits apart, >= 0
  * @param template the prompt head put before the steps in pair prompts
+ * @param droppedTraces whether an SFT trace dropped by {@code excludedSubstring} leaves its place
+ *     empty (the reference) or is replaced by the next best correct trace
  */
 public record ExtractionConfig(
     int sftPerProblem,
@@ -32,7 +34,22 @@ public record ExtractionConfig(
     int pairsPerSideWhenOtherSingle,
     double minStepMargin,
     int minEditDistance,
-    PromptTemplate template) {
+    PromptTemplate template,
+    DroppedTraces droppedTraces) {
+
+  /**
+   * What becomes of the place of a kept SFT trace that {@link #excludedSubstring()} drops.
+   *
+   * <p>The reference keeps the best {@link #sftPerProblem()} correct traces and then drops those
+   * mentioning {@code error}: a problem whose best traces ran through an error step the search
+   * recovered from gets fewer records, or none, although it has clean correct traces further down.
+   */
+  public enum DroppedTraces {
+    /** The reference: keep the best traces, then drop; a dropped trace is not replaced. */
+    NOT_REPLACED,
+    /** Drop first, then keep the best of the rest: the next best correct trace takes the place. */
+    REPLACED
+  }
 
   /**
    * Validates.
@@ -48,6 +65,7 @@ public record ExtractionConfig(
     minStepMargin = checkMinStepMargin(minStepMargin);
     minEditDistance = checkMinEditDistance(minEditDistance);
     Objects.requireNonNull(template, "template");
+    Objects.requireNonNull(droppedTraces, "droppedTraces");
   }
 
   /** The reference's settings. */
@@ -58,7 +76,7 @@ public record ExtractionConfig(
   /**
    * A builder starting from the reference's settings: 2 SFT traces per problem, {@code error}
    * excluded, 2 pairs per side (4 when the other side has one child), margin 0.5, edit distance 20,
-   * the training prompt template.
+   * the training prompt template, dropped SFT traces not replaced.
    */
   public static Builder builder() {
     return new Builder();
@@ -74,6 +92,7 @@ public record ExtractionConfig(
     b.minStepMargin = minStepMargin;
     b.minEditDistance = minEditDistance;
     b.template = template;
+    b.droppedTraces = droppedTraces;
     return b;
   }
 
@@ -112,6 +131,7 @@ public record ExtractionConfig(
     private double minStepMargin = 0.5;
     private int minEditDistance = 20;
     private PromptTemplate template = PromptTemplate.TRAINING;
+    private DroppedTraces droppedTraces = DroppedTraces.NOT_REPLACED;
 
     private Builder() {}
 
@@ -188,6 +208,19 @@ public record ExtractionConfig(
       return this;
     }
 
+    /**
+     * Whether an SFT trace dropped by the excluded substring is replaced by the next best one
+     * ({@link DroppedTraces#REPLACED}) or not (the reference, {@link DroppedTraces#NOT_REPLACED}).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
+    public Builder droppedTraces(DroppedTraces d) {
+      set.mark("droppedTraces");
+      droppedTraces = Objects.requireNonNull(d, "droppedTraces");
+      return this;
+    }
+
     /** The configuration. */
     public ExtractionConfig build() {
       return new ExtractionConfig(
@@ -197,7 +230,8 @@ public record ExtractionConfig(
           pairsPerSideWhenOtherSingle,
           minStepMargin,
           minEditDistance,
-          template);
+          template,
+          droppedTraces);
     }
   }
 }

@@ -12,7 +12,9 @@ import java.util.Objects;
 /**
  * Policy SFT records from a searched tree, as the reference selects them: every root-to-leaf path
  * ending in a correct answer, stably sorted by (mean Q, min Q) descending, the first {@link
- * ExtractionConfig#sftPerProblem()} kept, then those whose response mentions {@code error} dropped.
+ * ExtractionConfig#sftPerProblem()} kept, then those whose response mentions {@code error} dropped
+ * (or, with {@link ExtractionConfig.DroppedTraces#REPLACED}, those dropped first and the best of
+ * the rest kept).
  */
 public final class SftSelection {
   private SftSelection() {}
@@ -66,8 +68,14 @@ public final class SftSelection {
           return 0;
         });
     String excluded = config.excludedSubstring().toLowerCase(Locale.ROOT);
+    boolean replaced = config.droppedTraces() == ExtractionConfig.DroppedTraces.REPLACED;
     List<SftRecord> out = new ArrayList<>();
-    for (Scored s : correct.subList(0, Math.min(config.sftPerProblem(), correct.size()))) {
+    int considered = 0;
+    for (Scored s : correct) {
+      if (replaced ? out.size() == config.sftPerProblem() : considered == config.sftPerProblem()) {
+        break;
+      }
+      considered++;
       String response = TextOps.pythonStrip(tree.textTo(s.leaf()));
       if (!excluded.isEmpty() && response.toLowerCase(Locale.ROOT).contains(excluded)) {
         continue;

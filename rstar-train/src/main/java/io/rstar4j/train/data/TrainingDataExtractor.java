@@ -90,30 +90,11 @@ public final class TrainingDataExtractor {
           }
           continue;
         }
+        ExtractionSummary one = write(tree, sft, pairs, unfiltered);
         nTrees++;
-        if (sft != null) {
-          for (SftRecord r : SftSelection.select(tree, config, grader)) {
-            sft.write(r.toJsonLine());
-            sft.write('\n');
-            nSft++;
-          }
-        }
-        if (pairs != null || unfiltered != null) {
-          for (CandidatePair c : PreferencePairs.candidates(tree, config)) {
-            nCandidates++;
-            if (unfiltered != null) {
-              unfiltered.write(c.toJsonLine());
-              unfiltered.write('\n');
-            }
-            if (PreferencePairs.passesFilter(c, config)) {
-              nPairs++;
-              if (pairs != null) {
-                pairs.write(c.toPair().toJsonLine());
-                pairs.write('\n');
-              }
-            }
-          }
-        }
+        nSft += one.sftRecords();
+        nPairs += one.pairs();
+        nCandidates += one.candidatePairs();
       }
       for (Writer w : new Writer[] {sft, pairs, unfiltered}) {
         if (w != null) {
@@ -124,6 +105,50 @@ public final class TrainingDataExtractor {
       throw new UncheckedIOException(e);
     }
     return new ExtractionSummary(nTrees, nSft, nPairs, nCandidates, errors);
+  }
+
+  /**
+   * Writes the records of one tree (what {@link #extract} writes for each line), without flushing.
+   * {@code rstar extract} reaches this through {@link #extract}; a caller that holds a tree (a
+   * search just run, {@code rstar mcts-replay}) calls it directly.
+   *
+   * @param sft where SFT records go, or null to skip them
+   * @param pairs where filtered preference pairs go, or null to skip them
+   * @param unfiltered where the pairs before the filter go, or null to skip them
+   * @return the counts for this tree (one tree, no malformed lines)
+   * @throws NullPointerException if the tree is null
+   * @throws IOException when writing fails
+   */
+  public ExtractionSummary write(ReasoningTree tree, Writer sft, Writer pairs, Writer unfiltered)
+      throws IOException {
+    Objects.requireNonNull(tree, "tree");
+    long nSft = 0;
+    long nPairs = 0;
+    long nCandidates = 0;
+    if (sft != null) {
+      for (SftRecord r : SftSelection.select(tree, config, grader)) {
+        sft.write(r.toJsonLine());
+        sft.write('\n');
+        nSft++;
+      }
+    }
+    if (pairs != null || unfiltered != null) {
+      for (CandidatePair c : PreferencePairs.candidates(tree, config)) {
+        nCandidates++;
+        if (unfiltered != null) {
+          unfiltered.write(c.toJsonLine());
+          unfiltered.write('\n');
+        }
+        if (PreferencePairs.passesFilter(c, config)) {
+          nPairs++;
+          if (pairs != null) {
+            pairs.write(c.toPair().toJsonLine());
+            pairs.write('\n');
+          }
+        }
+      }
+    }
+    return new ExtractionSummary(1, nSft, nPairs, nCandidates, List.of());
   }
 
   static String message(Throwable e) {

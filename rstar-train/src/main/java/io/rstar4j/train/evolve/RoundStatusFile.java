@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.RoundStatus.Extracted;
 import io.rstar4j.train.evolve.RoundStatus.HardSearch;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -215,10 +215,7 @@ final class RoundStatusFile {
    * @throws IOException when it cannot be written
    */
   static void write(Path dir, RoundStatus s) throws IOException {
-    Path f = dir.resolve(NAME);
-    Path tmp = dir.resolve(NAME + ".tmp");
-    Files.writeString(tmp, toJson(s).toString() + "\n", StandardCharsets.UTF_8);
-    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(dir.resolve(NAME), toJson(s).toString() + "\n");
   }
 
   private static JsonElement required(JsonObject o, String k) {

@@ -2,7 +2,9 @@ package io.rstar4j.train.evolve;
 
 import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
@@ -15,6 +17,8 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +55,12 @@ public final class SearchRunner {
   private final AnswerGrader grader;
   private final Consumer<SolveOutcome> onOutcome;
   private final Consumer<SolveProgress> onProgress;
+  private final Map<String, String> fingerprint;
+  private final Rerun rerun;
 
   private SearchRunner(Builder b) {
+    this.fingerprint = new java.util.LinkedHashMap<>(b.fingerprint);
+    this.rerun = b.rerun;
     this.search = b.search;
     this.batchProblems = b.batchProblems;
     this.grader = b.search.grader();
@@ -65,13 +73,38 @@ public final class SearchRunner {
     return new Builder(search);
   }
 
+  /** The file next to a tree file that holds its {@link RunFingerprint}: {@code NAME.run.json}. */
+  public static Path fingerprintFile(Path treesFile) {
+    Path abs = treesFile.toAbsolutePath();
+    return abs.resolveSibling(abs.getFileName() + ".run.json");
+  }
+
+  /**
+   * The fingerprint a run of these problems records: the problem set's digest, the search
+   * configuration, then the fields given to {@link Builder#fingerprint}.
+   */
+  public RunFingerprint fingerprint(List<Problem> problems) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put(RunFingerprint.PROBLEM_SET, RunFingerprint.problemSet(problems));
+    m.put("search", search.config().toString());
+    m.putAll(fingerprint);
+    return RunFingerprint.of(m);
+  }
+
   /**
    * Searches every problem whose tree is not yet in {@code treesFile}, appending the new trees.
+   *
+   * <p>With a tree file, the run holds {@code FILE.lock} while it runs (a second run on the same
+   * file is refused), and records its {@link #fingerprint} in {@code FILE.run.json}: a file written
+   * with another fingerprint is refused (or restarted, or extended: {@link Builder#rerun}). Each
+   * group's trees are forced to the disk before the next group starts.
    *
    * @param treesFile where trees are saved and resumed from, or null to keep none
    * @return one outcome per problem, in the problems' order
    * @throws IllegalArgumentException when two problems share an id, or the tree file holds a tree
    *     for one of the ids with another question (a file of another problem set)
+   * @throws RunMismatchException when the tree file was written with another fingerprint
+   * @throws IllegalStateException when another run holds the tree file
    * @throws IOException when the tree file cannot be read or written
    */
   public List<SolveOutcome> run(List<Problem> problems, Path treesFile) throws IOException {
@@ -81,6 +114,43 @@ public final class SearchRunner {
         throw new IllegalArgumentException("duplicate problem id " + p.id());
       }
     }
+    if (treesFile == null) {
+      return runLocked(problems, ids, null);
+    }
+    try (RunLock lock = RunLock.onFile(treesFile)) {
+      RunFingerprint now = fingerprint(problems);
+      Path fpFile = fingerprintFile(treesFile);
+      Optional<RunFingerprint> before = RunFingerprint.read(fpFile);
+      boolean hasTrees = Files.exists(treesFile) && Files.size(treesFile) > 0;
+      if (before.isPresent() && hasTrees) {
+        List<String> diff = before.get().differences(now);
+        if (!diff.isEmpty()) {
+          boolean onlyProblems = diff.equals(List.of(RunFingerprint.PROBLEM_SET));
+          if (rerun == Rerun.RESTART) {
+            Path aside = RunFingerprint.moveAside(treesFile);
+            Files.move(fpFile, aside.resolveSibling(aside.getFileName() + ".run.json"));
+            LOG.log(
+                System.Logger.Level.INFO, "{0}: the earlier run moved to {1}", treesFile, aside);
+          } else if (!(rerun == Rerun.EXTEND && onlyProblems)) {
+            throw new RunMismatchException(
+                treesFile, diff, before.get().describeDifferences(now), onlyProblems);
+          }
+        }
+      } else if (hasTrees) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "{0}: no fingerprint (written by an earlier version): resuming by problem id",
+            treesFile);
+      }
+      if (before.isEmpty() || !before.get().equals(now)) {
+        now.write(fpFile);
+      }
+      return runLocked(problems, ids, treesFile);
+    }
+  }
+
+  private List<SolveOutcome> runLocked(
+      List<Problem> problems, Map<String, Problem> ids, Path treesFile) throws IOException {
     Map<String, ReasoningTree> saved =
         treesFile == null ? new HashMap<>() : readSaved(treesFile, ids);
     if (treesFile != null && treesFile.toAbsolutePath().getParent() != null) {
@@ -97,15 +167,19 @@ public final class SearchRunner {
     List<SolveOutcome> out = new ArrayList<>(total);
     long start = System.nanoTime();
     int searched = 0;
-    try (Writer w =
+    FileChannel channel =
         treesFile == null
-            ? Writer.nullWriter()
-            : new BufferedWriter(
-                Files.newBufferedWriter(
-                    treesFile,
-                    StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND))) {
+            ? null
+            : FileChannel.open(
+                treesFile,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+    try (channel;
+        Writer w =
+            channel == null
+                ? Writer.nullWriter()
+                : new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8))) {
       List<Problem> window = new ArrayList<>();
       List<Problem> group = new ArrayList<>();
       for (int i = 0; i < total; i++) {
@@ -125,6 +199,14 @@ public final class SearchRunner {
               fresh.put(r.problem().id(), outcome(r.problem(), r.bestAnswer(), false));
             }
             w.flush();
+            if (channel != null) {
+              try {
+                AtomicFiles.force(channel);
+              } catch (IOException e) {
+                throw new IOException(
+                    treesFile + ": saving the trees failed (" + e.getMessage() + ")", e);
+              }
+            }
             searched += group.size();
           }
           for (Problem q : window) {
@@ -238,13 +320,14 @@ public final class SearchRunner {
       }
     }
     if (bad > 0) {
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, good, StandardCharsets.UTF_8);
-      Files.move(
-          tmp,
+      AtomicFiles.write(
           file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          w -> {
+            for (String g : good) {
+              w.write(g);
+              w.write('\n');
+            }
+          });
     } else if (Files.size(file) > 0 && !endsWithNewline(file)) {
       Files.writeString(file, "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
@@ -270,6 +353,8 @@ public final class SearchRunner {
     private int batchProblems = 16;
     private Consumer<SolveOutcome> onOutcome;
     private Consumer<SolveProgress> onProgress;
+    private Map<String, String> fingerprint = Map.of();
+    private Rerun rerun = Rerun.RESUME;
 
     private Builder(ReasoningSearch search) {
       this.search = Objects.requireNonNull(search, "search");
@@ -308,6 +393,32 @@ public final class SearchRunner {
     public Builder onProgress(Consumer<SolveProgress> c) {
       set.mark("onProgress");
       onProgress = Objects.requireNonNull(c, "onProgress");
+      return this;
+    }
+
+    /**
+     * Fields added to the tree file's {@link RunFingerprint} after the problem set and the search
+     * configuration: what else decides the trees (the models, the seeds), in order.
+     *
+     * @throws NullPointerException if null, or a key or value is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder fingerprint(Map<String, String> fields) {
+      set.mark("fingerprint");
+      fingerprint = RunFingerprint.of(fields).fields();
+      return this;
+    }
+
+    /**
+     * What to do with a tree file written with another fingerprint (default {@link Rerun#RESUME}:
+     * refuse it).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
+    public Builder rerun(Rerun r) {
+      set.mark("rerun");
+      rerun = Objects.requireNonNull(r, "rerun");
       return this;
     }
 

@@ -5,7 +5,9 @@ import io.rstar4j.core.Policy;
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.Verifier;
+import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.core.internal.Checks;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.core.internal.SetOnce;
 import io.rstar4j.core.tokenizer.Tokenizer;
 import io.rstar4j.core.tokenizer.Tokenizers;
@@ -16,6 +18,7 @@ import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.PairFile;
 import io.rstar4j.train.data.TrainingDataExtractor;
 import io.rstar4j.train.evolve.RoundStatus.Stage;
+import io.rstar4j.train.policy.OnnxPolicyTrainer;
 import io.rstar4j.train.ppm.Backbone;
 import io.rstar4j.train.ppm.BackboneSettings;
 import io.rstar4j.train.ppm.PpmTrainer;
@@ -25,16 +28,16 @@ import io.rstar4j.train.ppm.TrainingListener;
 import io.rstar4j.train.ppm.TrainingResult;
 import io.rstar4j.train.ppm.ValueHead;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -96,12 +99,18 @@ public final class SelfEvolution {
   private final ExtractionConfig extraction;
   private final IntFunction<SearchConfig> roundConfigs;
   private final PolicyTrainer policyTrainer;
+  private final PolicyLoader fineTunedPolicies;
+  private final Path baseModel;
   private final int batchProblems;
   private final IntUnaryOperator hardRollouts;
   private final Function<Path, Tokenizer> tokenizers;
   private final Listener listener;
+  private final Map<String, String> fingerprint;
+  private final Rerun rerun;
 
   private SelfEvolution(Builder b) {
+    this.fingerprint = b.fingerprint;
+    this.rerun = b.rerun;
     this.policies = b.policies;
     this.closePolicies = b.closePolicies;
     this.verifier = b.verifier;
@@ -114,6 +123,8 @@ public final class SelfEvolution {
     this.extraction = b.extraction;
     this.roundConfigs = b.roundConfigs;
     this.policyTrainer = b.policyTrainer;
+    this.fineTunedPolicies = b.fineTunedPolicies;
+    this.baseModel = b.baseModel;
     this.batchProblems = b.batchProblems;
     this.hardRollouts = b.hardRollouts;
     this.tokenizers = b.tokenizers;
@@ -182,15 +193,75 @@ public final class SelfEvolution {
                 + " and needs a PPM: configure a PPM backbone or a served PPM");
       }
     }
-    Files.createDirectories(outDir);
-    List<RoundSummary> out = new ArrayList<>();
-    for (int r = 1; r <= rounds; r++) {
-      RoundSummary s = runRound(problems, r, outDir);
-      out.add(s);
-      listener.onRoundDone(s);
-      LOG.log(System.Logger.Level.INFO, s.describe());
+    try (RunLock lock = RunLock.onFile(outDir)) {
+      checkFingerprints(problems, rounds, outDir);
+      Files.createDirectories(outDir);
+      List<RoundSummary> out = new ArrayList<>();
+      for (int r = 1; r <= rounds; r++) {
+        RoundSummary s = runRound(problems, r, outDir);
+        out.add(s);
+        listener.onRoundDone(s);
+        LOG.log(System.Logger.Level.INFO, s.describe());
+      }
+      return out;
     }
-    return out;
+  }
+
+  /** The file of a round directory that records its {@link RunFingerprint}. */
+  public static final String FINGERPRINT_FILE = "run.json";
+
+  /**
+   * What produced round {@code round}: the problem set, the round's search configuration, the extra
+   * rollouts of unsolved problems, the extraction, the PPM backbone and training, then the fields
+   * given to {@link Builder#fingerprint} (the models, the seeds).
+   */
+  public RunFingerprint roundFingerprint(List<Problem> problems, int round) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(RunFingerprint.PROBLEM_SET, RunFingerprint.problemSet(problems));
+    m.put("search", roundConfigs.apply(round).toString());
+    m.put("hard_rollouts", Integer.toString(hardRollouts.applyAsInt(round)));
+    m.put("extraction", extraction.toString());
+    m.put("ppm_backbone", backboneDir == null ? "none" : backboneDir.toAbsolutePath().toString());
+    m.put("ppm_training", backboneDir == null ? "none" : training + " " + backboneSettings);
+    m.putAll(fingerprint);
+    return RunFingerprint.of(m);
+  }
+
+  /**
+   * Compares each existing round's fingerprint with this run's: refuses a differing run unless
+   * restarting (the output moved aside) or extending (only the problem set differs).
+   */
+  private void checkFingerprints(List<Problem> problems, int rounds, Path outDir)
+      throws IOException {
+    if (!Files.isDirectory(outDir)) {
+      return;
+    }
+    for (int r = 1; r <= rounds; r++) {
+      Path dir = roundDir(outDir, r);
+      Optional<RunFingerprint> before = RunFingerprint.read(dir.resolve(FINGERPRINT_FILE));
+      if (before.isEmpty()) {
+        continue;
+      }
+      RunFingerprint now = roundFingerprint(problems, r);
+      List<String> diff = before.get().differences(now);
+      if (diff.isEmpty()) {
+        continue;
+      }
+      boolean onlyProblems = diff.equals(List.of(RunFingerprint.PROBLEM_SET));
+      if (rerun == Rerun.EXTEND && onlyProblems) {
+        continue;
+      }
+      if (rerun == Rerun.RESTART) {
+        Path aside = RunFingerprint.moveAside(outDir);
+        LOG.log(System.Logger.Level.INFO, "{0}: the earlier run moved to {1}", outDir, aside);
+        return;
+      }
+      List<String> described = new ArrayList<>();
+      for (String d : before.get().describeDifferences(now)) {
+        described.add("round " + r + " " + d);
+      }
+      throw new RunMismatchException(outDir, diff, described, onlyProblems);
+    }
   }
 
   /** One round being run: its number, its search configuration and its files. */
@@ -225,6 +296,11 @@ public final class SelfEvolution {
       throws IOException {
     Round round = new Round(number, roundConfigs.apply(number), outDir, roundDir(outDir, number));
     Files.createDirectories(round.dir());
+    RunFingerprint fp = roundFingerprint(problems, number);
+    Path fpFile = round.dir().resolve(FINGERPRINT_FILE);
+    if (!RunFingerprint.read(fpFile).equals(Optional.of(fp))) {
+      fp.write(fpFile);
+    }
     String problemSet = problemSet(problems);
     Optional<RoundStatus> saved = RoundStatusFile.read(round.dir());
     RoundStatus status = saved.orElse(RoundStatus.started(number, problemSet, round.config()));
@@ -250,7 +326,7 @@ public final class SelfEvolution {
           switch (status.stage()) {
             case STARTED -> search(problems, round, status);
             case SEARCHED -> searchHard(problems, round, status);
-            case HARD -> extract(round, status);
+            case HARD -> extract(problems, round, status);
             case EXTRACTED -> trainPpm(round, status);
             case PPM -> status.done(trainPolicy(round));
             case DONE -> throw new IllegalStateException("round " + number + " is done");
@@ -312,8 +388,14 @@ public final class SelfEvolution {
   }
 
   /** Stage 3: SFT records and preference pairs from the round's trees. */
-  private RoundStatus extract(Round round, RoundStatus status) throws IOException {
-    ExtractionSummary es = extract(round.trees(), round.hardTrees(), round.sft(), round.pairs());
+  private RoundStatus extract(List<Problem> problems, Round round, RoundStatus status)
+      throws IOException {
+    Set<String> ids = new HashSet<>();
+    for (Problem p : problems) {
+      ids.add(p.id());
+    }
+    ExtractionSummary es =
+        extract(ids, round.trees(), round.hardTrees(), round.sft(), round.pairs());
     return status.extracted(new RoundStatus.Extracted(es.trees(), es.sftRecords(), es.pairs()));
   }
 
@@ -339,7 +421,8 @@ public final class SelfEvolution {
       throws IOException {
     RewardModel rm = null;
     Optional<RoundStatus.PpmUsed> used = Optional.empty();
-    Policy policy = policies.open(round.number());
+    Policy policy =
+        fineTunedPolicies != null ? openFineTuned(round) : policies.open(round.number());
     try {
       ReasoningSearch.Builder sb =
           ReasoningSearch.builder(policy, verifier).grader(grader).config(config);
@@ -377,6 +460,8 @@ public final class SelfEvolution {
       }
       SearchRunner runner =
           SearchRunner.builder(sb.build())
+              .fingerprint(fingerprint)
+              .rerun(rerun == Rerun.EXTEND ? Rerun.EXTEND : Rerun.RESUME)
               .batchProblems(batchProblems)
               .onProgress(p -> listener.onProgress(round.number(), p))
               .build();
@@ -389,6 +474,26 @@ public final class SelfEvolution {
         closeQuietly(policy);
       }
     }
+  }
+
+  /**
+   * With policy fine-tuning: round 1 searches with the base model, a later round with the policy
+   * the latest earlier round fine-tuned (the base model when none did).
+   */
+  private Policy openFineTuned(Round round) throws IOException {
+    for (int r = round.number() - 1; r >= 1; r--) {
+      Path p = OnnxPolicyTrainer.roundPolicy(roundDir(round.outDir(), r));
+      if (Files.isRegularFile(p.resolve("model.onnx"))) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "round {0}: searching with the policy fine-tuned in round {1} ({2})",
+            round.number(),
+            r,
+            p);
+        return fineTunedPolicies.load(p);
+      }
+    }
+    return fineTunedPolicies.load(baseModel);
   }
 
   /** A digest of the problem ids, to notice a changed problem set on resume. */
@@ -419,50 +524,54 @@ public final class SelfEvolution {
 
   /**
    * Extracts from the round's trees, a problem's tree from the search with more rollouts replacing
-   * its first one.
+   * its first one. Only the trees of the round's own problems are read: a tree file extended from
+   * another problem set keeps the others' trees, and they never reach the round's data.
    */
-  private ExtractionSummary extract(Path trees, Path hardTrees, Path sft, Path pairs)
-      throws IOException {
+  private ExtractionSummary extract(
+      Set<String> ids, Path trees, Path hardTrees, Path sft, Path pairs) throws IOException {
+    java.util.Map<String, String> hard = new java.util.HashMap<>();
     if (Files.exists(hardTrees)) {
-      java.util.Map<String, String> hard = new java.util.HashMap<>();
       for (String line : Files.readAllLines(hardTrees, StandardCharsets.UTF_8)) {
         if (!line.isBlank()) {
           hard.put(io.rstar4j.core.tree.ReasoningTrees.fromJsonLine(line).problem().id(), line);
         }
       }
-      Path merged = trees.resolveSibling("trees-merged.jsonl.tmp");
+    }
+    Path merged = Files.createTempFile("rstar-trees-merged-", ".jsonl");
+    try {
       try (BufferedReader in = Files.newBufferedReader(trees, StandardCharsets.UTF_8);
           Writer w = Files.newBufferedWriter(merged, StandardCharsets.UTF_8)) {
         String line;
+        Set<String> written = new HashSet<>();
         while ((line = in.readLine()) != null) {
           if (line.isBlank()) {
             continue;
           }
           String id = io.rstar4j.core.tree.ReasoningTrees.fromJsonLine(line).problem().id();
+          if (!ids.contains(id) || !written.add(id)) {
+            continue;
+          }
           w.write(hard.getOrDefault(id, line));
           w.write('\n');
         }
       }
-      try {
-        return extractFrom(merged, sft, pairs);
-      } finally {
-        Files.deleteIfExists(merged);
-      }
+      return extractFrom(merged, sft, pairs);
+    } finally {
+      Files.deleteIfExists(merged);
     }
-    return extractFrom(trees, sft, pairs);
   }
 
   private ExtractionSummary extractFrom(Path trees, Path sft, Path pairs) throws IOException {
-    Path sftTmp = sft.resolveSibling(sft.getFileName() + ".tmp");
-    Path pairsTmp = pairs.resolveSibling(pairs.getFileName() + ".tmp");
     ExtractionSummary s;
     try (BufferedReader in = Files.newBufferedReader(trees, StandardCharsets.UTF_8);
-        Writer sw = new BufferedWriter(Files.newBufferedWriter(sftTmp, StandardCharsets.UTF_8));
-        Writer pw = new BufferedWriter(Files.newBufferedWriter(pairsTmp, StandardCharsets.UTF_8))) {
-      s = new TrainingDataExtractor(extraction, grader).extract(in, sw, pw, null, null);
+        AtomicFiles.Output so = AtomicFiles.open(sft);
+        AtomicFiles.Output po = AtomicFiles.open(pairs)) {
+      s =
+          new TrainingDataExtractor(extraction, grader)
+              .extract(in, so.writer(), po.writer(), null, null);
+      so.commit();
+      po.commit();
     }
-    Files.move(sftTmp, sft, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(pairsTmp, pairs, StandardCopyOption.REPLACE_EXISTING);
     return s;
   }
 
@@ -562,12 +671,42 @@ public final class SelfEvolution {
     private ExtractionConfig extraction = ExtractionConfig.reference();
     private IntFunction<SearchConfig> roundConfigs = SelfEvolution::presetFor;
     private PolicyTrainer policyTrainer = PolicyTrainer.unchanged();
+    private PolicyLoader fineTunedPolicies;
+    private Path baseModel;
     private int batchProblems = 16;
     private IntUnaryOperator hardRollouts = round -> 0;
     private Function<Path, Tokenizer> tokenizers = Tokenizers::fromFile;
     private Listener listener = new Listener() {};
+    private Map<String, String> fingerprint = Map.of();
+    private Rerun rerun = Rerun.RESUME;
 
     private Builder() {}
+
+    /**
+     * Fields added to each round's {@link RunFingerprint} (in {@code round-N/run.json}): what else
+     * decides the round's results, such as the policy model and the seeds, in order.
+     *
+     * @throws NullPointerException if null, or a key or value is null
+     * @throws IllegalStateException if already set
+     */
+    public Builder fingerprint(Map<String, String> fields) {
+      set.mark("fingerprint");
+      fingerprint = RunFingerprint.of(fields).fields();
+      return this;
+    }
+
+    /**
+     * What to do with an output directory written with another fingerprint (default {@link
+     * Rerun#RESUME}: refuse it, naming the differing fields).
+     *
+     * @throws NullPointerException if null
+     * @throws IllegalStateException if already set
+     */
+    public Builder rerun(Rerun r) {
+      set.mark("rerun");
+      rerun = Objects.requireNonNull(r, "rerun");
+      return this;
+    }
 
     /**
      * One policy for every round (not closed by the loop).
@@ -576,6 +715,7 @@ public final class SelfEvolution {
      * @throws IllegalStateException if a policy or a policy source was already set
      */
     public Builder policy(Policy p) {
+      refuseWithFineTuning("policy");
       set.markExclusive("policy", "policies");
       Objects.requireNonNull(p, "policy");
       policies = round -> p;
@@ -590,6 +730,7 @@ public final class SelfEvolution {
      * @throws IllegalStateException if a policy or a policy source was already set
      */
     public Builder policies(PolicySource s) {
+      refuseWithFineTuning("policies");
       set.markExclusive("policies", "policy");
       policies = Objects.requireNonNull(s, "policies");
       closePolicies = true;
@@ -699,12 +840,61 @@ public final class SelfEvolution {
      * The policy fine-tuning hook (default {@link PolicyTrainer#unchanged()}).
      *
      * @throws NullPointerException if null
-     * @throws IllegalStateException if already set
+     * @throws IllegalStateException if already set, or {@link #policyFineTuning} was set
      */
     public Builder policyTrainer(PolicyTrainer t) {
+      refuseWithFineTuning("policyTrainer");
       set.mark("policyTrainer");
       policyTrainer = Objects.requireNonNull(t, "policyTrainer");
       return this;
+    }
+
+    /**
+     * Fine-tunes the policy as the paper does: each round, the trainer's {@link
+     * OnnxPolicyTrainer.Builder#baseModel base model} is fine-tuned on that round's SFT records
+     * into {@code round-N/policy} ({@link OnnxPolicyTrainer#roundPolicy}); round 1 searches with
+     * the base model and every later round with the policy of the latest earlier round that trained
+     * one (a round without SFT records trains none). Replaces {@link #policy}, {@link #policies}
+     * and {@link #policyTrainer}; without it the loop keeps its behaviour (one policy, or a policy
+     * source and a trainer hook).
+     *
+     * @param trainer the SFT trainer, with its base model set
+     * @param loader opens an export directory as the search's policy (e.g. {@code dir ->
+     *     OnnxPolicy.builder(CausalLm.load(dir)).sampling(...).build()})
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the trainer has no base model
+     * @throws IllegalStateException if set before, or a policy, a policy source or a policy trainer
+     *     was set
+     */
+    public Builder policyFineTuning(OnnxPolicyTrainer trainer, PolicyLoader loader) {
+      Objects.requireNonNull(trainer, "trainer");
+      Objects.requireNonNull(loader, "loader");
+      for (String other : List.of("policy", "policies", "policyTrainer")) {
+        if (set.isSet(other)) {
+          throw new IllegalStateException(
+              "policy fine-tuning cannot be set: " + other + " was already set");
+        }
+      }
+      set.mark("policy fine-tuning");
+      this.baseModel =
+          trainer
+              .baseModel()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "the policy trainer needs its base model (OnnxPolicyTrainer.builder()"
+                              + ".baseModel(dir))"));
+      this.policyTrainer = trainer;
+      this.fineTunedPolicies = loader;
+      this.closePolicies = true;
+      return this;
+    }
+
+    private void refuseWithFineTuning(String option) {
+      if (set.isSet("policy fine-tuning")) {
+        throw new IllegalStateException(
+            option + " cannot be set: policy fine-tuning was already set");
+      }
     }
 
     /**
@@ -764,8 +954,9 @@ public final class SelfEvolution {
      * @throws IllegalStateException if no policy or no verifier was given
      */
     public SelfEvolution build() {
-      if (policies == null) {
-        throw new IllegalStateException("a policy (or policy source) is required");
+      if (policies == null && fineTunedPolicies == null) {
+        throw new IllegalStateException(
+            "a policy (or policy source, or policy fine-tuning) is required");
       }
       if (verifier == null) {
         throw new IllegalStateException("a verifier is required");

@@ -3,11 +3,11 @@ package io.rstar4j.train.ppm;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Training state after an epoch: enough to resume exactly where training stopped. */
 record Checkpoint(
@@ -39,14 +39,7 @@ record Checkpoint(
     o.addProperty("best_loss", Double.toString(bestLoss));
     o.addProperty("best_accuracy", Double.toString(bestAccuracy));
     o.addProperty("bad_epochs", badEpochs);
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve(FILE_NAME + ".tmp");
-    Files.writeString(tmp, o.toString(), StandardCharsets.UTF_8);
-    Files.move(
-        tmp,
-        dir.resolve(FILE_NAME),
-        StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(dir.resolve(FILE_NAME), o.toString());
   }
 
   static Checkpoint load(Path file) throws IOException {

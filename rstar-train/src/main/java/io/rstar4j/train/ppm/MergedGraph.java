@@ -1,6 +1,7 @@
 package io.rstar4j.train.ppm;
 
 import ai.onnx.proto.OnnxMl;
+import io.rstar4j.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -92,6 +93,6 @@ final class MergedGraph {
                                     .setElemType(FLOAT)
                                     .setShape(outShape))));
     Files.createDirectories(out.toAbsolutePath().getParent());
-    Files.write(out, model.toBuilder().setGraph(gb).build().toByteArray());
+    AtomicFiles.writeBytes(out, model.toBuilder().setGraph(gb).build().toByteArray());
   }
 }

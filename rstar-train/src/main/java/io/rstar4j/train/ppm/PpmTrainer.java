@@ -46,6 +46,63 @@ public final class PpmTrainer {
   }
 
   /**
+   * Fine-tunes backbone and head together ({@link TrainMode#FULL}, the reference's way) or LoRA
+   * adapters and the head ({@link TrainMode#LORA}) with the reference's pairwise loss, summed over
+   * each mini-batch of {@code config.batchSize()} pairs and weighted {@code 1 / (pos_count *
+   * neg_count)}, AdamW at {@code config.learningRate()} (the reference's 7e-6 for full), the head
+   * {@code Dropout(p) -> Linear(hidden, 1)} initialised as the reference's (N(5e-7, 1e-6), bias
+   * 1e-6), on the last non-pad token's hidden state. The backbone directory is an encoder or a
+   * decoder export ({@code model.onnx}, {@code tokenizer.json}): a feature-extraction export with
+   * {@code last_hidden_state}, or a causal LM (a {@code make-tiny-model} output, an Optimum export,
+   * the SFT policy), whose hidden state is the input of its {@code logits} projection.
+   *
+   * <p>Every epoch runs in full ({@link TrainingConfig#patience()} does not apply) and the last
+   * epoch's weights are saved, as the reference does. After each epoch the whole state (weights and
+   * AdamW moments) is checkpointed to {@code <out>.partial/checkpoint.bin}; a later call with the
+   * same pairs and settings resumes after the last finished epoch ({@code config.resume()}, else
+   * the checkpoint is discarded). At the end the PPM directory is assembled beside {@code out} and
+   * moved into place in one rename: {@code model.onnx} (backbone, adapters folded in, and head in
+   * one graph, outputs {@code last_hidden_state} and {@code values}), {@code tokenizer.json},
+   * {@code value_head.json} and {@code ppm.json}, which {@link ProcessPreferenceModel#load} and
+   * {@code rstar score} read as they read any PPM directory.
+   *
+   * <p>Protobuf limits one model file to 2 GiB: backbones with external data are refused.
+   *
+   * @param backboneDir the backbone export
+   * @param tokenizers loads its {@code tokenizer.json}
+   * @param settings context length (texts are cut from the left beyond it and counted), batch size
+   *     of evaluation, special tokens, device
+   * @param config epochs, batch size, learning rate, AdamW, held-out split, seed, resume, device
+   * @param tuning the mode, LoRA rank and head dropout
+   * @param pairs the preference pairs, at least one
+   * @param out the PPM directory to write; must not exist (or be empty)
+   * @param listener progress, or null
+   * @return the epochs' reports and the trained head
+   * @throws BackboneNotTrainableException before any epoch when the backbone is quantized, has a
+   *     non-float32 weight or an operator without a gradient rule (the message says to train the
+   *     head alone)
+   * @throws IllegalArgumentException when there are no pairs, {@code out} holds files, the
+   *     checkpoint belongs to another run, or the model's inputs or outputs are not understood
+   * @throws IOException when a file cannot be read or written
+   * @throws IllegalStateException when ONNX Runtime is missing or fails
+   */
+  public static TrainingResult fineTune(
+      Path backboneDir,
+      java.util.function.Function<Path, io.rstar4j.core.tokenizer.Tokenizer> tokenizers,
+      BackboneSettings settings,
+      TrainingConfig config,
+      FineTuning tuning,
+      List<PreferencePair> pairs,
+      Path out,
+      TrainingListener listener)
+      throws IOException {
+    OnnxRuntimeCheck.require("PpmTrainer");
+    Objects.requireNonNull(tuning, "tuning");
+    return new FineTuner(backboneDir, tokenizers, settings, config, tuning)
+        .train(pairs, out, listener);
+  }
+
+  /**
    * Trains a head from zeros (or resumes from {@code checkpointDir}).
    *
    * @param pairs the preference pairs, at least one
@@ -315,6 +372,10 @@ public final class PpmTrainer {
 
   /** Training and held-out indices: whole questions held out, chosen by the seed. */
   List<List<Integer>> split(List<PreferencePair> pairs) {
+    return split(pairs, config);
+  }
+
+  static List<List<Integer>> split(List<PreferencePair> pairs, TrainingConfig config) {
     Map<String, List<Integer>> groups = new LinkedHashMap<>();
     for (int i = 0; i < pairs.size(); i++) {
       String prompt = pairs.get(i).prompt();

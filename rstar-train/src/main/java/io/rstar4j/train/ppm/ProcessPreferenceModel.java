@@ -8,6 +8,7 @@ import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.RewardRequest;
 import io.rstar4j.core.SpiException;
 import io.rstar4j.core.Trajectory;
+import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.core.internal.Checks;
 import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import io.rstar4j.core.internal.SetOnce;
@@ -202,6 +203,16 @@ public final class ProcessPreferenceModel implements RewardModel {
     }
     if (adjust != null) {
       settings = Objects.requireNonNull(adjust.apply(settings), "adjusted settings");
+    } else if (settings.batchSize() > 1
+        && dynamicallyQuantized(findOne(backboneDir, "model.onnx", ".onnx", null))) {
+      // per-batch activation scales: a text's score would depend on its batch neighbours
+      System.getLogger(ProcessPreferenceModel.class.getName())
+          .log(
+              System.Logger.Level.INFO,
+              "{0}: the backbone quantizes activations per batch: scoring one text per call, so"
+                  + " that a score does not depend on its neighbours",
+              backboneDir);
+      settings = settings.toBuilder().batchSize(1).build();
     }
     Path headFile = dir.resolve(ValueHead.FILE_NAME);
     if (!Files.exists(headFile) && Files.exists(backboneDir.resolve(ValueHead.FILE_NAME))) {
@@ -230,6 +241,38 @@ public final class ProcessPreferenceModel implements RewardModel {
   }
 
   /**
+   * Whether an ONNX model quantizes activations dynamically ({@code DynamicQuantizeLinear}, {@code
+   * MatMulInteger}, {@code DynamicQuantizeMatMul}), with scales computed over the whole batch: the
+   * operator names are looked for in the file's bytes.
+   */
+  static boolean dynamicallyQuantized(Path onnx) {
+    byte[][] names = {
+      "DynamicQuantizeLinear".getBytes(StandardCharsets.US_ASCII),
+      "MatMulInteger".getBytes(StandardCharsets.US_ASCII),
+      "DynamicQuantizeMatMul".getBytes(StandardCharsets.US_ASCII)
+    };
+    try (java.io.InputStream in =
+        new java.io.BufferedInputStream(Files.newInputStream(onnx), 1 << 16)) {
+      int[] at = new int[names.length];
+      for (int b; (b = in.read()) >= 0; ) {
+        for (int i = 0; i < names.length; i++) {
+          byte[] n = names[i];
+          if (n[at[i]] == (byte) b) {
+            if (++at[i] == n.length) {
+              return true;
+            }
+          } else {
+            at[i] = n[0] == (byte) b ? 1 : 0;
+          }
+        }
+      }
+      return false;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * Opens the backbone of a directory: {@code model.onnx} (or its only {@code *.onnx}) and {@code
    * tokenizer.json} (or its only {@code *tokenizer*.json}).
    *
@@ -246,7 +289,7 @@ public final class ProcessPreferenceModel implements RewardModel {
     return Backbone.onnx(model, tokenizers.apply(tok), settings);
   }
 
-  private static Path findOne(Path dir, String preferred, String suffix, String contains)
+  static Path findOne(Path dir, String preferred, String suffix, String contains)
       throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("no such backbone directory: " + dir);
@@ -298,7 +341,7 @@ public final class ProcessPreferenceModel implements RewardModel {
     o.addProperty("head", ValueHead.FILE_NAME);
     o.addProperty("template", "training");
     o.addProperty("score", "tanh(r/5)");
-    Files.writeString(dir.resolve(SETTINGS_FILE), o.toString(), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(dir.resolve(SETTINGS_FILE), o.toString());
     head.save(dir.resolve(ValueHead.FILE_NAME));
   }
 

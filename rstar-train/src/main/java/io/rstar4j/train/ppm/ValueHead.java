@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.rstar4j.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +14,22 @@ import java.util.Random;
 
 /**
  * The PPM's value head: {@code Linear(hidden, 1)} applied to the hidden state of the last non-pad
- * token. Immutable. Stored apart from the backbone as a small JSON file ({@code
- * {"hidden_size":H,"bias":B,"weight":[...]}}), so one backbone can serve policy and PPM.
+ * token. Immutable. Stored apart from the backbone as a small JSON file, so one backbone can serve
+ * policy and PPM, and a server that has the hidden states (a served reward model) can apply it
+ * without ONNX: {@code {"hidden_size": H, "weight": [H floats], "bias": b, "squash": "tanh(r/5)"}}.
+ * With {@code h} the backbone's final hidden state ({@code last_hidden_state}, after the final
+ * norm) at the text's last non-pad token, the raw score is {@code r = sum_i weight[i] * h[i] +
+ * bias} (computed in double) and the reported score is {@code tanh(r / 5)}, in (-1, 1), as {@code
+ * squash} says. Readers ignore {@code squash} (older files lack it) and accept a missing {@code
+ * bias} as 0.
  */
 public final class ValueHead {
+  /**
+   * The {@code squash} field of a head file: the score reported for a raw head output {@code r} is
+   * {@code tanh(r / 5)} ({@link ProcessPreferenceModel}'s default scale).
+   */
+  public static final String SQUASH = "tanh(r/5)";
+
   /** The usual file name of a head inside a PPM directory. */
   public static final String FILE_NAME = "value_head.json";
 
@@ -105,12 +118,13 @@ public final class ValueHead {
   public String toJson() {
     JsonObject o = new JsonObject();
     o.addProperty("hidden_size", weight.length);
-    o.addProperty("bias", bias);
     JsonArray a = new JsonArray(weight.length);
     for (float w : weight) {
       a.add(w);
     }
     o.add("weight", a);
+    o.addProperty("bias", bias);
+    o.addProperty("squash", SQUASH);
     return o.toString();
   }
 
@@ -142,7 +156,7 @@ public final class ValueHead {
 
   /** Writes the head to a file. */
   public void save(Path file) throws IOException {
-    Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(file, toJson());
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstar4j.core.Problem;
+import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.core.tree.ReasoningTrees;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -152,16 +154,125 @@ class SearchRunnerTest {
     SearchRunner.builder(search(new ArithmeticPolicy()))
         .build()
         .run(List.of(ArithmeticPolicy.problem("0", 1, 2)), trees);
+    RunMismatchException m =
+        assertThrows(
+            RunMismatchException.class,
+            () ->
+                SearchRunner.builder(search(new ArithmeticPolicy()))
+                    .build()
+                    .run(List.of(ArithmeticPolicy.problem("0", 3, 4)), trees));
+    assertEquals(List.of("problem_set"), m.fields());
+    // extending keeps the saved trees by id: the same id with another question is still refused
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () ->
                 SearchRunner.builder(search(new ArithmeticPolicy()))
+                    .rerun(Rerun.EXTEND)
                     .build()
                     .run(List.of(ArithmeticPolicy.problem("0", 3, 4)), trees));
     assertTrue(
         e.getMessage().startsWith(trees + ":1: the saved tree of problem 0"), e.getMessage());
     assertEquals(1, Files.readAllLines(trees).size());
+  }
+
+  @Test
+  void anotherConfigurationIsRefusedNamingTheFieldsAndRestartKeepsTheOldFileAside()
+      throws Exception {
+    Path trees = dir.resolve("cfg/trees.jsonl");
+    List<Problem> gold = problems().subList(0, 2);
+    ArithmeticPolicy policy = new ArithmeticPolicy();
+    SearchRunner.builder(search(policy)).fingerprint(Map.of("seed", "1")).build().run(gold, trees);
+    assertTrue(Files.readString(SearchRunner.fingerprintFile(trees)).contains("problem_set"));
+    long calls = policy.calls.get();
+    RunMismatchException m =
+        assertThrows(
+            RunMismatchException.class,
+            () ->
+                SearchRunner.builder(search(policy))
+                    .fingerprint(Map.of("seed", "2"))
+                    .build()
+                    .run(gold, trees));
+    assertEquals(List.of("seed"), m.fields());
+    assertTrue(m.getMessage().contains("seed: was 1, now 2"), m.getMessage());
+    ReasoningSearch more =
+        ReasoningSearch.builder(policy, verifier)
+            .config(search(policy).config().toBuilder().rollouts(3).build())
+            .build();
+    RunMismatchException m2 =
+        assertThrows(
+            RunMismatchException.class,
+            () ->
+                SearchRunner.builder(more)
+                    .fingerprint(Map.of("seed", "1"))
+                    .build()
+                    .run(gold, trees));
+    assertEquals(List.of("search"), m2.fields());
+    assertEquals(calls, policy.calls.get(), "nothing searched before a refusal");
+    List<SolveOutcome> fresh =
+        SearchRunner.builder(search(policy))
+            .fingerprint(Map.of("seed", "2"))
+            .rerun(Rerun.RESTART)
+            .build()
+            .run(gold, trees);
+    assertFalse(fresh.get(0).resumed());
+    List<Path> aside;
+    try (var s = Files.list(trees.getParent())) {
+      aside =
+          s.filter(p -> p.getFileName().toString().matches("trees\\.jsonl\\.old-[0-9-]+")).toList();
+    }
+    assertEquals(1, aside.size());
+    assertEquals(2, Files.readAllLines(aside.get(0)).size());
+    assertEquals(2, Files.readAllLines(trees).size());
+    assertTrue(
+        SearchRunner.builder(search(policy))
+            .fingerprint(Map.of("seed", "2"))
+            .build()
+            .run(gold, trees)
+            .get(1)
+            .resumed());
+  }
+
+  @Test
+  void aSecondRunOnTheSameTreeFileIsRefusedAndAStaleLockIsTakenOver() throws Exception {
+    Path trees = dir.resolve("locked/trees.jsonl");
+    List<Problem> gold = problems().subList(0, 1);
+    ArithmeticPolicy policy = new ArithmeticPolicy();
+    // another thread's run (another process's is in the CLI tests): the lock is per output
+    java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Thread other =
+        new Thread(
+            () -> {
+              try (RunLock held = RunLock.onFile(trees)) {
+                locked.countDown();
+                done.await();
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    other.start();
+    locked.await();
+    try {
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () -> SearchRunner.builder(search(policy)).build().run(gold, trees));
+      assertTrue(
+          e.getMessage().contains(trees.toString())
+              && e.getMessage().contains("is in use")
+              && e.getMessage().contains("pid " + ProcessHandle.current().pid()),
+          e.getMessage());
+    } finally {
+      done.countDown();
+      other.join();
+    }
+    assertEquals(0, policy.calls.get());
+    // a killed run leaves its lock file (the OS lock died with it): taken over
+    Files.writeString(
+        trees.resolveSibling("trees.jsonl.lock"), "pid 999999999 on somewhere since then\n");
+    assertEquals(1, SearchRunner.builder(search(policy)).build().run(gold, trees).size());
+    assertFalse(Files.exists(trees.resolveSibling("trees.jsonl.lock")), "released");
   }
 
   @Test

@@ -24,7 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -206,7 +209,7 @@ class SelfEvolutionTest {
   }
 
   @Test
-  void aChangedProblemSetReopensAFinishedRound() throws Exception {
+  void aChangedProblemSetIsRefusedUnlessExtendedAndThenReopensTheRound() throws Exception {
     ArithmeticPolicy policy = new ArithmeticPolicy();
     List<String> trained = new ArrayList<>();
     Path out = dir.resolve("evo");
@@ -217,7 +220,18 @@ class SelfEvolutionTest {
     long requests = policy.requests.get();
     List<Problem> three = new ArrayList<>(two);
     three.add(ArithmeticPolicy.problem("c", 1, 8));
-    RoundSummary again = evolution(policy, trained).build().run(three, 1, out).get(0);
+    RunMismatchException refused =
+        assertThrows(
+            RunMismatchException.class,
+            () -> evolution(policy, trained).build().run(three, 1, out));
+    assertEquals(List.of("problem_set"), refused.fields());
+    assertTrue(
+        refused.getMessage().contains("round 1 problem_set: was 2 problems")
+            && refused.getMessage().contains("now 3 problems"),
+        refused.getMessage());
+    assertEquals(requests, policy.requests.get(), "nothing searched before the refusal");
+    RoundSummary again =
+        evolution(policy, trained).rerun(Rerun.EXTEND).build().run(three, 1, out).get(0);
     assertFalse(again.resumed());
     assertEquals(3, again.problems());
     assertEquals(3, again.solved());
@@ -230,6 +244,74 @@ class SelfEvolutionTest {
         "only the new problem is searched (the policy is deterministic per problem)");
     assertEquals(List.of("1:" + first.sftRecords(), "1:" + again.sftRecords()), trained);
     assertTrue(evolution(policy, trained).build().run(three, 1, out).get(0).resumed());
+
+    // back to a smaller set, extended: the round's data come from its own problems only
+    List<Problem> one = List.of(ArithmeticPolicy.problem("c", 1, 8));
+    RoundSummary small =
+        evolution(policy, trained).rerun(Rerun.EXTEND).build().run(one, 1, out).get(0);
+    assertEquals(1, small.problems());
+    Set<String> prompts = new HashSet<>();
+    for (String line : Files.readAllLines(small.directory().resolve("sft.jsonl"))) {
+      prompts.add(
+          com.google.gson.JsonParser.parseString(line)
+              .getAsJsonObject()
+              .get("query")
+              .getAsString());
+    }
+    assertEquals(1, prompts.size(), "one problem's SFT records only: " + prompts);
+    assertTrue(prompts.iterator().next().contains(one.get(0).question()), prompts.toString());
+    assertEquals(
+        3,
+        Files.readAllLines(small.directory().resolve("trees.jsonl")).size(),
+        "the other problems' trees are kept for a later run");
+  }
+
+  @Test
+  void anotherSearchConfigurationIsRefusedUnlessRestartedAndTheOldRunIsKeptAside()
+      throws Exception {
+    ArithmeticPolicy policy = new ArithmeticPolicy();
+    List<String> trained = new ArrayList<>();
+    Path out = dir.resolve("evo-config");
+    List<Problem> two =
+        List.of(ArithmeticPolicy.problem("a", 2, 3), ArithmeticPolicy.problem("b", 4, 5));
+    evolution(policy, trained).fingerprint(Map.of("seed", "1")).build().run(two, 1, out);
+    RunMismatchException refused =
+        assertThrows(
+            RunMismatchException.class,
+            () ->
+                evolution(policy, trained)
+                    .fingerprint(Map.of("seed", "2"))
+                    .build()
+                    .run(two, 1, out));
+    assertEquals(List.of("seed"), refused.fields());
+    assertTrue(refused.getMessage().contains("round 1 seed: was 1, now 2"), refused.getMessage());
+    RunMismatchException extendIsNotEnough =
+        assertThrows(
+            RunMismatchException.class,
+            () ->
+                evolution(policy, trained)
+                    .fingerprint(Map.of("seed", "2"))
+                    .rerun(Rerun.EXTEND)
+                    .build()
+                    .run(two, 1, out));
+    assertEquals(List.of("seed"), extendIsNotEnough.fields());
+    RoundSummary restarted =
+        evolution(policy, trained)
+            .fingerprint(Map.of("seed", "2"))
+            .rerun(Rerun.RESTART)
+            .build()
+            .run(two, 1, out)
+            .get(0);
+    assertFalse(restarted.resumed());
+    List<Path> aside;
+    try (var s = Files.list(dir)) {
+      aside = s.filter(p -> p.getFileName().toString().startsWith("evo-config.old-")).toList();
+    }
+    assertEquals(1, aside.size(), aside.toString());
+    assertTrue(Files.isRegularFile(aside.get(0).resolve("round-1/trees.jsonl")));
+    assertTrue(
+        Files.readString(out.resolve("round-1").resolve(SelfEvolution.FINGERPRINT_FILE))
+            .contains("\"seed\":\"2\""));
   }
 
   @Test

@@ -79,12 +79,21 @@ record Complex(double re, double im) {
       if (!Double.isNaN(r)) {
         return new Complex(r, 0);
       }
-      // negative base with a fractional exponent: odd roots stay real (the usual school reading)
+      // negative base with a fractional exponent: odd roots stay real (the usual school reading),
+      // and so do their powers: x^(p/q) = (x^(1/q))^p for an odd q
       if (re < 0) {
         double inv = 1 / o.re;
         long n = Math.round(inv);
         if (Math.abs(inv - n) < 1e-9 && n % 2 != 0) {
           return new Complex(-Math.pow(-re, o.re), 0);
+        }
+        for (int q = 3; q <= 15; q += 2) {
+          double pq = o.re * q;
+          long p = Math.round(pq);
+          if (Math.abs(pq - p) < 1e-9) {
+            double m = Math.pow(-re, o.re);
+            return new Complex(p % 2 == 0 ? m : -m, 0);
+          }
         }
       }
     }

@@ -26,11 +26,32 @@ final class Equivalence {
   private final double relTol;
   private final boolean toleranceForExact;
   private final SymbolicBackend backend;
+  // null on the fast path; set only on the instances that explanations create
+  private final Trace trace;
 
   Equivalence(double relTol, boolean toleranceForExact, SymbolicBackend backend) {
+    this(relTol, toleranceForExact, backend, null);
+  }
+
+  private Equivalence(
+      double relTol, boolean toleranceForExact, SymbolicBackend backend, Trace trace) {
     this.relTol = relTol;
     this.toleranceForExact = toleranceForExact;
     this.backend = backend;
+    this.trace = trace;
+  }
+
+  /** A copy of this comparison that notes the rules it applies in {@code trace}. */
+  Equivalence tracing(Trace trace) {
+    return new Equivalence(relTol, toleranceForExact, backend, trace);
+  }
+
+  /** Notes {@code rule} as the one that decided the current comparison; returns {@code verdict}. */
+  private boolean note(String rule, boolean verdict) {
+    if (trace != null) {
+      trace.note(rule);
+    }
+    return verdict;
   }
 
   /** Written as an approximation: a decimal point or a float exponent. */
@@ -59,13 +80,28 @@ final class Equivalence {
   }
 
   boolean equal(Answer a, Answer b) {
+    if (trace == null) {
+      return compare(a, b);
+    }
+    trace.enter();
+    try {
+      return compare(a, b);
+    } finally {
+      trace.exit();
+    }
+  }
+
+  private boolean compare(Answer a, Answer b) {
     if (a.rank() > b.rank()) {
       Answer t = a;
       a = b;
       b = t;
     }
     if (b instanceof Answer.Either e) {
-      return equal(a, e.first()) || equal(a, e.second());
+      if (equal(a, e.first())) {
+        return note(e.firstRule(), true);
+      }
+      return note(e.secondRule(), equal(a, e.second()));
     }
     // an interval written as a chain, a relation, brackets or a union
     boolean relation = a instanceof Answer.Relation || b instanceof Answer.Relation;
@@ -80,7 +116,7 @@ final class Equivalence {
       List<Answer.Interval> x = intervals(a);
       List<Answer.Interval> y = intervals(b);
       if (x != null && y != null) {
-        return sameIntervals(x, y);
+        return note(intervalRule(a, b), sameIntervals(x, y));
       }
     }
     if (a instanceof Answer.Assign || b instanceof Answer.Assign) {
@@ -92,64 +128,112 @@ final class Equivalence {
     if (a instanceof Answer.Choice ca) {
       if (b instanceof Answer.Scalar sb && sb.text().length() == 1 && !sb.text().equals("e")) {
         // a choice written in lower case: b vs (B) (but e is Euler's number)
-        return Character.toUpperCase(sb.text().charAt(0)) == ca.letter();
+        return note("choice", Character.toUpperCase(sb.text().charAt(0)) == ca.letter());
       }
-      return b instanceof Answer.Choice cb && ca.letter() == cb.letter();
+      return note("choice", b instanceof Answer.Choice cb && ca.letter() == cb.letter());
     }
     if (a instanceof Answer.Text ta) {
       if (b instanceof Answer.Text tb && ta.text().equals(tb.text())) {
-        return true;
+        return note("same-text", true);
       }
-      return b instanceof Answer.Scalar sb && ta.text().equals(AnswerReader.textKey(sb.text()))
-          || symbolic(ta.source(), textOf(b));
+      if (b instanceof Answer.Scalar sb && ta.text().equals(AnswerReader.textKey(sb.text()))) {
+        return note("same-text", true);
+      }
+      return note(
+          backend == null ? "different-text" : "symbolic", symbolic(ta.source(), textOf(b)));
     }
     if (a instanceof Answer.Scalar sa) {
-      return b instanceof Answer.Scalar sb && scalarEqual(sa, sb);
+      if (!(b instanceof Answer.Scalar sb)) {
+        return note("different-kinds", false);
+      }
+      boolean v = scalarEqual(sa, sb);
+      return trace == null ? v : note(scalarRule(sa, sb), v);
     }
     if (a instanceof Answer.Equation ea) {
-      return b instanceof Answer.Equation eb
-          && proportional(diff(ea.lhs(), ea.rhs()), diff(eb.lhs(), eb.rhs()), false);
+      return note(
+          "equation-rearranged",
+          b instanceof Answer.Equation eb
+              && proportional(diff(ea.lhs(), ea.rhs()), diff(eb.lhs(), eb.rhs()), false));
     }
     if (a instanceof Answer.Relation ra) {
-      return b instanceof Answer.Relation rb && relationEqual(ra, rb);
+      return note("relation-rearranged", b instanceof Answer.Relation rb && relationEqual(ra, rb));
     }
     if (a instanceof Answer.Tuple ta) {
       if (b instanceof Answer.Tuple tb) {
-        return ta.open() == tb.open()
-            && ta.close() == tb.close()
-            && inOrder(ta.items(), tb.items());
+        return note(
+            "tuple-in-order",
+            ta.open() == tb.open() && ta.close() == tb.close() && inOrder(ta.items(), tb.items()));
       }
       if (b instanceof Answer.Matrix mb) {
         List<Answer> cells = vector(mb);
         if (cells != null && inOrder(ta.items(), cells)) {
-          return true;
+          return note("tuple-vs-vector", true);
         }
         // [[1, 2], [3, 4]] written as nested lists
         if (ta.items().size() != mb.rows().size()) {
-          return false;
+          return note("nested-lists-vs-matrix", false);
         }
         for (int i = 0; i < ta.items().size(); i++) {
           if (!(ta.items().get(i) instanceof Answer.Tuple row)
               || !inOrder(row.items(), mb.rows().get(i))) {
-            return false;
+            return note("nested-lists-vs-matrix", false);
           }
         }
-        return true;
+        return note("nested-lists-vs-matrix", true);
       }
-      return false;
+      return note("different-kinds", false);
     }
     if (a instanceof Answer.Matrix ma && b instanceof Answer.Matrix mb) {
       if (ma.rows().size() != mb.rows().size()) {
-        return false;
+        return note("matrix-entries", false);
       }
       for (int i = 0; i < ma.rows().size(); i++) {
         if (!inOrder(ma.rows().get(i), mb.rows().get(i))) {
-          return false;
+          return note("matrix-entries", false);
         }
       }
-      return true;
+      return note("matrix-entries", true);
     }
-    return false;
+    return note("different-kinds", false);
+  }
+
+  /** The name of the rule that compares {@code a} and {@code b} as sets of real numbers. */
+  private static String intervalRule(Answer a, Answer b) {
+    if (absolute(a) || absolute(b)) {
+      return "absolute-value-vs-intervals";
+    }
+    boolean ra = a instanceof Answer.Relation || a instanceof Answer.Intervals;
+    boolean rb = b instanceof Answer.Relation || b instanceof Answer.Intervals;
+    return ra != rb ? "relation-vs-interval" : ra ? "same-relation-set" : "same-intervals";
+  }
+
+  private static boolean absolute(Answer a) {
+    if (a instanceof Answer.Assign as) {
+      return absolute(as.value());
+    }
+    if (a instanceof Answer.Intervals iv) {
+      return iv.fromAbsolute();
+    }
+    return a instanceof Answer.Relation r
+        && (r.lhs() instanceof Expr.Func f && f.name().equals("Abs")
+            || r.rhs() instanceof Expr.Func g && g.name().equals("Abs"));
+  }
+
+  /** The name of the branch of {@link #scalarEqual} that decides the pair (explanations only). */
+  private String scalarRule(Answer.Scalar a, Answer.Scalar b) {
+    if (a.text().equals(b.text()) && a.percent() == b.percent()) {
+      return "same-text";
+    }
+    if (!Expr.numeric(a.expr()) || !Expr.numeric(b.expr())) {
+      return a.percent() != b.percent() ? "percent-vs-expression" : "expression-sampled";
+    }
+    if (a.percent() != b.percent()) {
+      return "percent";
+    }
+    if (a.degree() != b.degree()) {
+      return "degrees";
+    }
+    return tolerance(a.text(), b.text()) < relTol ? "number-exact" : "number-tolerance";
   }
 
   private static String textOf(Answer b) {
@@ -207,18 +291,18 @@ final class Equivalence {
   private boolean assignEqual(Answer a, Answer b) {
     if (a instanceof Answer.Assign aa && b instanceof Answer.Assign ab) {
       if (aa.names().equals(ab.names())) {
-        return equal(aa.value(), ab.value());
+        return note("same-names", equal(aa.value(), ab.value()));
       }
       if (aa.names().size() == 1
           && ab.names().size() == 1
           && (aa.names().get(0).indexOf('(') > 0 || ab.names().get(0).indexOf('(') > 0)
           && equal(aa.value(), ab.value())) {
         // y = 3x + 2 and f(x) = 3x + 2 name the same function
-        return true;
+        return note("function-name", true);
       }
       Answer.Equation ea = asEquation(aa);
       Answer.Equation eb = asEquation(ab);
-      return ea != null && eb != null && equal(ea, eb);
+      return note("assignment-as-equation", ea != null && eb != null && equal(ea, eb));
     }
     Answer.Assign as = a instanceof Answer.Assign x ? x : (Answer.Assign) b;
     Answer other = as == a ? b : a;
@@ -230,14 +314,14 @@ final class Equivalence {
       // (p, q) = (3, 2) against q = 2, p = 3: match by name
       Boolean byName = byName(as.names(), t.items(), sv.items());
       if (byName != null) {
-        return byName;
+        return note("by-name", byName);
       }
     }
     if (other instanceof Answer.Equation) {
       Answer.Equation e = asEquation(as);
-      return e != null && equal(e, other);
+      return note("assignment-as-equation", e != null && equal(e, other));
     }
-    return equal(as.value(), other);
+    return note("labelled-value", equal(as.value(), other));
   }
 
   /** Compares named values with single assignments; null when the names do not line up. */
@@ -273,16 +357,18 @@ final class Equivalence {
 
   private boolean severalEqual(Answer a, Answer.Several b) {
     if (a instanceof Answer.Several sa) {
-      return anyOrder(sa.items(), b.items());
+      return note("any-order", anyOrder(sa.items(), b.items()));
     }
     if (a instanceof Answer.Tuple ta) {
       // 1, 2 may be an ordered pair written without its parentheses, not an interval
-      return b.bare() && ta.open() == '(' && ta.close() == ')' && inOrder(ta.items(), b.items());
+      return note(
+          "tuple-vs-list",
+          b.bare() && ta.open() == '(' && ta.close() == ')' && inOrder(ta.items(), b.items()));
     }
     if (b.items().size() == 1) {
-      return equal(a, b.items().get(0));
+      return note("single-item", equal(a, b.items().get(0)));
     }
-    return false;
+    return note("different-kinds", false);
   }
 
   private boolean inOrder(List<Answer> x, List<Answer> y) {
@@ -513,7 +599,7 @@ final class Equivalence {
       boolean leftVar = r.lhs() instanceof Expr.Var && numeric(r.rhs());
       boolean rightVar = r.rhs() instanceof Expr.Var && numeric(r.lhs());
       if (!leftVar && !rightVar) {
-        return null;
+        return absoluteIntervals(r);
       }
       Expr bound = leftVar ? r.rhs() : r.lhs();
       char op = r.op();
@@ -554,6 +640,134 @@ final class Equivalence {
       return out;
     }
     return null;
+  }
+
+  /** {@code |f| op c} for a linear {@code f} of one variable and a constant c; else null. */
+  private static List<Answer.Interval> absoluteIntervals(Answer.Relation r) {
+    Expr abs;
+    Expr bound;
+    char op = r.op();
+    if (isAbs(r.lhs()) && numeric(r.rhs())) {
+      abs = r.lhs();
+      bound = r.rhs();
+    } else if (isAbs(r.rhs()) && numeric(r.lhs())) {
+      abs = r.rhs();
+      bound = r.lhs();
+      op = op == '<' ? '>' : op == '>' ? '<' : op == '≤' ? '≥' : op == '≥' ? '≤' : op;
+    } else {
+      return null;
+    }
+    Expr inner = ((Expr.Func) abs).args().get(0);
+    switch (op) {
+      case '<':
+        return absoluteBetween(inner, null, false, bound, false);
+      case '≤':
+        return absoluteBetween(inner, null, false, bound, true);
+      case '>':
+        return absoluteBetween(inner, bound, false, null, false);
+      case '≥':
+        return absoluteBetween(inner, bound, true, null, false);
+      default:
+        return null;
+    }
+  }
+
+  private static boolean isAbs(Expr e) {
+    return e instanceof Expr.Func f && f.name().equals("Abs") && f.args().size() == 1;
+  }
+
+  /**
+   * The values of x with {@code lo < |f(x)| < hi} ({@code <=} where closed; a null bound is absent)
+   * for {@code f} linear in one variable x, as intervals of x; null when f is not linear, a bound
+   * is not a positive finite number, or the set is empty or all of the line.
+   */
+  static List<Answer.Interval> absoluteBetween(
+      Expr f, Expr lo, boolean loClosed, Expr hi, boolean hiClosed) {
+    java.util.TreeSet<String> vars = new java.util.TreeSet<>();
+    f.vars(vars);
+    if (vars.size() != 1 || lo == null && hi == null) {
+      return null;
+    }
+    String x = vars.first();
+    Complex f0 = f.eval(Map.of(x, Complex.real(0)));
+    Complex f1 = f.eval(Map.of(x, Complex.real(1)));
+    Complex f3 = f.eval(Map.of(x, Complex.real(-2.5)));
+    if (!f0.isReal() || !f1.isReal() || !f3.isReal() || !f0.isFinite() || !f1.isFinite()) {
+      return null;
+    }
+    double beta = f0.re();
+    double alpha = f1.re() - beta;
+    double tol = 1e-9 * Math.max(1, Math.abs(alpha) + Math.abs(beta));
+    if (Math.abs(alpha) < 1e-12 || Math.abs(beta - 2.5 * alpha - f3.re()) > tol) {
+      return null;
+    }
+    double l = lo == null ? 0 : bound(lo);
+    double h = hi == null ? Double.POSITIVE_INFINITY : bound(hi);
+    if (Double.isNaN(l) || Double.isNaN(h) || hi != null && h <= 0 || h <= l) {
+      return null;
+    }
+    Expr inf = new Expr.Const("oo");
+    Expr ninf = new Expr.Neg(inf);
+    // the set of values u = f(x), as intervals
+    List<Expr[]> us = new ArrayList<>();
+    List<boolean[]> closed = new ArrayList<>();
+    Expr hiE = hi == null ? inf : hi;
+    Expr nhiE = hi == null ? ninf : new Expr.Neg(hi);
+    if (lo == null || l < 0 || l == 0 && loClosed) {
+      if (hi == null) {
+        return null; // every x
+      }
+      us.add(new Expr[] {nhiE, hiE});
+      closed.add(new boolean[] {hiClosed, hiClosed});
+    } else {
+      us.add(new Expr[] {nhiE, new Expr.Neg(lo)});
+      closed.add(new boolean[] {hi != null && hiClosed, loClosed});
+      us.add(new Expr[] {lo, hiE});
+      closed.add(new boolean[] {loClosed, hi != null && hiClosed});
+    }
+    // x = (u - beta) / alpha, which reverses the order when alpha < 0
+    List<Answer.Interval> out = new ArrayList<>();
+    for (int k = 0; k < us.size(); k++) {
+      Expr a = solve(us.get(k)[0], beta, alpha);
+      Expr b = solve(us.get(k)[1], beta, alpha);
+      boolean ca = closed.get(k)[0];
+      boolean cb = closed.get(k)[1];
+      out.add(alpha > 0 ? new Answer.Interval(a, ca, b, cb) : new Answer.Interval(b, cb, a, ca));
+    }
+    if (alpha < 0) {
+      java.util.Collections.reverse(out);
+    }
+    return out;
+  }
+
+  private static double bound(Expr e) {
+    if (!numeric(e)) {
+      return Double.NaN;
+    }
+    Complex v = e.eval(Map.of());
+    return v.isReal() && v.isFinite() ? v.re() : Double.NaN;
+  }
+
+  /** {@code (u - beta) / alpha} as an expression; infinite u stays infinite. */
+  private static Expr solve(Expr u, double beta, double alpha) {
+    if (!u.eval(Map.of()).isFinite()) {
+      boolean positive = u.eval(Map.of()).re() > 0;
+      Expr inf = new Expr.Const("oo");
+      return positive == alpha > 0 ? inf : new Expr.Neg(inf);
+    }
+    Expr shifted = beta == 0 ? u : new Expr.Bin('-', u, number(beta));
+    return alpha == 1 ? shifted : new Expr.Bin('/', shifted, number(alpha));
+  }
+
+  /** A computed coefficient as a number, written exactly when it is an integer. */
+  private static Expr number(double v) {
+    if (v < 0) {
+      return new Expr.Neg(number(-v));
+    }
+    if (v == Math.rint(v) && v < 1e15) {
+      return new Expr.Num(v, Long.toString((long) v));
+    }
+    return new Expr.Num(v, Double.toString(v));
   }
 
   private boolean sameIntervals(List<Answer.Interval> x, List<Answer.Interval> y) {

@@ -19,6 +19,21 @@ sealed interface Expr {
   /** The expression in sympy's {@code sympify} syntax. */
   String sympy();
 
+  /** The expression in plain infix notation ({@code 3*sqrt(2)/2}), for explanations. */
+  default String show() {
+    return show(0);
+  }
+
+  /** {@link #show()} inside an operator of precedence {@code outer} (0 none, 1 +-, 2 * /, 3 ^). */
+  String show(int outer);
+
+  /** Whether the expression has no free variables. */
+  static boolean numeric(Expr e) {
+    java.util.TreeSet<String> v = new java.util.TreeSet<>();
+    e.vars(v);
+    return v.isEmpty();
+  }
+
   /** A literal number as written (decimal digits). */
   record Num(double value, String text) implements Expr {
     @Override
@@ -32,6 +47,11 @@ sealed interface Expr {
     @Override
     public String sympy() {
       return text.contains(".") ? "Rational('" + text + "')" : text;
+    }
+
+    @Override
+    public String show(int outer) {
+      return text;
     }
   }
 
@@ -67,6 +87,18 @@ sealed interface Expr {
           return name;
       }
     }
+
+    @Override
+    public String show(int outer) {
+      switch (name) {
+        case "pi":
+          return "π";
+        case "oo":
+          return "∞";
+        default:
+          return name;
+      }
+    }
   }
 
   /** A free variable. */
@@ -86,6 +118,11 @@ sealed interface Expr {
     public String sympy() {
       return "Symbol('" + name.replace("\\", "").replace("'", "") + "')";
     }
+
+    @Override
+    public String show(int outer) {
+      return name;
+    }
   }
 
   /** Negation. */
@@ -103,6 +140,12 @@ sealed interface Expr {
     @Override
     public String sympy() {
       return "(-" + e.sympy() + ")";
+    }
+
+    @Override
+    public String show(int outer) {
+      String inner = "-" + e.show(2);
+      return outer >= 2 ? "(" + inner + ")" : inner;
     }
   }
 
@@ -137,6 +180,16 @@ sealed interface Expr {
     @Override
     public String sympy() {
       return "(" + a.sympy() + (op == '^' ? "**" : String.valueOf(op)) + b.sympy() + ")";
+    }
+
+    @Override
+    public String show(int outer) {
+      int prec = op == '+' || op == '-' ? 1 : op == '^' ? 3 : 2;
+      // left-associative: the right operand of - and / needs brackets at equal precedence
+      String left = a.show(op == '^' ? prec + 1 : prec);
+      String right = b.show(op == '-' || op == '/' || op == '^' ? prec + 1 : prec);
+      String t = left + (prec == 1 ? " " + op + " " : String.valueOf(op)) + right;
+      return outer > prec ? "(" + t + ")" : t;
     }
   }
 
@@ -245,6 +298,21 @@ sealed interface Expr {
           sb.append(", ");
         }
         sb.append(args.get(i).sympy());
+      }
+      return sb.append(')').toString();
+    }
+
+    @Override
+    public String show(int outer) {
+      if (name.equals("Abs") && args.size() == 1) {
+        return "|" + args.get(0).show(0) + "|";
+      }
+      StringBuilder sb = new StringBuilder(name).append('(');
+      for (int i = 0; i < args.size(); i++) {
+        if (i > 0) {
+          sb.append(", ");
+        }
+        sb.append(args.get(i).show(0));
       }
       return sb.append(')').toString();
     }

@@ -398,7 +398,63 @@ final class ExprParser {
       }
       pos = save;
     }
+    if (t.indexOf('.') < 0 && peek() == ' ') {
+      Expr mixed = spacedMixedNumber(n);
+      if (mixed != null) {
+        return mixed;
+      }
+    }
     return n;
+  }
+
+  /**
+   * A mixed number written with a space: {@code 2 \frac{1}{2}} or {@code 4 4/9}, the whole part
+   * {@code whole} already read, followed by a proper fraction of two integers (0 < p < q). Null,
+   * with the position unchanged, otherwise ({@code 1 000}, {@code 2 \frac{3}{2}}).
+   */
+  private Expr spacedMixedNumber(Expr whole) {
+    int save = pos;
+    ws();
+    Expr p = null;
+    Expr q = null;
+    try {
+      if (atCommand("frac")) {
+        pos += 5;
+        p = latexArg();
+        q = latexArg();
+      } else if (Character.isDigit(peek())) {
+        p = integer();
+        if (peek() == '/') {
+          pos++;
+          q = Character.isDigit(peek()) ? integer() : null;
+          char next = peek();
+          if (Character.isDigit(next) || next == '.' || next == '^' || next == '!' || next == '{') {
+            q = null;
+          }
+        }
+      }
+    } catch (Failure e) {
+      q = null;
+    }
+    if (p instanceof Expr.Num pn
+        && q instanceof Expr.Num qn
+        && pn.text().indexOf('.') < 0
+        && qn.text().indexOf('.') < 0
+        && pn.value() > 0
+        && pn.value() < qn.value()) {
+      return new Expr.Bin('+', whole, new Expr.Bin('/', p, q));
+    }
+    pos = save;
+    return null;
+  }
+
+  private Expr integer() {
+    int start = pos;
+    while (pos < s.length() && Character.isDigit(s.charAt(pos))) {
+      pos++;
+    }
+    String t = s.substring(start, pos);
+    return new Expr.Num(Double.parseDouble(t), t);
   }
 
   /** A LaTeX macro argument: a braced group or a single character or command. */

@@ -1,29 +1,35 @@
 package io.rstar4j.verify.grade;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.StepFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The MATH answer grader: says whether a predicted final answer equals a gold answer the way math
  * benchmarks grade them.
  *
- * <p>Both answers are taken from their last {@code \boxed{}} when they have one, normalised (LaTeX
- * spacing and sizing commands, {@code \dfrac}, {@code \text{}} and units, degrees, percent signs,
- * thousands separators, word numbers, relation spellings) and read into a structure: numbers and
- * expressions, assignments ({@code x = 5}, {@code (p,q) = (3,2)}), equations, inequalities and
- * intervals, tuples, sets and solution lists ({@code 1, 2}, {@code x = 1 or x = 2}, {@code \pm}),
- * matrices, multiple-choice letters and text. Numbers are equal within a relative tolerance (1e-4
- * by default) when either is written as a decimal, and to 1e-9 when both are written exactly (see
- * {@link Builder#toleranceForExactNumbers(boolean)}); a percentage also equals its value divided by
- * 100, but only when one side is written as a percentage; an angle in degrees also equals its value
- * in radians written with pi; expressions with variables are equal when they agree at sample
- * points; equations and inequalities are equal when one is a (positive, for inequalities) multiple
- * of the other after moving everything to one side; intervals keep their open and closed ends.
- * Everything above runs in Java. When a pair cannot be decided that way and a {@link
- * SymbolicBackend} is configured, the back end (sympy) decides.
+ * <p>Both answers are taken from their last {@code \boxed{}} when they have one (or the final run
+ * of boxes), normalised (LaTeX spacing and sizing commands, fraction macros, {@code \text{}} and
+ * units, degrees, percent signs and words, thousands separators and decimal commas, word numbers,
+ * relation spellings) and read into a structure: numbers and expressions, assignments and labelled
+ * values ({@code x = 5}, {@code (p,q) = (3,2)}, {@code MN = 7}, chains such as {@code t = 3 \cdot 4
+ * = 12}), equations, inequalities and intervals (absolute-value bounds included), tuples, sets and
+ * solution lists ({@code 1, 2}, {@code x = 1 or x = 2}, {@code \pm}, labelled groups {@code
+ * a=1,b=4; a=2,b=3}), matrices, multiple-choice letters and text. The package documentation lists
+ * these readings rule by rule; {@link #explain(String, String)} shows the reading of a pair.
+ * Numbers are equal within a relative tolerance (1e-4 by default) when either is written as a
+ * decimal, and to 1e-9 when both are written exactly (see {@link
+ * Builder#toleranceForExactNumbers(boolean)}); a percentage also equals its value divided by 100,
+ * but only when one side is written as a percentage; an angle in degrees also equals its value in
+ * radians written with pi; expressions with variables are equal when they agree at sample points;
+ * equations and inequalities are equal when one is a (positive, for inequalities) multiple of the
+ * other after moving everything to one side; intervals keep their open and closed ends. Everything
+ * above runs in Java. When a pair cannot be decided that way and a {@link SymbolicBackend} is
+ * configured, the back end (sympy) decides.
  *
  * <p>{@link Builder#strictReference(boolean)} switches to the reference implementation's rules (the
  * {@code math_equal} of the Qwen2.5-Math / rStar evaluation, with its {@code strip_string}), false
@@ -45,19 +51,18 @@ public final class MathGrader implements AnswerGrader {
   private final double relativeTolerance;
   private final SymbolicBackend backend;
   private final boolean toleranceForExact;
-  private final int cacheSize;
   private final Equivalence equivalence;
-  // two generations of parsed answers: a cheap approximation of an LRU cache
-  private volatile ConcurrentHashMap<String, Answer> young = new ConcurrentHashMap<>();
-  private volatile ConcurrentHashMap<String, Answer> old = new ConcurrentHashMap<>();
+  // parsed answers (gold answers repeat across predictions); null when the cache is off
+  private final Cache<String, Answer> answers;
 
   private MathGrader(Builder b) {
     this.strict = b.strict;
     this.relativeTolerance = b.relativeTolerance;
     this.backend = b.backend;
-    this.cacheSize = b.cacheSize;
     this.toleranceForExact = b.toleranceForExact;
     this.equivalence = new Equivalence(relativeTolerance, toleranceForExact, backend);
+    this.answers =
+        b.cacheSize == 0 ? null : CacheBuilder.newBuilder().maximumSize(b.cacheSize).build();
   }
 
   /** The default grader: pure Java, no symbolic back end, relative tolerance 1e-4. */
@@ -124,8 +129,8 @@ public final class MathGrader implements AnswerGrader {
       return plain == 1;
     }
     if (a.length() > MAX_LENGTH || b.length() > MAX_LENGTH) {
-      String x = extractAnswer(a);
-      String y = extractAnswer(b);
+      String x = strict ? extractAnswer(a) : Normalizer.boxedAnswer(a);
+      String y = strict ? extractAnswer(b) : Normalizer.boxedAnswer(b);
       if (x.length() > MAX_LENGTH || y.length() > MAX_LENGTH) {
         // not a final answer: compare the text, ignoring white space
         return WHITE.matcher(x).replaceAll("").equals(WHITE.matcher(y).replaceAll(""));
@@ -212,28 +217,99 @@ public final class MathGrader implements AnswerGrader {
   }
 
   private Answer read(String s) {
-    if (cacheSize == 0) {
+    if (answers == null) {
       return AnswerReader.read(s);
     }
-    Answer a = young.get(s);
-    if (a != null) {
-      return a;
-    }
-    a = old.get(s);
+    Answer a = answers.getIfPresent(s);
     if (a == null) {
       a = AnswerReader.read(s);
+      answers.put(s, a);
     }
-    ConcurrentHashMap<String, Answer> y = young;
-    if (y.size() >= cacheSize / 2) {
-      synchronized (this) {
-        if (young == y) {
-          old = y;
-          young = new ConcurrentHashMap<>();
+    return a;
+  }
+
+  /**
+   * Why {@link #equivalent(String, String) equivalent(predicted, gold)} gives its verdict: how each
+   * answer was read (its kind and normalised form) and the rule that decided. The verdict is always
+   * the same as {@code equivalent}'s; explaining costs a second reading of both answers and is
+   * meant for debugging, not for the grading loop.
+   *
+   * @param gold the gold answer
+   * @param predicted the predicted answer
+   * @return the explanation
+   * @throws NullPointerException if either answer is null
+   */
+  public Explanation explain(String gold, String predicted) {
+    Objects.requireNonNull(gold, "gold");
+    Objects.requireNonNull(predicted, "predicted");
+    boolean verdict = equivalent(predicted, gold);
+    if (strict) {
+      return explainStrict(gold, predicted, verdict);
+    }
+    Answer g = AnswerReader.read(gold);
+    Answer p = AnswerReader.read(predicted);
+    Explanation.Reading gr = reading(g);
+    Explanation.Reading pr = reading(p);
+    if (predicted.equals(gold)) {
+      return new Explanation(verdict, gr, pr, "identical", List.of("identical"));
+    }
+    String a = predicted.compareTo(gold) > 0 ? gold : predicted;
+    String b = a == gold ? predicted : gold;
+    if (plainNumbers(a, b) >= 0) {
+      return new Explanation(verdict, gr, pr, "plain-numbers", List.of("plain-numbers"));
+    }
+    if (a.length() > MAX_LENGTH || b.length() > MAX_LENGTH) {
+      String x = Normalizer.boxedAnswer(a);
+      String y = Normalizer.boxedAnswer(b);
+      if (x.length() > MAX_LENGTH || y.length() > MAX_LENGTH) {
+        return new Explanation(verdict, gr, pr, "long-text", List.of("long-text"));
+      }
+      a = x.compareTo(y) > 0 ? y : x;
+      b = a == x ? y : x;
+    }
+    Trace trace = new Trace();
+    try {
+      equivalence.tracing(trace).equal(AnswerReader.read(a), AnswerReader.read(b));
+    } catch (StackOverflowError e) {
+      return new Explanation(verdict, gr, pr, "nested-too-deeply", List.of("nested-too-deeply"));
+    }
+    List<String> path = trace.path();
+    if (path.isEmpty()) {
+      path = List.of("different-kinds");
+    }
+    return new Explanation(verdict, gr, pr, path.get(0), path);
+  }
+
+  private static Explanation.Reading reading(Answer a) {
+    return new Explanation.Reading(a.kind(), a.show());
+  }
+
+  private Explanation explainStrict(String gold, String predicted, boolean verdict) {
+    String[] rule = new String[1];
+    if (predicted.equals(gold)) {
+      rule[0] = "identical";
+    } else if ((gold.length() > MAX_LENGTH || predicted.length() > MAX_LENGTH)
+        && (extractAnswer(gold).length() > MAX_LENGTH
+            || extractAnswer(predicted).length() > MAX_LENGTH)) {
+      rule[0] = "long-text";
+    } else {
+      String[] first = new String[1];
+      boolean forward = ReferenceGrader.equal(predicted, gold, relativeTolerance, backend, first);
+      if (forward) {
+        rule[0] = first[0];
+      } else {
+        ReferenceGrader.equal(gold, predicted, relativeTolerance, backend, rule);
+        if (!verdict) {
+          rule[0] = first[0];
         }
       }
     }
-    young.put(s, a);
-    return a;
+    return new Explanation(
+        verdict,
+        ReferenceGrader.reading(gold),
+        ReferenceGrader.reading(predicted),
+        rule[0],
+        List.of(rule[0]));
   }
 
   /** Builds a {@link MathGrader}. Setters validate at once. */

@@ -1,6 +1,8 @@
 package io.rstar4j.verify.grade;
 
 import io.rstar4j.core.StepFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -128,6 +130,30 @@ final class Normalizer {
   private static final Pattern REPEATING =
       Pattern.compile("(\\d*)\\.(\\d*)\\\\(?:overline|bar|dot)\\s*\\{?(\\d+)\\}?");
   private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern BRACE_COMMA = Pattern.compile("(\\d)\\{,\\}(\\d+)");
+
+  /** {@code ,\!} between digits, with or without a space after: a thousands separator. */
+  private static final Pattern THIN_COMMA = Pattern.compile("(\\d),\\\\!\\s*(?=\\d)");
+
+  /**
+   * A command written with a doubled backslash ({@code \\frac}, {@code \\le}): an escaping slip.
+   */
+  private static final Pattern DOUBLED_COMMAND = Pattern.compile("\\\\\\\\(?=[a-zA-Z])");
+
+  private static final Pattern OVER = Pattern.compile("\\{([^{}]*)\\\\over(?![a-zA-Z])([^{}]*)\\}");
+
+  /** A trailing percent word: {@code 50 percent}, {@code 50 pct.}, {@code 50\text{ per cent}}. */
+  private static final Pattern PERCENT_WORD =
+      Pattern.compile(
+          "^(.*?[\\d})])\\s*(?:\\\\(?:text|mbox|textrm|mathrm)\\s*\\{\\s*)?"
+              + "(?:percentage|percent|per\\s?cent|pct)\\.?\\s*(?:(?<=\\{.{0,20})\\})?$",
+          Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+  /** What may stand between two boxed answers that are read as one list. */
+  private static final Pattern BOX_SEPARATOR =
+      Pattern.compile(
+          "^(?:\\s|[,;$~]|\\\\[,;: !]|\\\\q?quad(?![a-zA-Z])|\\\\[()\\[\\]]|\\band\\b|\\bor\\b"
+              + "|\\\\(?:text|mbox|textrm)\\s*\\{\\s*(?:and|or|,)?\\s*\\})*$");
 
   private Normalizer() {}
 
@@ -140,7 +166,7 @@ final class Normalizer {
       return new Normalized(s, false, false);
     }
     if (s.contains("\\boxed") || s.contains("\\fbox")) {
-      s = StepFormat.extractBoxed(s).orElse(s);
+      s = boxedAnswer(s);
     } else if (s.length() > 12 && s.contains("nswer")) {
       s = afterAnswerIs(s);
     }
@@ -148,12 +174,20 @@ final class Normalizer {
     if (s.indexOf('$') >= 0) {
       s = s.replace("\\$", "").replace("$", "");
     }
+    if (s.contains("\\\\") && !s.contains("\\begin") && !s.contains("\\\\\\")) {
+      // \\frac written for \frac (a string escaped twice): outside environments, a row break
+      // cannot come before a letter
+      s = DOUBLED_COMMAND.matcher(s).replaceAll(Matcher.quoteReplacement("\\"));
+    }
+    if (s.contains(",\\!")) {
+      s = THIN_COMMA.matcher(s).replaceAll("$1,");
+    }
     boolean rowBreaks = s.contains("\\\\");
     if (rowBreaks) {
       s = s.replace("\\\\", "\u0001");
     }
     if (s.contains("{,}")) {
-      s = s.replace("{,}", "");
+      s = braceCommas(s);
     }
     if (s.indexOf('\\') >= 0) {
       s = s.replace("\\(", "").replace("\\)", "");
@@ -168,12 +202,21 @@ final class Normalizer {
               .replace("\\ ", " ")
               .replace("\\quad", " ")
               .replace("\\qquad", " ")
-              .replace("\\displaystyle", "")
-              .replace("\\dfrac", "\\frac")
-              .replace("\\tfrac", "\\frac")
-              .replace("\\dbinom", "\\binom")
-              .replace("\\tbinom", "\\binom")
-              .replace("{,}", "");
+              .replace("\\displaystyle", "");
+      if (s.contains("frac")) {
+        s = unifyFractions(s);
+      }
+      if (s.contains("binom")) {
+        s = s.replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom");
+      }
+      if (s.contains("\\over")) {
+        s =
+            OVER.matcher(s)
+                .replaceAll(
+                    mr ->
+                        Matcher.quoteReplacement(
+                            "\\frac{" + mr.group(1).strip() + "}{" + mr.group(2).strip() + "}"));
+      }
       if (s.contains("\\left")
           || s.contains("\\right")
           || s.contains("\\big")
@@ -219,6 +262,13 @@ final class Normalizer {
       if (at > 0) {
         percent = true;
         s = s.substring(0, at);
+      }
+    } else if (endsLikePercentWord(lower) && (lower.contains("pct") || lower.contains("cent"))) {
+      // the other spellings: percentage, per cent, pct, pct.
+      Matcher pw = PERCENT_WORD.matcher(s);
+      if (pw.matches()) {
+        percent = true;
+        s = pw.group(1);
       }
     }
     s = s.strip();
@@ -362,6 +412,146 @@ final class Normalizer {
       }
     }
     return sb == null ? s : sb.toString();
+  }
+
+  /**
+   * The boxed answer of a text: the content of its last {@code \boxed{}} (or {@code \fbox{}}), or,
+   * when the text ends with several boxes separated only by commas, semicolons, spacing, dollars
+   * and the words "and" / "or" ({@code \boxed{1}, \boxed{2}}, {@code \boxed{-2} \quad \text{and}
+   * \quad \boxed{1}}), their contents as one list {@code 1, 2}. The text itself when it has no box.
+   */
+  static String boxedAnswer(String s) {
+    String last = StepFormat.extractBoxed(s).orElse(null);
+    if (last == null) {
+      return s.strip();
+    }
+    if (s.indexOf("\\boxed") == s.lastIndexOf("\\boxed") && !s.contains("\\fbox")) {
+      return last;
+    }
+    List<int[]> boxes = topLevelBoxes(s);
+    int n = boxes.size();
+    if (n < 2) {
+      return last;
+    }
+    int first = n - 1;
+    while (first > 0
+        && BOX_SEPARATOR
+            .matcher(s.substring(boxes.get(first - 1)[2] + 1, boxes.get(first)[0]))
+            .matches()) {
+      first--;
+    }
+    if (first == n - 1) {
+      return last;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int k = first; k < n; k++) {
+      int[] b = boxes.get(k);
+      String content = s.substring(b[1] + 1, b[2]).strip();
+      if (content.contains("\\boxed") || content.contains("\\fbox")) {
+        content = StepFormat.extractBoxed(content).orElse(content);
+      }
+      if (content.isEmpty()) {
+        return last;
+      }
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(content);
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The boxes not inside another box: {start of the command, its opening brace, its closing one}.
+   */
+  private static List<int[]> topLevelBoxes(String s) {
+    List<int[]> out = new ArrayList<>();
+    int i = 0;
+    while (true) {
+      int b = s.indexOf("\\boxed", i);
+      int f = s.indexOf("\\fbox", i);
+      int at = b < 0 ? f : f < 0 ? b : Math.min(b, f);
+      if (at < 0) {
+        return out;
+      }
+      int open = at + (at == b ? 6 : 5);
+      while (open < s.length() && s.charAt(open) == ' ') {
+        open++;
+      }
+      if (open >= s.length() || s.charAt(open) != '{') {
+        return List.of(); // a box without braces: only the last box is read
+      }
+      int depth = 0;
+      int close = -1;
+      for (int j = open; j < s.length(); j++) {
+        char c = s.charAt(j);
+        if (c == '\\' && j + 1 < s.length()) {
+          j++;
+        } else if (c == '{') {
+          depth++;
+        } else if (c == '}' && --depth == 0) {
+          close = j;
+          break;
+        }
+      }
+      if (close < 0) {
+        return List.of();
+      }
+      out.add(new int[] {at, open, close});
+      i = close + 1;
+    }
+  }
+
+  /**
+   * {@code {,}} between digits: a thousands separator before exactly three digits ({@code
+   * 10{,}000}), else a decimal comma ({@code 2{,}75} is 2.75); elsewhere dropped.
+   */
+  private static String braceCommas(String s) {
+    Matcher m = BRACE_COMMA.matcher(s);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String sep = m.group(2).length() == 3 ? "" : ".";
+      m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + sep + m.group(2)));
+    }
+    m.appendTail(sb);
+    return sb.toString().replace("{,}", "");
+  }
+
+  /**
+   * {@code \dfrac}, {@code \tfrac}, {@code \cfrac}, {@code \sfrac}, {@code \nicefrac}: {@code
+   * \frac}.
+   */
+  private static String unifyFractions(String s) {
+    StringBuilder sb = null;
+    int copied = 0;
+    for (int at = s.indexOf("frac"); at >= 0; at = s.indexOf("frac", at + 4)) {
+      int cmd =
+          at >= 2 && s.charAt(at - 2) == '\\'
+              ? at - 1
+              : at >= 5 && s.startsWith("\\nice", at - 5) ? at - 4 : -1;
+      if (cmd < 0) {
+        continue;
+      }
+      char c = s.charAt(cmd);
+      if (cmd == at - 1 && c != 'd' && c != 't' && c != 'c' && c != 's') {
+        continue;
+      }
+      if (sb == null) {
+        sb = new StringBuilder(s.length());
+      }
+      sb.append(s, copied, cmd);
+      copied = at;
+    }
+    return sb == null ? s : sb.append(s, copied, s.length()).toString();
+  }
+
+  /** Whether {@code lower} ends as a percent word may: t, e, a dot or a closing brace. */
+  private static boolean endsLikePercentWord(String lower) {
+    if (lower.isEmpty()) {
+      return false;
+    }
+    char c = lower.charAt(lower.length() - 1);
+    return c == 't' || c == 'e' || c == '.' || c == '}' || c == ' ';
   }
 
   /** The text after the last "answer is" / "answer:" of a sentence, else the text itself. */

@@ -196,9 +196,48 @@ final class ReferenceGrader {
   /** {@code math_equal(strip_string(prediction), strip_string(reference))}. */
   static boolean equal(
       String prediction, String reference, double relTol, SymbolicBackend backend) {
+    return equal(prediction, reference, relTol, backend, null);
+  }
+
+  /**
+   * {@link #equal(String, String, double, SymbolicBackend)}, noting in {@code why[0]} (when {@code
+   * why} is not null) the step of {@code math_equal} that decided.
+   */
+  static boolean equal(
+      String prediction, String reference, double relTol, SymbolicBackend backend, String[] why) {
     String p = stripString(extract(prediction));
     String r = stripString(extract(reference));
-    return mathEqual(p, r, relTol, backend, 0);
+    return mathEqual(p, r, relTol, backend, 0, why);
+  }
+
+  /**
+   * How the reference reads an answer, for explanations: the kind of comparison {@code math_equal}
+   * gives it and the text after {@code strip_string}.
+   */
+  static Explanation.Reading reading(String answer) {
+    String s = stripString(extract(answer));
+    String kind;
+    if (parseDigits(s) != null) {
+      kind = "number";
+    } else if (s.length() == 1 && "ABCDE".contains(s)) {
+      kind = "choice";
+    } else if (isMatrixFormat(s)) {
+      kind = "matrix";
+    } else if (LIST_FORMAT.matcher(s).find()) {
+      kind = "list";
+    } else if (count(s, '=') == 1) {
+      kind = "equation";
+    } else {
+      kind = "expression";
+    }
+    return new Explanation.Reading(kind, s);
+  }
+
+  private static boolean why(String[] why, String step, boolean verdict) {
+    if (why != null) {
+      why[0] = step;
+    }
+    return verdict;
   }
 
   private static String extract(String s) {
@@ -432,31 +471,41 @@ final class ReferenceGrader {
 
   static boolean mathEqual(
       String prediction, String reference, double relTol, SymbolicBackend backend, int depth) {
+    return mathEqual(prediction, reference, relTol, backend, depth, null);
+  }
+
+  private static boolean mathEqual(
+      String prediction,
+      String reference,
+      double relTol,
+      SymbolicBackend backend,
+      int depth,
+      String[] why) {
     if (depth > 8) {
-      return false;
+      return why(why, "reference-too-deep", false);
     }
     if (prediction
         .strip()
         .toLowerCase(Locale.ROOT)
         .equals(reference.strip().toLowerCase(Locale.ROOT))) {
-      return true;
+      return why(why, "reference-same-text", true);
     }
     if (reference.length() == 1
         && "ABCDE".contains(reference)
         && choiceAnswerClean(prediction).equals(reference)) {
-      return true;
+      return why(why, "reference-choice", true);
     }
     Double pd = parseDigits(prediction);
     Double rd = parseDigits(reference);
     if (pd != null && rd != null) {
       for (double item : new double[] {rd / 100, rd, rd * 100}) {
         if (isClose(pd, item, relTol)) {
-          return true;
+          return why(why, "reference-numbers", true);
         }
       }
     }
     if (prediction.isEmpty()) {
-      return false;
+      return why(why, "reference-empty", false);
     }
     String ref = reference.strip();
     String pred = prediction.strip();
@@ -473,37 +522,46 @@ final class ReferenceGrader {
     predStr = removeBrackets(predStr);
     refStr = removeBrackets(refStr);
     if (predStr.toLowerCase(Locale.ROOT).equals(refStr.toLowerCase(Locale.ROOT))) {
-      return true;
+      return why(why, "reference-brackets-removed", true);
     }
     if (LIST_FORMAT.matcher(pred).find() && LIST_FORMAT.matcher(ref).find()) {
       String[] pp = pred.substring(1, pred.length() - 1).split(",", -1);
       String[] rp = ref.substring(1, ref.length() - 1).split(",", -1);
       if (pp.length != rp.length) {
-        return false;
+        return why(why, "reference-list", false);
       }
       for (int i = 0; i < pp.length; i++) {
         if (!mathEqual(pp[i], rp[i], relTol, backend, depth + 1)) {
-          return false;
+          return why(why, "reference-list", false);
         }
       }
-      return true;
+      return why(why, "reference-list", true);
     }
     if (isMatrixFormat(pred) && isMatrixFormat(ref)) {
-      return compareMatrices(pred, ref, relTol, backend, depth);
+      return why(why, "reference-matrix", compareMatrices(pred, ref, relTol, backend, depth));
     }
     long pe = count(pred, '=');
     long re = count(ref, '=');
     if (pe == 1 && re == 1) {
       String p = formatEquation(pred);
       String r = formatEquation(ref);
-      return symbolicEqual(p, r, relTol, backend)
-          || symbolicEqual("-(" + p + ")", r, relTol, backend);
+      return why(
+          why,
+          "reference-equation",
+          symbolicEqual(p, r, relTol, backend)
+              || symbolicEqual("-(" + p + ")", r, relTol, backend));
     } else if (isSimpleEquation(pred) && re == 0) {
-      return mathEqual(pred.split("=", -1)[1], ref, relTol, backend, depth + 1);
+      return why(
+          why,
+          "reference-simple-equation",
+          mathEqual(pred.split("=", -1)[1], ref, relTol, backend, depth + 1));
     } else if (isSimpleEquation(ref) && pe == 0) {
-      return mathEqual(pred, ref.split("=", -1)[1], relTol, backend, depth + 1);
+      return why(
+          why,
+          "reference-simple-equation",
+          mathEqual(pred, ref.split("=", -1)[1], relTol, backend, depth + 1));
     }
-    return symbolicEqual(pred, ref, relTol, backend);
+    return why(why, "reference-symbolic", symbolicEqual(pred, ref, relTol, backend));
   }
 
   private static long count(String s, char c) {

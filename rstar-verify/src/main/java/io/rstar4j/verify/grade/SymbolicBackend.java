@@ -26,7 +26,8 @@ public interface SymbolicBackend {
   /**
    * A back end that runs a small sympy program for each pair through {@code verifier} (a GraalPy
    * sandbox with sympy on its path, or a CPython pool) and reads {@code True}/{@code False} from
-   * its output. Verdicts are cached (up to {@code cacheSize} pairs, least recently used evicted).
+   * its output. Verdicts are cached (up to {@code cacheSize} pairs, about the least recently used
+   * evicted).
    *
    * @param verifier runs Python programs; its output must be the program's printed text
    * @param cacheSize pairs kept in the cache, 0 for none

@@ -1,43 +1,32 @@
 package io.rstar4j.verify.grade;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import io.rstar4j.core.ExecutionOutcome;
 import io.rstar4j.core.Verifier;
 import java.lang.System.Logger.Level;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
-/** Symbolic equality through a sympy program run by a {@link Verifier}, with an LRU cache. */
+/** Symbolic equality through a sympy program run by a {@link Verifier}, with a bounded cache. */
 final class SympyBackend implements SymbolicBackend {
   private static final System.Logger LOG = System.getLogger(SympyBackend.class.getName());
 
   private final Verifier verifier;
-  private final int cacheSize;
-  private final Map<String, Boolean> cache;
+  // verdicts by pair; null when the cache is off
+  private final Cache<String, Boolean> cache;
 
   SympyBackend(Verifier verifier, int cacheSize) {
     this.verifier = verifier;
-    this.cacheSize = cacheSize;
-    this.cache =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > SympyBackend.this.cacheSize;
-          }
-        };
+    this.cache = cacheSize == 0 ? null : CacheBuilder.newBuilder().maximumSize(cacheSize).build();
   }
 
   @Override
   public Optional<Boolean> equivalent(String left, String right) {
     String key = left.compareTo(right) <= 0 ? left + "\u0000" + right : right + "\u0000" + left;
-    if (cacheSize > 0) {
-      synchronized (cache) {
-        Boolean hit = cache.get(key);
-        if (hit != null) {
-          return Optional.of(hit);
-        }
+    if (cache != null) {
+      Boolean hit = cache.getIfPresent(key);
+      if (hit != null) {
+        return Optional.of(hit);
       }
     }
     ExecutionOutcome out = verifier.execute(program(left, right));
@@ -55,10 +44,8 @@ final class SympyBackend implements SymbolicBackend {
           Level.DEBUG, () -> "sympy could not decide " + left + " vs " + right + ": " + out.text());
       return verdict;
     }
-    if (cacheSize > 0) {
-      synchronized (cache) {
-        cache.put(key, verdict.get());
-      }
+    if (cache != null) {
+      cache.put(key, verdict.get());
     }
     return verdict;
   }
