@@ -2,8 +2,8 @@ package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.Problem;
 import io.rstar4j.core.Verifier;
-import io.rstar4j.core.internal.OutputPaths;
-import io.rstar4j.core.internal.RunLock;
+import io.rstar4j.core.io.OutputPaths;
+import io.rstar4j.core.io.RunLock;
 import io.rstar4j.mcts.SearchConfig;
 import io.rstar4j.train.evolve.PolicySource;
 import io.rstar4j.train.evolve.PolicyTrainer;

@@ -8,7 +8,7 @@ import io.rstar4j.core.RewardModel;
 import io.rstar4j.core.SamplingParams;
 import io.rstar4j.core.Verifier;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
-import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.io.OutputPaths;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.ProviderChoice;
