@@ -16,6 +16,7 @@ module io.rstar4j.core {
 
   exports io.rstar4j.core;
   exports io.rstar4j.core.http;
+  exports io.rstar4j.core.io;
   exports io.rstar4j.core.model;
   exports io.rstar4j.core.tokenizer;
   exports io.rstar4j.core.tree;

@@ -1,7 +1,7 @@
 package io.rstar4j.examples.cli;
 
 import io.rstar4j.core.AnswerGrader;
-import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.io.OutputPaths;
 import io.rstar4j.train.data.ExtractionConfig;
 import io.rstar4j.train.data.ExtractionSummary;
 import io.rstar4j.train.data.LineError;

@@ -63,7 +63,7 @@ public final class MakeTinyModelCommand implements RstarCommand {
       err.println("rstar make-tiny-model: " + dir + " exists and is not a directory");
       return 1;
     }
-    new io.rstar4j.core.internal.OutputPaths().outputDir("--out", dir).checkWritable();
+    new io.rstar4j.core.io.OutputPaths().outputDir("--out", dir).checkWritable();
     TinyQwen2.writeExport(config, dir);
     err.printf(
         "wrote a %s Qwen2-style decoder (%d layers, width %d, %d heads / %d KV heads,"

@@ -10,7 +10,7 @@ import io.rstar4j.core.Verifier;
 import io.rstar4j.core.http.EndpointStats;
 import io.rstar4j.core.http.HttpRewardModel;
 import io.rstar4j.core.http.OpenAiCompatiblePolicy;
-import io.rstar4j.core.internal.OutputPaths;
+import io.rstar4j.core.io.OutputPaths;
 import io.rstar4j.core.model.CausalLm;
 import io.rstar4j.core.model.OnnxPolicy;
 import io.rstar4j.core.model.ProviderChoice;

@@ -1,7 +1,7 @@
 package io.rstar4j.examples.cli;
 
-import io.rstar4j.core.internal.OutputPaths;
-import io.rstar4j.core.internal.RunLock;
+import io.rstar4j.core.io.OutputPaths;
+import io.rstar4j.core.io.RunLock;
 import io.rstar4j.core.tokenizer.Tokenizers;
 import io.rstar4j.train.data.LineError;
 import io.rstar4j.train.data.PairFile;

@@ -1,6 +1,6 @@
 package io.rstar4j.examples.cli;
 
-import io.rstar4j.core.internal.RunLock;
+import io.rstar4j.core.io.RunLock;
 import java.nio.file.Path;
 
 /** Holds the lock of {@code args[0]} until its standard input closes (another process's run). */

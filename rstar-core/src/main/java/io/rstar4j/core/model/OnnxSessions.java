@@ -44,7 +44,7 @@ final class OnnxSessions {
     OnnxRuntimeCheck.require("The ONNX session factory");
     try {
       // created once, on a big-stack thread (ONNX Runtime 1.29.0 and long command lines)
-      return io.rstar4j.core.internal.OnnxEnvironment.get();
+      return io.rstar4j.core.model.OnnxEnvironment.get();
     } catch (IllegalStateException e) {
       throw e;
     } catch (RuntimeException | LinkageError e) {

@@ -2,7 +2,7 @@ package io.rstar4j.core.onnx;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
-import io.rstar4j.core.internal.AtomicFiles;
+import io.rstar4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

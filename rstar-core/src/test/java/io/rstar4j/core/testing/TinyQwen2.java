@@ -5,7 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import io.rstar4j.core.internal.AtomicFiles;
+import io.rstar4j.core.io.AtomicFiles;
 import io.rstar4j.core.onnx.ElementType;
 import io.rstar4j.core.onnx.OnnxGraphBuilder;
 import java.io.IOException;

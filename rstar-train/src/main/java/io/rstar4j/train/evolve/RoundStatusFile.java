@@ -5,7 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.rstar4j.core.internal.AtomicFiles;
+import io.rstar4j.core.io.AtomicFiles;
 import io.rstar4j.mcts.SearchMode;
 import io.rstar4j.train.evolve.RoundStatus.Extracted;
 import io.rstar4j.train.evolve.RoundStatus.HardSearch;

@@ -2,10 +2,10 @@ package io.rstar4j.train.evolve;
 
 import io.rstar4j.core.AnswerGrader;
 import io.rstar4j.core.Problem;
-import io.rstar4j.core.internal.AtomicFiles;
 import io.rstar4j.core.internal.Checks;
-import io.rstar4j.core.internal.RunLock;
 import io.rstar4j.core.internal.SetOnce;
+import io.rstar4j.core.io.AtomicFiles;
+import io.rstar4j.core.io.RunLock;
 import io.rstar4j.core.tree.NodeKind;
 import io.rstar4j.core.tree.ReasoningNode;
 import io.rstar4j.core.tree.ReasoningTree;

@@ -3,7 +3,7 @@ package io.rstar4j.train.ppm;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.rstar4j.core.internal.AtomicFiles;
+import io.rstar4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

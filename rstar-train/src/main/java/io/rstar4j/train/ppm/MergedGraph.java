@@ -1,7 +1,7 @@
 package io.rstar4j.train.ppm;
 
 import ai.onnx.proto.OnnxMl;
-import io.rstar4j.core.internal.AtomicFiles;
+import io.rstar4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** ONNX Runtime for the tests: run a model on host arrays, read outputs as doubles. */
 final class Ort implements AutoCloseable {
-  static final OrtEnvironment ENV = io.rstar4j.core.internal.OnnxEnvironment.get();
+  static final OrtEnvironment ENV = io.rstar4j.core.model.OnnxEnvironment.get();
 
   /** A host tensor: double data (fed as float or double) or int64 data. */
   record T(double[] d, long[] l, boolean[] b, long[] shape, boolean asFloat) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstar4j.core.Problem;
-import io.rstar4j.core.internal.RunLock;
+import io.rstar4j.core.io.RunLock;
 import io.rstar4j.core.tree.ReasoningTrees;
 import io.rstar4j.mcts.ReasoningSearch;
 import io.rstar4j.mcts.SearchConfig;

@@ -1,4 +1,4 @@
-package io.rstar4j.core.internal;
+package io.rstar4j.core.io;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
-package io.rstar4j.core.internal;
+package io.rstar4j.core.model;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.rstar4j.core.internal.OnnxRuntimeCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.rstar4j.core.internal;
+package io.rstar4j.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
