@@ -89,6 +89,32 @@ public final class AtomicFiles {
   }
 
   /**
+   * Removes the temporary files that writers killed before their rename left under {@code dir}
+   * (names {@code .NAME.<digits>.tmp}, at any depth). Call it only while holding the run's {@link
+   * RunLock}, so that no live writer's temporary file is removed.
+   *
+   * @return how many were removed
+   * @throws IOException when the directory cannot be read
+   */
+  public static int removeStaleTemporaries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    java.util.List<Path> stale;
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      stale =
+          files
+              .filter(Files::isRegularFile)
+              .filter(f -> f.getFileName().toString().matches("\\..+\\.-?[0-9]+\\.tmp"))
+              .toList();
+    }
+    for (Path f : stale) {
+      Files.deleteIfExists(f);
+    }
+    return stale.size();
+  }
+
+  /**
    * Forces what was appended to an open file to the disk (the append-only tree files).
    *
    * @throws IOException when the disk refuses

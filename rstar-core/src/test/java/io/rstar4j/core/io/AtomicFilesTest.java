@@ -87,4 +87,20 @@ class AtomicFilesTest {
       Files.delete(d);
     }
   }
+
+  @Test
+  void staleTemporariesOfKilledWritersAreRemovedAndNothingElse() throws IOException {
+    Path sub = Files.createDirectories(dir.resolve("round-1"));
+    Files.writeString(sub.resolve(".round.json.6721603420051470956.tmp"), "{half");
+    Files.writeString(dir.resolve(".sft.jsonl.-12.tmp"), "");
+    Files.writeString(sub.resolve("round.json"), "{}");
+    Files.writeString(sub.resolve(".hidden"), "keep");
+    Files.writeString(sub.resolve("x.tmp"), "keep");
+    assertEquals(2, AtomicFiles.removeStaleTemporaries(dir));
+    try (Stream<Path> left = Files.walk(dir)) {
+      assertEquals(
+          List.of(".hidden", "round.json", "x.tmp"),
+          left.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().toList());
+    }
+  }
 }

@@ -196,6 +196,8 @@ public final class SelfEvolution {
     try (RunLock lock = RunLock.onFile(outDir)) {
       checkFingerprints(problems, rounds, outDir);
       Files.createDirectories(outDir);
+      // a run killed during an atomic write left its temporary file; the lock says it is dead
+      io.rstar4j.core.io.AtomicFiles.removeStaleTemporaries(outDir);
       List<RoundSummary> out = new ArrayList<>();
       for (int r = 1; r <= rounds; r++) {
         RoundSummary s = runRound(problems, r, outDir);
